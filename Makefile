@@ -1,0 +1,60 @@
+# Two commands: `make run` (set up and start everything on the embedded default) and
+# `make test` (set up and run the whole suite). Nothing else needs installing but Python >= 3.12.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& echo $$p && break; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PEOPLE ?= 400
+export PORT
+
+# Environment for the local app: development mode, everything embedded under var/.
+RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://localhost:$(PORT)}
+# Environment for the tests: production-like settings (DEBUG off) without HTTPS redirects.
+TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
+
+.PHONY: run test lint bench install migrate seed clean help
+
+help:
+	@echo "make run    - set up and start web, worker and beat on http://localhost:$(PORT)"
+	@echo "make test   - set up and run the whole test suite (lint included)"
+	@echo "make bench  - run the benchmarks under tests/bench/"
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13/python3.12/python3 not found)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	@mkdir -p var/mail var/celery-broker var/celery-processed
+	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v0
+
+seed: migrate
+	$(RUN_ENV) $(BIN)/python manage.py seed_demo --if-empty --people $(PEOPLE) --seed 1 --quiet
+
+run: seed
+	@echo ""
+	@echo "  Open http://localhost:$(PORT)/  (password for every demo login: demo-pass-2026)"
+	@echo "    employee@example.com  mentor@example.com  sponsor@example.com  hr@example.com"
+	@echo "    hr@example.com asks for a two-factor code: $(BIN)/python manage.py demo_totp"
+	@echo "  Emails land in var/mail/ and in each person's inbox. Ctrl-C stops web, worker and beat."
+	@echo ""
+	$(RUN_ENV) $(BIN)/honcho start -f Procfile
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install lint
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(TEST_ENV) $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -o addopts="" $(PYTEST_ARGS)
+
+clean:
+	rm -rf var staticfiles .pytest_cache

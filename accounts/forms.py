@@ -1,0 +1,58 @@
+from django import forms
+from django.conf import settings
+
+from .models import Person, Skill
+
+
+class ProfileForm(forms.ModelForm):
+    skills = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="What you are good at.",
+    )
+    development_goals = forms.ModelMultipleChoiceField(
+        queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="What you want to grow in. Suggestions use these.",
+    )
+    languages = forms.MultipleChoiceField(
+        choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Languages you can work in.",
+    )
+
+    class Meta:
+        model = Person
+        fields = ["skills", "development_goals", "interests", "languages", "preferred_language",
+                  "email_reminders", "email_requests", "email_reports"]
+        labels = {
+            "preferred_language": "Language for emails",
+            "email_reminders": "Email me check-in reminders",
+            "email_requests": "Email me about requests and relationships",
+            "email_reports": "Email me program reports (HR admins)",
+        }
+        widgets = {
+            "interests": forms.Textarea(attrs={"rows": 3}),
+            "preferred_language": forms.Select(choices=settings.LANGUAGES),
+        }
+
+    def clean_development_goals(self):
+        goals = self.cleaned_data["development_goals"]
+        if len(goals) > 8:
+            raise forms.ValidationError("Choose at most 8 development goals so mentors can focus.")
+        return goals
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="What the file holds")
+    file = forms.FileField(help_text="CSV, UTF-8, with a header row.")
+    dry_run = forms.BooleanField(
+        required=False, initial=True, label="Check only (write nothing)",
+    )
+
+    def __init__(self, *args, kinds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, kind.replace("_", " ")) for kind in kinds]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 50 * 1024 * 1024:
+            raise forms.ValidationError("The file is over 50 MB; split it and upload the parts.")
+        return upload

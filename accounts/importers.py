@@ -1,0 +1,224 @@
+"""Import kinds owned by accounts: people (the organisation) and career events."""
+
+from __future__ import annotations
+
+from django.utils.text import slugify
+
+from .importing import (
+    Column,
+    Importer,
+    find_duplicates,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_list,
+    register,
+)
+from .models import CareerEvent, Department, Person, Skill
+
+
+def _parse_email(value: str) -> str:
+    value = value.strip().lower()
+    local, _, domain = value.partition("@")
+    if not local or "." not in domain or " " in value:
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+def _parse_level(value: str) -> int:
+    level = parse_int(value)
+    if not 1 <= level <= 20:
+        raise ValueError(f"level {level} is outside 1-20 (1 = entry level)")
+    return level
+
+
+def _parse_timezone(value: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"{value!r} is not a time zone name such as Europe/Paris") from None
+    return value
+
+
+def skills_by_name(names: set[str]) -> dict[str, Skill]:
+    """The shared vocabulary, adding names HR has not used before. Keyed by slug."""
+    wanted = {slugify(name): name for name in names if slugify(name)}
+    found = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
+    missing = [Skill(name=wanted[slug], slug=slug) for slug in wanted if slug not in found]
+    Skill.objects.bulk_create(missing, ignore_conflicts=True)
+    if missing:
+        found = {skill.slug: skill for skill in Skill.objects.filter(slug__in=wanted)}
+    return found
+
+
+PEOPLE_FIELDS = ["email", "full_name", "title", "level", "location", "timezone", "hire_date",
+                 "termination_date", "gender", "ethnicity"]
+
+
+@register
+class PeopleImporter(Importer):
+    kind = "people"
+    description = "The organisation: one row per person; re-importing updates by employee_id."
+    columns = [
+        Column("employee_id"),
+        Column("email", _parse_email),
+        Column("full_name"),
+        Column("title", required=False, optional_header=True),
+        Column("level", _parse_level),
+        Column("department", required=False, optional_header=True),
+        Column("location", required=False, optional_header=True),
+        Column("timezone", _parse_timezone, required=False, optional_header=True),
+        Column("manager_employee_id", required=False, optional_header=True),
+        Column("hire_date", parse_date, required=False, optional_header=True),
+        Column("termination_date", parse_date, required=False, optional_header=True),
+        Column("gender", required=False, optional_header=True),
+        Column("ethnicity", required=False, optional_header=True),
+        Column("skills", parse_list, required=False, optional_header=True),
+        Column("development_goals", parse_list, required=False, optional_header=True),
+    ]
+
+    def check(self, rows: list[dict]) -> None:
+        find_duplicates(self, rows, "employee_id")
+        find_duplicates(self, rows, "email")
+        ids_in_file = {row["employee_id"] for row in rows}
+        emails = {row["email"]: row for row in rows if row["email"]}
+        existing = dict(
+            Person.objects.filter(email__in=list(emails)).values_list("email", "employee_id")
+        )
+        for email, owner in existing.items():
+            row = emails[email]
+            if owner != row["employee_id"]:
+                self.problem(row["_row"], "email",
+                             f"{email} already belongs to employee {owner}")
+        for row in rows:
+            hired, left = row.get("hire_date"), row.get("termination_date")
+            if hired and left and left < hired:
+                self.problem(row["_row"], "termination_date",
+                             f"{left} is before the hire date {hired}")
+            if row.get("manager_employee_id") == row["employee_id"]:
+                self.problem(row["_row"], "manager_employee_id", "a person cannot manage themself")
+        self._check_managers(rows, ids_in_file)
+
+    def _check_managers(self, rows: list[dict], ids_in_file: set[str]) -> None:
+        wanted = {row["manager_employee_id"] for row in rows if row.get("manager_employee_id")}
+        in_db = dict(
+            Person.objects.filter(employee_id__in=wanted - ids_in_file)
+            .values_list("employee_id", "manager__employee_id")
+        )
+        for row in rows:
+            manager = row.get("manager_employee_id")
+            if manager and manager not in ids_in_file and manager not in in_db:
+                self.problem(row["_row"], "manager_employee_id",
+                             f"no person has employee_id {manager!r} (in this file or already "
+                             "imported)")
+        # The reporting tree after this import: the file's rows override what is stored.
+        graph = dict(
+            Person.objects.exclude(employee_id__in=ids_in_file)
+            .filter(manager__isnull=False).values_list("employee_id", "manager__employee_id")
+        )
+        graph.update({row["employee_id"]: row.get("manager_employee_id") for row in rows})
+        for row in rows:
+            seen, current = [row["employee_id"]], graph.get(row["employee_id"])
+            while current:
+                if current == row["employee_id"]:
+                    chain = " -> ".join([*seen, current])
+                    self.problem(row["_row"], "manager_employee_id",
+                                 f"the reporting line loops back to this person ({chain})")
+                    break
+                if current in seen:
+                    break  # a loop further up: reported on the rows that are in it
+                seen.append(current)
+                current = graph.get(current)
+
+    def write(self, rows: list[dict]) -> tuple[int, int]:
+        departments = {d.name: d for d in Department.objects.all()}
+        new_departments = {row["department"] for row in rows if row.get("department")}
+        Department.objects.bulk_create(
+            [Department(name=name) for name in new_departments - set(departments)]
+        )
+        departments = {d.name: d for d in Department.objects.all()}
+        existing = {p.employee_id: p for p in
+                    Person.objects.filter(employee_id__in=[r["employee_id"] for r in rows])}
+        to_create, to_update = [], []
+        for row in rows:
+            person = existing.get(row["employee_id"]) or Person(employee_id=row["employee_id"])
+            for name in PEOPLE_FIELDS:
+                value = row.get(name)
+                if value is None and name in ("title", "location", "gender", "ethnicity"):
+                    value = ""
+                if value is None and name == "timezone":
+                    value = person.timezone or "UTC"
+                setattr(person, name, value)
+            person.department = departments.get(row.get("department") or "")
+            (to_update if person.pk else to_create).append(person)
+        Person.objects.bulk_create(to_create, batch_size=2000)
+        Person.objects.bulk_update(to_update, PEOPLE_FIELDS + ["department"], batch_size=2000)
+        by_id = {p.employee_id: p for p in
+                 Person.objects.filter(employee_id__in=[r["employee_id"] for r in rows])}
+        managers = {row.get("manager_employee_id") for row in rows} - {None}
+        by_id.update({p.employee_id: p for p in
+                      Person.objects.filter(employee_id__in=managers - set(by_id))})
+        for row in rows:
+            manager_id = row.get("manager_employee_id")
+            by_id[row["employee_id"]].manager = by_id[manager_id] if manager_id else None
+        Person.objects.bulk_update([by_id[r["employee_id"]] for r in rows], ["manager"],
+                                   batch_size=2000)
+        self._write_skills(rows, by_id)
+        return len(to_create), len(to_update)
+
+    def _write_skills(self, rows: list[dict], by_id: dict[str, Person]) -> None:
+        names = {n for row in rows for key in ("skills", "development_goals")
+                 for n in (row.get(key) or [])}
+        skills = skills_by_name(names)
+        for field, through in (("skills", Person.skills.through),
+                               ("development_goals", Person.development_goals.through)):
+            rows_with = [row for row in rows if row.get(field) is not None]
+            people = [by_id[row["employee_id"]].pk for row in rows_with]
+            through.objects.filter(person_id__in=people).delete()
+            through.objects.bulk_create(
+                [through(person_id=by_id[row["employee_id"]].pk, skill_id=skills[slug].pk)
+                 for row in rows_with
+                 for slug in {slugify(name) for name in row[field]} if slug in skills],
+                batch_size=5000,
+            )
+
+
+@register
+class CareerEventImporter(Importer):
+    kind = "career_events"
+    description = "What happened to people's careers: promotions, assignments, exits ..."
+    columns = [
+        Column("employee_id"),
+        Column("kind", parse_choice(CareerEvent.Kind.values)),
+        Column("occurred_on", parse_date),
+        Column("description", required=False, optional_header=True),
+    ]
+
+    def check(self, rows: list[dict]) -> None:
+        wanted = {row["employee_id"] for row in rows}
+        self.people = dict(
+            Person.objects.filter(employee_id__in=wanted).values_list("employee_id", "pk")
+        )
+        for row in rows:
+            if row["employee_id"] not in self.people:
+                self.problem(row["_row"], "employee_id",
+                             f"no person has employee_id {row['employee_id']!r}; import people "
+                             "first")
+
+    def write(self, rows: list[dict]) -> tuple[int, int]:
+        existing = set(
+            CareerEvent.objects.filter(person_id__in=self.people.values())
+            .values_list("person_id", "kind", "occurred_on")
+        )
+        new = []
+        for row in rows:
+            key = (self.people[row["employee_id"]], row["kind"], row["occurred_on"])
+            if key in existing:
+                continue  # re-importing the same file adds nothing twice
+            existing.add(key)
+            new.append(CareerEvent(person_id=key[0], kind=key[1], occurred_on=key[2],
+                                   description=row.get("description") or ""))
+        CareerEvent.objects.bulk_create(new, batch_size=5000)
+        return len(new), 0

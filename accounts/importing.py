@@ -1,0 +1,246 @@
+"""All-or-nothing CSV imports, one Importer subclass per kind.
+
+A kind registers itself with @register in its app's `importers` module (accounts/importers.py has
+`people` and `career_events`; matching/importers.py the relationship kinds). Every import:
+
+1. decodes the file as UTF-8 (a BOM is fine) and reads the header row;
+2. checks every row against the columns (parsers raise ValueError with a plain message);
+3. runs the kind's cross-row checks (duplicates, unknown references, cycles ...);
+4. writes everything in one transaction, or, if any problem was found, writes nothing and
+   reports every problem by row and column.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1, the first person row 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], Any] = str
+    required: bool = True  # must be present in the header and non-blank in every row
+    optional_header: bool = False  # may be missing from the header entirely
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    dry_run: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if not self.ok:
+            return f"Refused: {len(self.problems)} problem(s) found; nothing was written."
+        verb = "Would create" if self.dry_run else "Created"
+        return f"{verb} {self.created} and {'would update' if self.dry_run else 'updated'} " \
+               f"{self.updated} {self.kind} from {self.rows} row(s)."
+
+
+class ImportRefused(Exception):
+    """Raised inside the write transaction to roll it back when a late problem appears."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+# Parsers shared by kinds. Each raises ValueError with a message a person can act on.
+
+
+def parse_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def parse_int(value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number") from None
+
+
+def parse_choice(choices: Iterable[str]) -> Callable[[str], str]:
+    allowed = list(choices)
+
+    def parse(value: str) -> str:
+        value = value.strip().lower()
+        if value not in allowed:
+            raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def parse_list(value: str) -> list[str]:
+    return [item.strip() for item in value.split(";") if item.strip()]
+
+
+def parse_rating(value: str) -> int:
+    number = parse_int(value)
+    if not 1 <= number <= 5:
+        raise ValueError(f"{number} is outside 1-5")
+    return number
+
+
+class Importer:
+    kind: str = ""
+    columns: list[Column] = []
+    description: str = ""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def problem(self, row: int | None, column: str | None, message: str) -> None:
+        self.problems.append(Problem(row, column, message))
+
+    # Hooks for subclasses.
+
+    def check(self, rows: list[dict]) -> None:
+        """Cross-row checks and lookups; call self.problem() for each problem found."""
+
+    def write(self, rows: list[dict]) -> tuple[int, int]:
+        """Write every row (inside a transaction); return (created, updated)."""
+        raise NotImplementedError
+
+    # The fixed procedure.
+
+    def run(self, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
+        result = ImportResult(kind=self.kind, dry_run=dry_run)
+        rows = self._read(data)
+        if not self.problems:
+            self.check(rows)
+        result.rows = len(rows)
+        if self.problems:
+            result.problems = self.problems
+            return result
+        try:
+            with transaction.atomic():
+                result.created, result.updated = self.write(rows)
+                if dry_run:
+                    transaction.set_rollback(True)
+        except ImportRefused as refused:
+            result.problems = refused.problems
+            result.created = result.updated = 0
+        return result
+
+    def _read(self, data: bytes | str) -> list[dict]:
+        if isinstance(data, bytes):
+            try:
+                text = data.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                line = data[: error.start].count(b"\n") + 1
+                self.problem(line, None, "the file is not UTF-8 text (save it as CSV UTF-8 and "
+                             f"upload again; the first bad byte is on line {line})")
+                return []
+        else:
+            text = data.lstrip("\ufeff")
+        reader = csv.reader(io.StringIO(text, newline=""))
+        header = next(reader, None)
+        if not header:
+            self.problem(1, None, "the file is empty; the first row must name the columns")
+            return []
+        header = [name.strip().lower() for name in header]
+        known = {column.name for column in self.columns}
+        for column in self.columns:
+            if column.name not in header and not column.optional_header:
+                self.problem(1, column.name, "this column is missing from the header row")
+        for name in header:
+            if name and name not in known:
+                self.problem(1, name, f"unknown column; expected: {', '.join(sorted(known))}")
+        if len(set(header)) != len(header):
+            self.problem(1, None, "a column name appears twice in the header row")
+        if self.problems:
+            return []
+        rows = []
+        for number, values in enumerate(reader, start=2):
+            if not any(value.strip() for value in values):
+                continue
+            if len(values) != len(header):
+                self.problem(number, None, f"has {len(values)} values but the header has "
+                             f"{len(header)} columns")
+                continue
+            raw = dict(zip(header, values, strict=True))
+            row = {"_row": number}
+            for column in self.columns:
+                value = raw.get(column.name, "").strip()
+                if not value:
+                    if column.required:
+                        self.problem(number, column.name, "is blank; a value is required")
+                    row[column.name] = None
+                    continue
+                try:
+                    row[column.name] = column.parse(value)
+                except ValueError as error:
+                    self.problem(number, column.name, str(error))
+            rows.append(row)
+        return rows
+
+
+IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    IMPORTERS[importer.kind] = importer
+    return importer
+
+
+def importers() -> dict[str, type[Importer]]:
+    autodiscover_modules("importers")
+    return dict(sorted(IMPORTERS.items()))
+
+
+def run_import(kind: str, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
+    available = importers()
+    if kind not in available:
+        raise KeyError(f"Unknown import kind {kind!r}; choose one of: {', '.join(available)}")
+    return available[kind]().run(data, dry_run=dry_run)
+
+
+def find_duplicates(importer: Importer, rows: list[dict], column: str, *,
+                    normalise: Callable[[Any], Any] = lambda v: v) -> None:
+    """Report every row whose `column` repeats an earlier row's."""
+    seen: dict[Any, int] = {}
+    for row in rows:
+        value = row.get(column)
+        if value is None:
+            continue
+        key = normalise(value)
+        if key in seen:
+            importer.problem(row["_row"], column, f"{value!r} is already used on row {seen[key]}")
+        else:
+            seen[key] = row["_row"]

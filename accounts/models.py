@@ -1,0 +1,248 @@
+"""People: who signs in (User), the HR record (Person), what they offer and what happened to them.
+
+A Person exists before its owner ever signs in (HR imports the organisation); signing up with the
+same email links the two. Gender and ethnicity are self-described and only ever used in aggregate
+equity reports: no template shows them on a profile.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True, is_hr_admin=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(unique=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
+    is_hr_admin = models.BooleanField(
+        default=False, help_text="Runs the program: imports, cohorts, dashboards, reports."
+    )
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def person_or_none(self) -> Person | None:
+        try:
+            return self.person
+        except Person.DoesNotExist:
+            return None
+
+
+class Skill(models.Model):
+    """The shared vocabulary for skills and development goals (not free text per person)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    category = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def employed_on(self, day: datetime.date):
+        return self.filter(
+            models.Q(hire_date__isnull=True) | models.Q(hire_date__lte=day),
+            models.Q(termination_date__isnull=True) | models.Q(termination_date__gt=day),
+        )
+
+    def current(self):
+        return self.employed_on(timezone.localdate())
+
+
+class Person(models.Model):
+    """The HR record. `manager` forms the reporting tree (level 1 = entry level)."""
+
+    employee_id = models.CharField(max_length=40, unique=True)
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, blank=True)
+    level = models.PositiveSmallIntegerField(default=1, db_index=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    location = models.CharField(max_length=120, blank=True, db_index=True)
+    timezone = models.CharField(max_length=64, default="UTC")
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    hire_date = models.DateField(null=True, blank=True)
+    termination_date = models.DateField(null=True, blank=True)
+    # Self-described, optional, aggregate reports only. Never shown on a profile.
+    gender = models.CharField(max_length=60, blank=True)
+    ethnicity = models.CharField(max_length=120, blank=True)
+    user = models.OneToOneField(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+
+    # Profile: what the person brings and wants to grow.
+    skills = models.ManyToManyField(Skill, blank=True, related_name="people_with_skill")
+    development_goals = models.ManyToManyField(
+        Skill, blank=True, related_name="people_developing"
+    )
+    interests = models.TextField(blank=True)
+    languages = models.JSONField(default=list, blank=True, help_text="Language codes, e.g. en, fr.")
+    preferred_language = models.CharField(max_length=8, default="en")
+    # Notification preferences: in-app inbox always; email per kind.
+    email_reminders = models.BooleanField(default=True)
+    email_requests = models.BooleanField(default=True)
+    email_reports = models.BooleanField(default=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(Lower("email"), name="person_email_lower")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_employed(self) -> bool:
+        return self.termination_date is None or self.termination_date > timezone.localdate()
+
+
+class MentorProfile(models.Model):
+    """An employee who has opted in to mentor."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mentor_profile")
+    capacity = models.PositiveSmallIntegerField(default=2, help_text="Mentees at once.")
+    skills = models.ManyToManyField(Skill, blank=True, related_name="mentors")
+    how_i_can_help = models.TextField(blank=True)
+    cadence_days = models.PositiveSmallIntegerField(default=14)
+    languages = models.JSONField(default=list, blank=True)
+    is_paused = models.BooleanField(default=False, help_text="Paused: no new requests.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Mentor: {self.person}"
+
+
+class SponsorProfile(models.Model):
+    """A leader who has registered to sponsor. Below SPONSOR_MIN_LEVEL, HR approves first."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for HR approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Not approved"
+
+    class Opportunity(models.TextChoices):
+        PROMOTION = "promotion", "Promotions"
+        STRETCH = "stretch_assignment", "Stretch assignments"
+        HIGH_VISIBILITY = "high_visibility_project", "High-visibility projects"
+        LEADERSHIP = "leadership_role", "Leadership roles"
+        INTRODUCTIONS = "introduction", "Introductions to decision makers"
+        SPEAKING = "speaking", "Speaking and visibility"
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="sponsor_profile")
+    capacity = models.PositiveSmallIntegerField(default=2, help_text="Protégés at once.")
+    departments = models.ManyToManyField(Department, blank=True, related_name="sponsors")
+    opportunity_kinds = models.JSONField(default=list, blank=True)
+    commitment_accepted_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    status_reason = models.CharField(max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    is_paused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Sponsor: {self.person}"
+
+
+class CareerEvent(models.Model):
+    """What happened to someone's career: the outcomes the report counts, for everyone."""
+
+    class Kind(models.TextChoices):
+        PROMOTION = "promotion", "Promotion"
+        HIGH_VISIBILITY = "high_visibility_assignment", "High-visibility assignment"
+        LEADERSHIP = "leadership_role", "Leadership role"
+        LATERAL = "lateral_move", "Lateral move"
+        AWARD = "award", "Award"
+        EXIT = "exit", "Exit"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="career_events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_on = models.DateField()
+    description = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_on"]
+        indexes = [models.Index(fields=["kind", "occurred_on"]),
+                   models.Index(fields=["person", "kind", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person} on {self.occurred_on}"
+
+
+class Notification(models.Model):
+    """The in-app inbox. Every email the app sends also lands here."""
+
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=40)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject

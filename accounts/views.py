@@ -1,0 +1,95 @@
+from django.contrib import messages
+from django.core import signing
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .forms import ImportUploadForm, ProfileForm
+from .importing import importers, run_import
+from .models import Notification, Person
+from .notifications import PREFERENCE_FIELDS, UNSUBSCRIBE_SALT
+from .roles import hr_admin_required, person_required, roles_for
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    return render(request, "home.html", {"person": roles_for(request).person})
+
+
+@person_required
+def profile_edit(request):
+    person = request.person
+    form = ProfileForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile_edit")
+    return render(request, "accounts/profile_edit.html", {"form": form, "person": person})
+
+
+@person_required
+def inbox(request):
+    notifications = Notification.objects.filter(recipient=request.person)
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    return render(request, "accounts/inbox.html", {"page": page})
+
+
+@require_POST
+@person_required
+def inbox_read_all(request):
+    Notification.objects.filter(recipient=request.person, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    return redirect("inbox")
+
+
+@person_required
+def notification_open(request, pk):
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.person)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("inbox")
+
+
+def unsubscribe(request, token):
+    """Works without signing in: the link itself is signed. GET shows, POST turns it off."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
+    except signing.BadSignature:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
+    field = data.get("f")
+    person = get_object_or_404(Person, pk=data.get("p"))
+    if field not in PREFERENCE_FIELDS:
+        return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
+    label = ProfileForm._meta.labels[field]
+    if request.method == "POST":
+        Person.objects.filter(pk=person.pk).update(**{field: False})
+        return render(request, "accounts/unsubscribe.html", {"done": True, "label": label})
+    return render(request, "accounts/unsubscribe.html", {"label": label, "token": token})
+
+
+@hr_admin_required
+def import_upload(request):
+    kinds = importers()
+    form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        with transaction.atomic():
+            result = run_import(form.cleaned_data["kind"], data,
+                                dry_run=form.cleaned_data["dry_run"])
+        if result.ok:
+            messages.success(request, result.summary())
+        else:
+            messages.error(request, result.summary())
+    columns = {kind: [c.name for c in importer.columns] for kind, importer in kinds.items()}
+    return render(request, "accounts/import_upload.html",
+                  {"form": form, "result": result, "columns": columns})

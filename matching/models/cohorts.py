@@ -1,0 +1,87 @@
+"""Cohorts: a matching round. HR enrols people, matches everyone at once, then publishes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Cohort(models.Model):
+    class Kind(models.TextChoices):
+        MENTORSHIP = "mentorship", "Mentorship"
+        SPONSORSHIP = "sponsorship", "Sponsorship"
+
+    class Status(models.TextChoices):
+        ENROLLING = "enrolling", "Enrolling"
+        PUBLISHED = "published", "Published"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ENROLLING)
+    open_to_all = models.BooleanField(default=True)
+    enrolment_opens_on = models.DateField(null=True, blank=True)
+    enrolment_closes_on = models.DateField(null=True, blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    length_months = models.PositiveSmallIntegerField(default=6)
+    cadence_days = models.PositiveSmallIntegerField(default=14)
+    weights = models.JSONField(default=dict, blank=True, help_text="Points per scoring criterion.")
+    objective = models.CharField(max_length=10, default="score")
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CohortEnrolment(models.Model):
+    class Role(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+        PROTEGE = "protege", "Protégé"
+        SPONSOR = "sponsor", "Sponsor"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
+    person = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="cohort_enrolments"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices)
+    capacity = models.PositiveSmallIntegerField(default=1)
+    preferred = models.JSONField(default=list, blank=True, help_text="Ranked person ids (max 5).")
+    must_haves = models.JSONField(default=list, blank=True)
+    invited = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "person", "role"],
+                                    name="one_enrolment_per_role")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} as {self.role} in {self.cohort}"
+
+
+class CohortPairRule(models.Model):
+    """A pair HR pinned (must be made) or forbade (must not be made) in a cohort."""
+
+    class Rule(models.TextChoices):
+        PIN = "pin", "Pinned"
+        FORBID = "forbid", "Forbidden"
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="pair_rules")
+    giver = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")
+    receiver = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")
+    rule = models.CharField(max_length=6, choices=Rule.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "giver", "receiver"],
+                                    name="one_rule_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.giver} -> {self.receiver}"

@@ -1,0 +1,61 @@
+"""What looks across the whole program: the reminder log and stored outcome reports."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class ReminderLog(models.Model):
+    """One row per (relationship, due date, kind): the reminder sweep's exactly-once key.
+
+    The sweep inserts the row first (a unique violation means someone else has it), then claims
+    it with a conditional UPDATE on `claimed_at`, sends, and sets `sent_at`.
+    """
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "Check-in due soon"
+        OVERDUE = "overdue", "Check-in overdue"
+        ESCALATION = "escalation", "Two missed check-ins (HR told)"
+        REQUEST_NUDGE = "request_nudge", "Unanswered request nudge"
+        REQUEST_EXPIRED = "request_expired", "Request expired"
+        INACTIVE = "inactive", "Inactive relationship"
+        ADVOCACY_NUDGE = "advocacy_nudge", "No advocacy for 90 days"
+
+    relationship_kind = models.CharField(max_length=12)  # mentorship | sponsorship | request
+    relationship_id = models.BigIntegerField()
+    due_on = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    recipients = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship_kind", "relationship_id", "due_on", "kind"],
+                name="one_reminder_per_due_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.relationship_kind} {self.relationship_id} ({self.due_on})"
+
+
+class ReportSnapshot(models.Model):
+    """A stored outcome report (the JSON contract) so dashboards show it at once."""
+
+    as_of = models.DateField()
+    window_months = models.PositiveSmallIntegerField()
+    data = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+    duration_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"Outcome report as of {self.as_of} ({self.window_months} months)"
