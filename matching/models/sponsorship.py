@@ -5,7 +5,18 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from .base import Meeting, Relationship
+from .base import Meeting, Relationship, RelationshipStatus
+
+OPEN_STATUSES = (RelationshipStatus.PROPOSED, RelationshipStatus.ACTIVE)
+
+
+class SponsorshipQuerySet(models.QuerySet):
+    def for_person(self, person):
+        """The sponsorships a person is in, as sponsor or protégé."""
+        return self.filter(models.Q(sponsor=person) | models.Q(protege=person))
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
 
 
 class Sponsorship(Relationship):
@@ -28,9 +39,19 @@ class Sponsorship(Relationship):
     )
     last_advocacy_on = models.DateField(null=True, blank=True)
 
+    objects = SponsorshipQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_on", "-id"]
         indexes = [models.Index(fields=["status", "next_due_on"])]
+        constraints = [
+            # A pair has at most one sponsorship waiting or running; the services check first
+            # for a clear message, the constraint closes the race.
+            models.UniqueConstraint(
+                fields=["sponsor", "protege"], condition=models.Q(status__in=OPEN_STATUSES),
+                name="one_open_sponsorship_per_pair",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sponsor} sponsors {self.protege}"
@@ -51,9 +72,27 @@ class SponsorshipInterest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(resolved_at__isnull=True),
+                                    name="one_open_sponsorship_interest_per_person")
+        ]
 
     def __str__(self) -> str:
         return f"{self.person} would like a sponsor"
+
+
+class AdvocacyRecordQuerySet(models.QuerySet):
+    def visible_to(self, person, user):
+        """Who sees what: HR admins see every record; the sponsor sees the records they wrote;
+        the protégé sees only the records shared with them; nobody else sees any."""
+        if user is not None and getattr(user, "is_hr_admin", False):
+            return self.all()
+        if person is None:
+            return self.none()
+        return self.filter(
+            models.Q(sponsorship__sponsor=person)
+            | models.Q(sponsorship__protege=person, shared_with_protege=True)
+        )
 
 
 class AdvocacyRecord(models.Model):
@@ -94,6 +133,8 @@ class AdvocacyRecord(models.Model):
         related_name="advocacy_record",
     )
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AdvocacyRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_on", "-id"]
