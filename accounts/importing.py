@@ -5,7 +5,8 @@ A kind registers itself with @register in its app's `importers` module (accounts
 
 1. decodes the file as UTF-8 (a BOM is fine) and reads the header row;
 2. checks every row against the columns (parsers raise ValueError with a plain message);
-3. runs the kind's cross-row checks (duplicates, unknown references, cycles ...);
+3. runs the kind's cross-row checks (duplicates, unknown references, cycles ...) on the rows
+   that passed step 2, so a file's problems of both sorts are listed together;
 4. writes everything in one transaction, or, if any problem was found, writes nothing and
    reports every problem by row and column.
 
@@ -142,8 +143,11 @@ class Importer:
     def run(self, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
         result = ImportResult(kind=self.kind, dry_run=dry_run)
         rows = self._read(data)
-        if not self.problems:
-            self.check(rows)
+        # Cross-row checks see the rows whose every value parsed, so one pass lists both kinds
+        # of problem (a bad date on row 3 and an unknown manager on row 7).
+        unreadable = {problem.row for problem in self.problems}
+        if 1 not in unreadable:
+            self.check([row for row in rows if row["_row"] not in unreadable])
         result.rows = len(rows)
         if self.problems:
             result.problems = self.problems
