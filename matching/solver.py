@@ -1,0 +1,167 @@
+"""The optimal cohort assignment, on plain arrays: no Django, no database.
+
+Rows are receivers (mentees or protégés), columns are givers (mentors or sponsors). A giver with
+capacity c becomes c identical columns ("slots"), so a capacitated many-to-one matching becomes the
+one-to-one assignment problem that `scipy.optimize.linear_sum_assignment` solves exactly.
+
+Two objectives:
+
+- "score": the largest total score. Someone may stay unmatched when matching them would cost a
+  better pair elsewhere.
+- "coverage": the most people matched, and among those assignments the largest total score. Every
+  allowed pair gets a bonus M larger than any total score, so one more pair always outweighs any
+  difference in score (M = K * max_score + 1, K the most pairs there can be).
+
+A pair that is not allowed costs 0, exactly what leaving both sides unmatched costs, so the solver
+never gains by using one; such assignments are dropped afterwards. Pinned pairs are fixed before
+solving: their rows leave the problem and their givers lose a slot each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+SCORE = "score"
+COVERAGE = "coverage"
+OBJECTIVES = (SCORE, COVERAGE)
+
+PIN_TWICE = "receiver {row} is pinned to more than one giver"
+PIN_OVER_CAPACITY = "giver {col} has more pinned pairs than capacity ({capacity})"
+PIN_NOT_ALLOWED = "pinned pair ({row}, {col}) breaks a hard rule"
+UNKNOWN_OBJECTIVE = "unknown objective {objective!r}; choose one of: score, coverage"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Pairs as (row, column) indices into the score matrix, sorted by row."""
+
+    pairs: list[tuple[int, int]]
+    total_score: float
+    remaining: np.ndarray = field(repr=False)  # capacity each giver has left
+
+    @property
+    def matched(self) -> int:
+        return len(self.pairs)
+
+    def giver_of(self) -> dict[int, int]:
+        return dict(self.pairs)
+
+
+def _check(scores: np.ndarray, allowed: np.ndarray, capacities: Sequence[int],
+           pins: Iterable[tuple[int, int]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    if scores.shape != allowed.shape:
+        raise ValueError(f"scores {scores.shape} and allowed {allowed.shape} differ in shape")
+    remaining = np.asarray(capacities, dtype=np.int64).copy()
+    if remaining.shape != (scores.shape[1],):
+        raise ValueError(f"{remaining.shape[0]} capacities for {scores.shape[1]} givers")
+    if (remaining < 0).any():
+        raise ValueError("capacities must not be negative")
+    pinned: list[tuple[int, int]] = []
+    rows_seen: set[int] = set()
+    for row, col in pins:
+        if row in rows_seen:
+            raise ValueError(PIN_TWICE.format(row=row))
+        if not allowed[row, col]:
+            raise ValueError(PIN_NOT_ALLOWED.format(row=row, col=col))
+        remaining[col] -= 1
+        if remaining[col] < 0:
+            raise ValueError(PIN_OVER_CAPACITY.format(col=col, capacity=capacities[col]))
+        rows_seen.add(row)
+        pinned.append((int(row), int(col)))
+    return remaining, pinned
+
+
+def _result(scores: np.ndarray, pairs: list[tuple[int, int]], remaining: np.ndarray) -> Assignment:
+    pairs.sort()
+    total = float(sum(scores[row, col] for row, col in pairs))
+    return Assignment(pairs=pairs, total_score=total, remaining=remaining)
+
+
+def solve(scores: np.ndarray, allowed: np.ndarray, capacities: Sequence[int], *,
+          objective: str = SCORE, pins: Iterable[tuple[int, int]] = ()) -> Assignment:
+    """The optimal assignment under `objective`, keeping every pin.
+
+    scores: (receivers x givers) floats >= 0; allowed: same shape, False where a hard rule
+    forbids the pair; capacities: one per giver.
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(UNKNOWN_OBJECTIVE.format(objective=objective))
+    scores = np.asarray(scores, dtype=np.float64)
+    allowed = np.asarray(allowed, dtype=bool)
+    remaining, pairs = _check(scores, allowed, capacities, pins)
+    pinned_rows = {row for row, _ in pairs}
+
+    # Only rows with at least one allowed giver and givers with a free slot and at least one
+    # allowed row take part: the matrix stays as small as the real choice.
+    free_rows = np.array([r for r in range(scores.shape[0]) if r not in pinned_rows], dtype=int)
+    if free_rows.size:
+        free_rows = free_rows[allowed[free_rows].any(axis=1)]
+    open_cols = np.flatnonzero(remaining > 0)
+    if free_rows.size and open_cols.size:
+        open_cols = open_cols[allowed[np.ix_(free_rows, open_cols)].any(axis=0)]
+    if free_rows.size and open_cols.size:
+        slots = np.repeat(open_cols, np.minimum(remaining[open_cols], free_rows.size))
+        sub_allowed = allowed[np.ix_(free_rows, slots)]
+        gain = scores[np.ix_(free_rows, slots)]
+        if objective == COVERAGE:
+            most_pairs = min(free_rows.size, slots.size)
+            gain = gain + (most_pairs * max(float(gain.max(initial=0.0)), 0.0) + 1.0)
+        cost = np.where(sub_allowed, -gain, 0.0)
+        del gain
+        row_idx, slot_idx = linear_sum_assignment(cost)
+        del cost
+        for r, s in zip(row_idx, slot_idx, strict=True):
+            if sub_allowed[r, s]:
+                col = int(slots[s])
+                pairs.append((int(free_rows[r]), col))
+                remaining[col] -= 1
+    _fill_free_slots(scores, allowed, remaining, pairs)
+    return _result(scores, pairs, remaining)
+
+
+def _fill_free_slots(scores: np.ndarray, allowed: np.ndarray, remaining: np.ndarray,
+                     pairs: list[tuple[int, int]]) -> None:
+    """Match anyone left over to an allowed giver who still has room.
+
+    Only pairs scoring 0 can be left over by the "score" objective (a positive one would have
+    raised the total), and adding one never lowers the total, so nobody stays unmatched for
+    nothing.
+    """
+    matched_rows = {row for row, _ in pairs}
+    for row in range(scores.shape[0]):
+        if row in matched_rows:
+            continue
+        options = np.flatnonzero(allowed[row] & (remaining > 0))
+        if options.size:
+            col = int(options[np.argmax(scores[row, options])])
+            pairs.append((row, col))
+            remaining[col] -= 1
+
+
+def greedy(scores: np.ndarray, allowed: np.ndarray, capacities: Sequence[int], *,
+           pins: Iterable[tuple[int, int]] = ()) -> Assignment:
+    """The baseline other tools use: take the best remaining pair, one at a time."""
+    scores = np.asarray(scores, dtype=np.float64)
+    allowed = np.asarray(allowed, dtype=bool)
+    remaining, pairs = _check(scores, allowed, capacities, pins)
+    matched = np.zeros(scores.shape[0], dtype=bool)
+    for row, _ in pairs:
+        matched[row] = True
+    rows, cols = np.nonzero(allowed)
+    # Best score first; ties broken by row then column so the baseline is deterministic.
+    order = np.lexsort((cols, rows, -scores[rows, cols]))
+    left = int((~matched).sum())
+    for row, col in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
+        if left == 0:
+            break
+        if matched[row] or remaining[col] <= 0:
+            continue
+        matched[row] = True
+        remaining[col] -= 1
+        left -= 1
+        pairs.append((row, col))
+    return _result(scores, pairs, remaining)
