@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from .base import Meeting, Relationship
+from .base import Meeting, Relationship, RelationshipStatus
+
+
+class MentorRequestQuerySet(models.QuerySet):
+    def for_person(self, person):
+        """The requests a person sent or received."""
+        return self.filter(models.Q(mentee=person) | models.Q(mentor=person))
+
+    def open(self):
+        return self.filter(status=MentorRequest.Status.OPEN)
 
 
 class MentorRequest(models.Model):
@@ -37,6 +46,8 @@ class MentorRequest(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     nudged_at = models.DateTimeField(null=True, blank=True)
 
+    objects = MentorRequestQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -51,6 +62,15 @@ class MentorRequest(models.Model):
         return f"{self.mentee} asks {self.mentor}"
 
 
+class MentorshipQuerySet(models.QuerySet):
+    def for_person(self, person):
+        """The mentorships a person is in, as mentor or mentee."""
+        return self.filter(models.Q(mentor=person) | models.Q(mentee=person))
+
+    def active(self):
+        return self.filter(status=RelationshipStatus.ACTIVE)
+
+
 class Mentorship(Relationship):
     mentor = models.ForeignKey(
         "accounts.Person", on_delete=models.CASCADE, related_name="mentorships_as_mentor"
@@ -63,9 +83,19 @@ class Mentorship(Relationship):
     )
     agreement = models.TextField(blank=True, help_text="What the pair agreed to work on.")
 
+    objects = MentorshipQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started_on", "-id"]
-        indexes = [models.Index(fields=["status", "next_due_on"])]
+        indexes = [models.Index(fields=["status", "next_due_on"]),
+                   models.Index(fields=["mentor", "status"])]
+        constraints = [
+            # The accept service checks first for a clear message; this closes the race.
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"], condition=models.Q(status="active"),
+                name="one_active_mentorship_per_pair",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor} mentors {self.mentee}"

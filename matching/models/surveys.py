@@ -46,6 +46,15 @@ class SurveyResponse(models.Model):
     class Meta:
         ordering = ["-answered_on", "-id"]
         indexes = [models.Index(fields=["relationship_kind", "phase"])]
+        constraints = [
+            # One answer per relationship and phase (survey_record checks first, under a lock).
+            models.UniqueConstraint(fields=["mentorship", "phase"],
+                                    condition=models.Q(mentorship__isnull=False),
+                                    name="one_survey_per_mentorship_phase"),
+            models.UniqueConstraint(fields=["sponsorship", "phase"],
+                                    condition=models.Q(sponsorship__isnull=False),
+                                    name="one_survey_per_sponsorship_phase"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.respondent} {self.relationship_kind} {self.phase}"
