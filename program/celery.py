@@ -42,6 +42,7 @@ def _ensure_broker_folders() -> None:
 @app.on_after_configure.connect
 def _on_configure(sender, **kwargs):
     _ensure_broker_folders()
+    _schedules_from_settings()
 
 
 def cron(expression: str) -> crontab:
@@ -50,6 +51,44 @@ def cron(expression: str) -> crontab:
                    month_of_year=month_of_year, day_of_week=day_of_week)
 
 
-# Filled in by the worker issue; each entry: name -> {"task", "schedule", "options": {"expires"}}.
-BEAT_SCHEDULE: dict = {}
+def _schedules_from_settings() -> None:
+    """An entry whose schedule is a setting's name gets that setting's crontab.
+
+    Settings cannot be read while this module is imported (settings.py imports the project
+    package, which imports this app), so they are read once Celery configures the app.
+    """
+    from django.conf import settings
+
+    for entry in BEAT_SCHEDULE.values():
+        if isinstance(entry["schedule"], str):
+            entry["schedule"] = cron(getattr(settings, entry["schedule"]))
+
+
+HOUR = 60 * 60
+DAY = 24 * HOUR
+
+# Every scheduled job, each with why it exists. `expires` drops a run that waited in the queue
+# past its usefulness (the next run does the same work), so a stopped worker is not flooded later.
+BEAT_SCHEDULE: dict = {
+    # Hourly so each person gets their check-in reminder on the right day in their own time zone.
+    "check-in-reminders": {
+        "task": "program.sweep_reminders", "schedule": crontab(minute=5),
+        "args": ("check_ins",), "options": {"expires": HOUR - 60},
+    },
+    # Daily: a week-old unanswered request nudges the mentor; at two weeks it expires.
+    "mentor-request-nudges": {
+        "task": "program.sweep_reminders", "schedule": crontab(minute=15, hour=7),
+        "args": ("requests",), "options": {"expires": 12 * HOUR},
+    },
+    # Daily: 90 days without a meeting flags a pair inactive; 90 without advocacy nudges a sponsor.
+    "inactivity-and-advocacy-nudges": {
+        "task": "program.sweep_reminders", "schedule": crontab(minute=25, hour=7),
+        "args": ("drift",), "options": {"expires": 12 * HOUR},
+    },
+    # Weekly (settings.OUTCOME_REPORT_CRON) so HR reads a fresh report and the dashboard opens fast.
+    "weekly-outcome-report": {
+        "task": "program.outcome_report_snapshot", "schedule": "OUTCOME_REPORT_CRON",
+        "options": {"expires": DAY},
+    },
+}
 app.conf.beat_schedule = BEAT_SCHEDULE
