@@ -1,0 +1,34 @@
+"""Small-number suppression shared by the outcome report and the equity view.
+
+A number under settings.REPORT_MIN_GROUP_SIZE could point at a handful of people, so it is not
+shown. Hiding it is not enough when the rows add up to a total someone knows (headcount, the
+number of mentees): the hidden row would be the total minus the rest. So when rows partition a
+known whole, at least two rows are hidden, and together they hold at least the minimum
+(complementary suppression: the next smallest rows are hidden too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+def suppress_partition(counts: Mapping[str, int], minimum: int) -> set[str]:
+    """Keys to hide among rows that add up to a known total.
+
+    Empty rows (0) name nobody and stay visible. Rows with 1..minimum-1 are hidden; then, while
+    only one row is hidden or the hidden rows add up to less than the minimum, the smallest
+    visible non-empty row is hidden too.
+    """
+    hidden = {key for key, count in counts.items() if 0 < count < minimum}
+    visible = sorted((count, key) for key, count in counts.items()
+                     if key not in hidden and count > 0)
+    while hidden and (len(hidden) == 1 or sum(counts[k] for k in hidden) < minimum) and visible:
+        hidden.add(visible.pop(0)[1])
+    return hidden
+
+
+def small(count: int | None, total: int | None, minimum: int) -> bool:
+    """A count that names few people, directly or through its complement within the total."""
+    if count is None or total is None:
+        return True
+    return count < minimum or (total - count) < minimum
