@@ -205,3 +205,13 @@ class CohortEnrolmentFactory(factory.django.DjangoModelFactory):
     cohort = factory.SubFactory(CohortFactory)
     person = factory.SubFactory(PersonFactory)
     role = CohortEnrolment.Role.MENTEE
+
+
+class TouchpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "matching.Touchpoint"
+
+    sponsorship = factory.SubFactory(SponsorshipFactory)
+    author = factory.SelfAttribute("sponsorship.protege")
+    occurred_on = factory.LazyFunction(timezone.localdate)
+    discussed = "Talked through the next promotion round."
