@@ -1,0 +1,3 @@
+"""Import kinds owned by matching (see accounts/importing.py for the framework)."""
+
+from matching import importers_sponsorship  # noqa: F401, E402
