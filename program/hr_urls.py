@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from program import hr_views
 
 app_name = "hr"
-urlpatterns: list = []
+urlpatterns: list = [
+    # Dashboards and the outcome report (issue 6).
+    path("dashboard/", hr_views.dashboard, name="dashboard"),
+    path("report/", hr_views.report, name="report"),
+    path("report/recompute/", hr_views.report_recompute, name="report_recompute"),
+    path("equity/", hr_views.equity, name="equity"),
+    path("<str:page>/export/<slug:slug>.csv", hr_views.export, name="export"),
+]

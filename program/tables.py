@@ -1,0 +1,95 @@
+"""A table on an HR page, written once and shown twice: as HTML (beside its chart) and as CSV.
+
+Cells hold raw values; each column's kind says how to show them. None means "hidden" (a cell
+under the minimum group size) or "nothing to show", and prints as an em dash.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+
+from django.http import HttpResponse
+
+HIDDEN = "—"
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    kind: str = "text"  # text, or a key of FORMATS, or one with "_ci" (a (low, high) pair)
+
+
+@dataclass
+class Table:
+    slug: str
+    caption: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    note: str = ""
+    chart: dict | None = None  # {"type", "labels", "datasets", ...} for static/js/charts.js
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-data-{self.slug}"
+
+    def display_rows(self) -> list[list[dict]]:
+        return [[{"text": _show(value, column.kind), "numeric": column.kind != "text",
+                  "header": index == 0}
+                 for index, (column, value) in enumerate(zip(self.columns, row, strict=True))]
+                for row in self.rows]
+
+    def csv_rows(self) -> list[list]:
+        header = []
+        for column in self.columns:
+            if column.kind.endswith("_ci"):
+                header += [f"{column.label} (low)", f"{column.label} (high)"]
+            else:
+                header.append(column.label)
+        lines = [header]
+        for row in self.rows:
+            line = []
+            for column, value in zip(self.columns, row, strict=True):
+                if column.kind.endswith("_ci"):
+                    line += ["" if value is None else _raw(v) for v in (value or (None, None))]
+                else:
+                    line.append(_raw(value))
+            lines.append(line)
+        return lines
+
+
+def _raw(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+FORMATS = {
+    "int": lambda v: f"{v:,}",
+    "pct": lambda v: f"{v * 100:.0f}%",
+    "diff": lambda v: f"{v * 100:+.0f} pts",  # a difference of two rates, in points
+    "num": lambda v: f"{v:+.2f}",
+    "months": lambda v: f"{v:.1f}",
+}
+
+
+def _show(value, kind: str) -> str:
+    if value is None:
+        return HIDDEN
+    if kind.endswith("_ci"):
+        fmt = FORMATS[kind.removesuffix("_ci")]
+        low, high = value
+        return (f"{HIDDEN if low is None else fmt(low)} to "
+                f"{'not reached' if high is None else fmt(high)}")
+    return FORMATS.get(kind, str)(value)
+
+
+def csv_response(table: Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8 (en dashes, accents)
+    writer = csv.writer(response)
+    writer.writerows(table.csv_rows())
+    return response
