@@ -1,0 +1,155 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from accounts.importing import run_import
+from accounts.models import SponsorProfile
+from matching.models import AdvocacyRecord, Sponsorship, SurveyResponse
+from tests import factories
+
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+
+def _csv(header, *rows):
+    return "\n".join([header, *rows]) + "\n"
+
+
+def _problems(result):
+    return [(p.row, p.column) for p in result.problems]
+
+
+SPONSORSHIP_HEADER = "sponsor_employee_id,protege_employee_id,started_on,ended_on,status"
+
+
+@pytest.mark.django_db
+def test_sponsorships_import_creates_pairs_and_reimporting_changes_nothing(sam, alice, eve):
+    data = _csv(SPONSORSHIP_HEADER,
+                f"{sam.employee_id},{alice.employee_id},2026-01-05,,active",
+                f"{sam.employee_id},{eve.employee_id},2025-01-05,2025-12-01,completed")
+    result = run_import("sponsorships", data)
+    assert result.ok, result.problems
+    assert (result.created, result.updated) == (2, 0)
+    active = Sponsorship.objects.get(protege=alice)
+    assert active.status == "active" and active.origin == "import"
+    assert active.planned_end_on == datetime.date(2027, 1, 5) and active.cadence_days == 30
+    again = run_import("sponsorships", data)
+    assert (again.created, again.updated) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_an_imported_sponsor_without_a_registration_gets_an_approved_profile(alice, eve):
+    leader = factories.PersonFactory(level=7)
+    result = run_import("sponsorships", _csv(
+        SPONSORSHIP_HEADER, f"{leader.employee_id},{eve.employee_id},2026-01-05,,active"))
+    assert result.ok, result.problems
+    assert SponsorProfile.objects.get(person=leader).status == "approved"
+
+
+@pytest.mark.django_db
+def test_a_bad_sponsorships_file_names_every_row_and_column_and_writes_nothing(
+        sam, alice, eve, max_manager):
+    data = _csv(
+        SPONSORSHIP_HEADER,
+        f"{sam.employee_id},{alice.employee_id},2026-01-05,,active",      # fine
+        f"{sam.employee_id},{sam.employee_id},2026-01-05,,active",        # self
+        f"{max_manager.employee_id},{alice.employee_id},2026-01-05,,active",  # manager
+        f"{sam.employee_id},{eve.employee_id},2026-01-05,,completed",     # no end date
+        f"{sam.employee_id},{eve.employee_id},2026-02-05,2026-01-01,ended_early",  # end < start
+        f"NOPE,{eve.employee_id},2026-01-05,,active",                      # unknown
+        f"{sam.employee_id},{alice.employee_id},2026-03-05,,proposed",     # second open pair
+        f"{sam.employee_id},{eve.employee_id},05/01/2026,,active",         # bad date
+    )
+    result = run_import("sponsorships", data)
+    assert not result.ok
+    problems = _problems(result)
+    for expected in [(3, "protege_employee_id"), (4, "sponsor_employee_id"), (5, "ended_on"),
+                     (6, "ended_on"), (7, "sponsor_employee_id"), (8, "status"),
+                     (9, "started_on")]:
+        assert expected in problems, (expected, result.problems)
+    assert (2, "sponsor_employee_id") not in problems
+    assert not Sponsorship.objects.exists()
+
+
+ADVOCACY_HEADER = ("sponsor_employee_id,protege_employee_id,kind,occurred_on,visibility,outcome,"
+                   "outcome_on,description")
+
+
+@pytest.mark.django_db
+def test_advocacy_import_links_each_record_to_the_pairs_sponsorship(sponsorship, sam, alice):
+    day = sponsorship.started_on + DAY
+    data = _csv(ADVOCACY_HEADER,
+                f"{sam.employee_id},{alice.employee_id},promotion_nomination,{day},open,"
+                f"succeeded,{day + DAY},Senior engineer",
+                f"{sam.employee_id},{alice.employee_id},introduction,{day},closed_doors,,,"
+                "Met the CTO")
+    result = run_import("advocacy", data)
+    assert result.ok, result.problems
+    assert AdvocacyRecord.objects.filter(sponsorship=sponsorship).count() == 2
+    sponsorship.refresh_from_db()
+    assert sponsorship.last_advocacy_on == day
+    assert run_import("advocacy", data).created == 0
+
+
+@pytest.mark.django_db
+def test_a_bad_advocacy_file_names_every_row_and_column_and_writes_nothing(sponsorship, sam,
+                                                                           alice, eve):
+    day = sponsorship.started_on + DAY
+    data = _csv(
+        ADVOCACY_HEADER,
+        f"{sam.employee_id},{alice.employee_id},promotion_nomination,{day},open,,,fine",
+        f"{sam.employee_id},{eve.employee_id},promotion_nomination,{day},open,,,no sponsorship",
+        f"{sam.employee_id},{alice.employee_id},promotion_nomination,{day},open,succeeded,"
+        f"{day - DAY},outcome before record",
+        f"{sam.employee_id},{alice.employee_id},promotion_nomination,{day},open,succeeded,,"
+        "outcome without date",
+        f"{sam.employee_id},{alice.employee_id},bribery,{day},loud,,,bad choices",
+    )
+    result = run_import("advocacy", data)
+    problems = _problems(result)
+    for expected in [(3, "protege_employee_id"), (4, "outcome_on"), (5, "outcome_on"),
+                     (6, "kind"), (6, "visibility")]:
+        assert expected in problems, (expected, result.problems)
+    assert not AdvocacyRecord.objects.exists()
+
+
+SURVEY_HEADER = ("employee_id,relationship_kind,phase,answered_on,confidence,goal_progress,"
+                 "usefulness")
+
+
+@pytest.mark.django_db
+def test_surveys_import_links_each_answer_to_the_relationship_running_that_day(alice, sam, bob):
+    old = factories.SponsorshipFactory(protege=alice, status="completed",
+                                       started_on=TODAY - 400 * DAY, ended_on=TODAY - 100 * DAY)
+    current = factories.SponsorshipFactory(protege=alice, sponsor=sam,
+                                           started_on=TODAY - 50 * DAY)
+    mentorship = factories.MentorshipFactory(mentee=alice, mentor=bob)
+    data = _csv(SURVEY_HEADER,
+                f"{alice.employee_id},sponsorship,baseline,{TODAY - 390 * DAY},2,2,",
+                f"{alice.employee_id},sponsorship,closing,{TODAY - 99 * DAY},4,4,5",
+                f"{alice.employee_id},sponsorship,baseline,{TODAY - 40 * DAY},3,2,",
+                f"{alice.employee_id},mentorship,baseline,{TODAY - 20 * DAY},3,3,")
+    result = run_import("surveys", data)
+    assert result.ok, result.problems
+    assert set(SurveyResponse.objects.filter(sponsorship=old).values_list("phase", flat=True)) \
+        == {"baseline", "closing"}
+    assert SurveyResponse.objects.get(sponsorship=current).confidence == 3
+    assert SurveyResponse.objects.get(mentorship=mentorship).respondent == alice
+    assert run_import("surveys", data).created == 0
+
+
+@pytest.mark.django_db
+def test_a_survey_row_with_no_relationship_names_its_row_and_column_and_writes_nothing(alice,
+                                                                                       eve):
+    factories.SponsorshipFactory(protege=alice)
+    data = _csv(SURVEY_HEADER,
+                f"{alice.employee_id},sponsorship,baseline,{TODAY},3,3,",
+                f"{eve.employee_id},sponsorship,baseline,{TODAY},3,3,",
+                f"{alice.employee_id},sponsorship,closing,{TODAY},3,3,",
+                f"{alice.employee_id},mentorship,baseline,{TODAY},9,3,")
+    result = run_import("surveys", data)
+    problems = _problems(result)
+    for expected in [(3, "relationship_kind"), (4, "usefulness"), (5, "confidence")]:
+        assert expected in problems, (expected, result.problems)
+    assert not SurveyResponse.objects.exists()
