@@ -30,6 +30,7 @@ def directory(*, query: str = "", skill: Skill | None = None, department=None,
     profiles = (MentorProfile.objects
                 .select_related("person", "person__department")
                 .annotate(active_count=_ACTIVE_MENTEES)
+                .annotate(room=F("capacity") - F("active_count"))
                 .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
                 .order_by("person__full_name", "pk"))
     if exclude is not None:

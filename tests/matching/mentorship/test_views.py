@@ -1,0 +1,237 @@
+"""Mentorship pages: what each person sees, what they may not, and the query budgets.
+
+Alice is Bob's mentee once `pair` runs; Eve is in no relationship and gets a 404 for theirs.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from django.utils.html import escape
+
+from matching.models import CheckIn, MentorRequest, Mentorship, SurveyResponse
+from matching.services import mentorship as svc
+from matching.services import relationships
+from tests import factories
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def speaking(db):
+    return factories.SkillFactory(name="Public speaking")
+
+
+@pytest.fixture
+def pair(alice, bob, speaking):
+    request = svc.mentor_request_create(mentee=alice, mentor=bob, message="Help me present",
+                                        goals=[speaking])
+    mentorship = svc.mentor_request_accept(
+        mentor_request=request, by=bob, started_on=TODAY - datetime.timedelta(days=10))
+    return mentorship
+
+
+def test_the_pair_sees_the_mentorship_and_private_notes_only_their_own(login, pair, alice,
+                                                                       bob):
+    relationships.meeting_record(relationship=pair, author=alice, occurred_on=TODAY,
+                                 discussed="Practised the talk", private_notes="ALICE-SECRET")
+    relationships.meeting_record(relationship=pair, author=bob, occurred_on=TODAY,
+                                 discussed="Gave feedback", private_notes="BOB-SECRET")
+    page = login(alice).get(f"/mentoring/{pair.pk}/").content.decode()
+    assert "Practised the talk" in page and "Gave feedback" in page
+    assert "ALICE-SECRET" in page and "BOB-SECRET" not in page
+    page = login(bob).get(f"/mentoring/{pair.pk}/").content.decode()
+    assert "BOB-SECRET" in page and "ALICE-SECRET" not in page
+
+
+def test_someone_elses_mentorship_request_and_survey_are_404(login, pair, eve):
+    client = login(eve)
+    assert client.get(f"/mentoring/{pair.pk}/").status_code == 404
+    assert client.get(f"/mentoring/{pair.pk}/next-check-in.ics").status_code == 404
+    assert client.post(f"/mentoring/{pair.pk}/check-ins/",
+                       {"occurred_on": TODAY, "discussed": "x"}).status_code == 404
+    assert client.post(f"/mentoring/{pair.pk}/close/", {"status": "completed"}).status_code == 404
+    assert client.get(f"/mentoring/requests/{pair.request_id}/").status_code == 404
+    assert client.post(f"/mentoring/requests/{pair.request_id}/accept/").status_code == 404
+    assert client.get(f"/mentoring/survey/mentorship/{pair.pk}/baseline/").status_code == 404
+    assert CheckIn.objects.count() == 0
+    pair.refresh_from_db()
+    assert pair.is_active
+
+
+def test_the_mentor_cannot_answer_the_mentees_survey(login, pair, bob):
+    assert login(bob).get(f"/mentoring/survey/mentorship/{pair.pk}/baseline/").status_code == 404
+
+
+def test_a_check_in_in_the_future_shows_the_message_and_saves_nothing(login, pair, alice):
+    response = login(alice).post(f"/mentoring/{pair.pk}/check-ins/", {
+        "occurred_on": TODAY + datetime.timedelta(days=3), "discussed": "Plans"})
+    assert response.status_code == 400
+    assert relationships.MEETING_IN_FUTURE in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_a_check_in_before_the_start_shows_the_message_and_saves_nothing(login, pair, alice):
+    response = login(alice).post(f"/mentoring/{pair.pk}/check-ins/", {
+        "occurred_on": pair.started_on - datetime.timedelta(days=1), "discussed": "Plans"})
+    assert response.status_code == 400
+    assert "before the relationship started" in response.content.decode()
+    assert not CheckIn.objects.exists()
+
+
+def test_logging_a_check_in_moves_the_next_check_in_date(login, pair, alice):
+    response = login(alice).post(f"/mentoring/{pair.pk}/check-ins/", {
+        "occurred_on": TODAY, "discussed": "Practised", "progress_rating": "4"}, follow=True)
+    assert "Check-in saved." in response.content.decode()
+    pair.refresh_from_db()
+    assert pair.next_due_on == TODAY + datetime.timedelta(days=pair.cadence_days)
+
+
+def test_the_ics_file_holds_the_next_check_in(login, pair, alice):
+    response = login(alice).get(f"/mentoring/{pair.pk}/next-check-in.ics")
+    body = response.content.decode()
+    assert response["Content-Type"] == "text/calendar"
+    assert f"DTSTART;VALUE=DATE:{pair.next_due_on:%Y%m%d}" in body
+    assert "SUMMARY:Mentoring check-in with Bob Mentor" in body
+
+
+def test_requesting_your_manager_through_the_page_shows_why_and_sends_nothing(
+        login, alice, max_manager, speaking):
+    factories.MentorProfileFactory(person=max_manager)
+    client = login(alice)
+    page = client.get(f"/mentoring/mentors/{max_manager.pk}/request/").content.decode()
+    assert "Max Manager is your manager or above you in your reporting line" in page
+    response = client.post(f"/mentoring/mentors/{max_manager.pk}/request/",
+                           {"message": "Hi", "goals": [speaking.pk]})
+    assert "reporting line" in response.content.decode()
+    assert not MentorRequest.objects.exists()
+
+
+def test_a_mentee_requests_through_the_page(login, alice, bob, speaking):
+    response = login(alice).post(f"/mentoring/mentors/{bob.pk}/request/",
+                                 {"message": "Could we meet?", "goals": [speaking.pk]},
+                                 follow=True)
+    assert "Your request is on its way to Bob Mentor" in response.content.decode()
+    assert MentorRequest.objects.get().mentee == alice
+
+
+def test_accepting_a_withdrawn_request_through_the_page_explains_and_changes_nothing(
+        login, alice, bob, speaking):
+    request = svc.mentor_request_create(mentee=alice, mentor=bob, message="Hi",
+                                        goals=[speaking])
+    svc.mentor_request_withdraw(mentor_request=request, by=alice)
+    response = login(bob).post(f"/mentoring/requests/{request.pk}/accept/", follow=True)
+    assert "This request is withdrawn, so it can no longer be accepted." in \
+        response.content.decode()
+    assert not Mentorship.objects.exists()
+
+
+def test_the_mentee_closes_and_lands_on_the_survey(login, pair, alice):
+    client = login(alice)
+    response = client.post(f"/mentoring/{pair.pk}/close/", {"status": "ended_early"})
+    assert escape(relationships.CLOSE_REASON_REQUIRED) in response.content.decode()
+    response = client.post(f"/mentoring/{pair.pk}/close/", {"status": "completed"})
+    assert response.url == f"/mentoring/survey/mentorship/{pair.pk}/closing/"
+    response = client.post(response.url, {"confidence": "4", "goal_progress": "5",
+                                          "usefulness": "5"})
+    assert response.status_code == 302
+    answer = SurveyResponse.objects.get()
+    assert (answer.phase, answer.usefulness, answer.respondent) == ("closing", 5, alice)
+
+
+def test_opting_in_as_a_mentor_and_pausing(login, eve, speaking):
+    client = login(eve)
+    response = client.post("/mentoring/become-a-mentor/", {
+        "capacity": "2", "skills": [speaking.pk], "how_i_can_help": "Talks",
+        "cadence_days": "14", "languages": ["en"]})
+    assert response.status_code == 302
+    eve.refresh_from_db()
+    assert eve.mentor_profile.capacity == 2 and not eve.mentor_profile.is_paused
+    client.post("/mentoring/become-a-mentor/", {
+        "capacity": "2", "skills": [speaking.pk], "how_i_can_help": "Talks",
+        "cadence_days": "14", "is_paused": "on"})
+    eve.mentor_profile.refresh_from_db()
+    assert eve.mentor_profile.is_paused
+
+
+def test_suggestions_explain_and_leave_out_blocked_paused_and_full_mentors(
+        login, alice, max_manager, bob, speaking):
+    alice.development_goals.add(speaking)
+    bob.mentor_profile.skills.add(speaking)
+    factories.MentorProfileFactory(person=max_manager)
+    paused = factories.MentorProfileFactory(person__full_name="Pat Paused", is_paused=True)
+    full = factories.MentorProfileFactory(person__full_name="Fran Full", capacity=1)
+    factories.MentorshipFactory(mentor=full.person)
+    page = login(alice).get("/mentoring/suggestions/").content.decode()
+    assert "Bob Mentor" in page
+    assert "can help with your goal: Public speaking" in page
+    assert "three levels above you" in page and "other department" in page
+    for hidden in ("Max Manager", paused.person.full_name, full.person.full_name):
+        assert hidden not in page
+
+
+def test_the_directory_filters_by_skill_and_capacity(login, eve, bob, speaking):
+    bob.mentor_profile.skills.add(speaking)
+    other = factories.MentorProfileFactory(person__full_name="Olga Other", capacity=1)
+    factories.MentorshipFactory(mentor=other.person)
+    client = login(eve)
+    page = client.get("/mentoring/mentors/").content.decode()
+    assert "Bob Mentor" in page and "Olga Other" in page
+    page = client.get(f"/mentoring/mentors/?skill={speaking.pk}").content.decode()
+    assert "Bob Mentor" in page and "Olga Other" not in page
+    page = client.get("/mentoring/mentors/?has_capacity=on").content.decode()
+    assert "Bob Mentor" in page and "Olga Other" not in page
+    page = client.get("/mentoring/mentors/?q=olga").content.decode()
+    assert "Bob Mentor" not in page and "Olga Other" in page
+
+
+def test_the_home_card_shows_the_mentor_and_the_next_check_in(login, pair, alice):
+    page = login(alice).get("/").content.decode()
+    assert "Your mentor" in page and "Bob Mentor" in page
+    assert "Next check-in" in page
+
+
+def test_the_how_suggestions_work_page_lists_the_rules(login, alice):
+    page = login(alice).get("/mentoring/how-suggestions-work/").content.decode()
+    assert "Who is never suggested" in page and "Your development goals" in page
+
+
+def _grow(size, skills, mentee):
+    """`size` people, a tenth of them mentors with skills and a mentorship or request each."""
+    department = factories.DepartmentFactory(name="Data")
+    people = factories.PersonFactory.create_batch(size, department=department)
+    for index, person in enumerate(people):
+        person.skills.add(skills[index % len(skills)])
+        person.development_goals.add(skills[(index + 1) % len(skills)])
+        if index % 10 == 0:
+            profile = factories.MentorProfileFactory(person=person, capacity=3)
+            profile.skills.add(*skills)
+            mentorship = factories.MentorshipFactory(mentor=person, mentee=people[index - 1])
+            factories.CheckInFactory.create_batch(2, mentorship=mentorship)
+            factories.MentorRequestFactory(mentor=person, mentee=mentee)
+    return people
+
+
+@pytest.mark.parametrize("size", [20, 120])
+def test_directory_suggestions_and_index_hold_a_fixed_query_budget(
+        size, login, alice, django_assert_max_num_queries):
+    skills = [factories.SkillFactory(name=f"Budget skill {n}") for n in range(5)]
+    alice.development_goals.add(skills[0])
+    _grow(size, skills, alice)
+    client = login(alice)
+    for url, budget in [("/mentoring/mentors/", 12), ("/mentoring/suggestions/", 20),
+                        ("/mentoring/", 12), ("/", 14)]:
+        with django_assert_max_num_queries(budget):
+            assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("check_ins", [3, 40])
+def test_the_mentorship_page_holds_a_fixed_query_budget(
+        check_ins, login, pair, alice, bob, django_assert_max_num_queries):
+    for index in range(check_ins):
+        factories.CheckInFactory(mentorship=pair, author=alice if index % 2 else bob,
+                                 occurred_on=TODAY)
+        factories.GoalFactory(mentorship=pair, title=f"Goal {index}")
+    client = login(alice)
+    with django_assert_max_num_queries(10):
+        assert client.get(f"/mentoring/{pair.pk}/").status_code == 200
