@@ -1,6 +1,6 @@
 from django.urls import path
 
-from program import hr_views
+from program import hr_views, reminder_views
 
 app_name = "hr"
 urlpatterns: list = [
@@ -10,4 +10,7 @@ urlpatterns: list = [
     path("report/recompute/", hr_views.report_recompute, name="report_recompute"),
     path("equity/", hr_views.equity, name="equity"),
     path("<str:page>/export/<slug:slug>.csv", hr_views.export, name="export"),
+    # What the worker sent (issue 5).
+    path("reminders/", reminder_views.reminder_log, name="reminder_log"),
+    path("reminders/sweep/", reminder_views.reminder_sweep_now, name="reminder_sweep_now"),
 ]

@@ -243,16 +243,16 @@ def compose_request_expired(row, mentor_request, clock, hr_admins) -> Composed:
 
 def compose_outcome_report(row, snapshot, clock, hr_admins) -> Composed:
     """The weekly report: a few headline rates for each HR admin, and the link to the page."""
-    from .report_mail import report_lines
+    from .report_mail import report_lines, report_summary
 
     if snapshot is None:
         return Composed(skipped_reason=SKIP_GONE)
     summary = f"Outcome report as of {snapshot.as_of:%d %b %Y}"
     if not hr_admins:
         return Composed(summary=summary, skipped_reason=SKIP_NO_HR)
-    url = _url("hr:outcome_report", fallback="/hr/report/")
+    url = _url("hr:report", fallback="/hr/report/")
     context = {"snapshot": snapshot, "lines": report_lines(snapshot.data),
-               "summary": snapshot.data.get("summary", "")}
+               "summary": report_summary(snapshot.data)}
     return Composed(summary=summary, messages=[
         Message(admin, "outcome-report", context, url, preference="email_reports")
         for admin in hr_admins])

@@ -45,6 +45,16 @@ def report_lines(data: dict) -> list[str]:
     return lines
 
 
+def report_summary(data: dict) -> str:
+    """The report page's plain-words summary, when the report has the full contract."""
+    from .report_page import outcome_summary
+
+    try:
+        return " ".join(outcome_summary(data))
+    except (KeyError, TypeError):
+        return ""
+
+
 def outcome_report_weekly(
     *, as_of: datetime.date, window_months: int = WEEKLY_WINDOW_MONTHS,
     now: datetime.datetime | None = None,

@@ -6,11 +6,11 @@ import pytest
 from celery.schedules import crontab
 from django.core import mail
 from django.db import transaction
+from django.urls import reverse
 
 from program import tasks
 from program.celery import BEAT_SCHEDULE, app
 from program.models import ReminderLog, ReportSnapshot
-from program.reminder_messages import _url
 from program.report_mail import report_lines
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_the_weekly_report_is_stored_and_emailed_to_hr_admins_once(
     assert [m.to for m in mail.outbox] == [["hana@example.com"]]
     message = mail.outbox[0]
     assert "Outcome report as of 9 March 2026" in message.subject
-    report_url = "http://testserver" + _url("hr:outcome_report", fallback="/hr/report/")
+    report_url = "http://testserver" + reverse("hr:report")
     assert report_url in message.body
     assert ReminderLog.objects.get().kind == "outcome_report"
 
