@@ -1,0 +1,3 @@
+"""Demo steps owned by matching (see accounts/demo.py for the framework)."""
+
+from matching import demo_sponsorship  # noqa: F401, E402
