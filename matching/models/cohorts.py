@@ -6,6 +6,16 @@ from django.db import models
 from django.utils import timezone
 
 
+class CohortQuerySet(models.QuerySet):
+    def visible_to(self, person):
+        """Cohorts an employee may see: open ones still enrolling, and any they are enrolled in
+        (an invitation is an enrolment HR made for them)."""
+        return self.filter(
+            models.Q(status=Cohort.Status.ENROLLING, open_to_all=True)
+            | models.Q(enrolments__person=person)
+        ).distinct()
+
+
 class Cohort(models.Model):
     class Kind(models.TextChoices):
         MENTORSHIP = "mentorship", "Mentorship"
@@ -18,6 +28,8 @@ class Cohort(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    description = models.TextField(blank=True,
+                                   help_text="Shown to employees on the enrolment page.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ENROLLING)
     open_to_all = models.BooleanField(default=True)
     enrolment_opens_on = models.DateField(null=True, blank=True)
@@ -29,6 +41,11 @@ class Cohort(models.Model):
     objective = models.CharField(max_length=10, default="score")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = CohortQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -76,6 +93,10 @@ class CohortPairRule(models.Model):
     giver = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")
     receiver = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")
     rule = models.CharField(max_length=6, choices=Rule.choices)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
