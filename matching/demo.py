@@ -1,3 +1,6 @@
 """Demo steps owned by matching (see accounts/demo.py for the framework)."""
 
-from matching import demo_sponsorship  # noqa: F401, E402
+from matching import (
+    demo_mentorship,  # noqa: F401, E402
+    demo_sponsorship,  # noqa: F401, E402
+)
