@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, IntegerField, Min, OuterRef, Q, Subquery, Sum
+from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, When
 from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.lookups import GreaterThanOrEqual
 
 from accounts.models import MentorProfile, SponsorProfile
 from matching.models import AdvocacyRecord, MentorRequest, Mentorship, Sponsorship
@@ -28,8 +29,9 @@ LEVEL_BANDS = {  # key -> (label, lowest level, highest level or None)
     "5-6": ("Levels 5–6", 5, 6),
     "7+": ("Levels 7 and above", 7, None),
 }
-REQUEST_AGES = [("0–7 days", 0, 7), ("8–14 days", 8, 14), ("15–30 days", 15, 30),
-                ("Over 30 days", 31, None)]
+REQUEST_AGES = [  # key, label, fewest days waited, most days waited
+    ("days_0_7", "0–7 days", 0, 7), ("days_8_14", "8–14 days", 8, 14),
+    ("days_15_30", "15–30 days", 15, 30), ("days_over_30", "Over 30 days", 31, None)]
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,11 @@ def _relationship_counts(model, person: str, filters: Filters, today: datetime.d
 
 def _request_ages(filters: Filters, now: datetime.datetime) -> dict:
     buckets = {}
-    for label, low, high in REQUEST_AGES:
+    for key, _, low, high in REQUEST_AGES:
         q = Q(created_at__lte=now - datetime.timedelta(days=low))
         if high is not None:
             q &= Q(created_at__gt=now - datetime.timedelta(days=high + 1))
-        buckets[label] = Count("id", filter=q)
+        buckets[key] = Count("id", filter=q)
     return MentorRequest.objects.filter(
         person_q("mentee__", filters), status=MentorRequest.Status.OPEN,
     ).aggregate(open=Count("id"), oldest=Min("created_at"), **buckets)
@@ -95,14 +97,17 @@ def _request_ages(filters: Filters, now: datetime.datetime) -> dict:
 def _capacity(profile_model, relation: str, filters: Filters, **only) -> dict:
     """Places offered (sum of capacities) and taken (active relationships) for one kind."""
     model = Mentorship if profile_model is MentorProfile else Sponsorship
-    taken = (model.objects.filter(**{relation: OuterRef("person_id")}, status=ACTIVE)
-             .order_by().values(relation).annotate(n=Count("id")).values("n"))
-    profiles = profile_model.objects.filter(person_q("person__", filters), **only).annotate(
-        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0))
-    return profiles.aggregate(
+    # A correlated count per profile; written as an expression (not an annotation) so the
+    # aggregate below can sum it and compare it with the capacity in the same query.
+    taken = Coalesce(Subquery(
+        model.objects.filter(**{relation: OuterRef("person_id")}, status=ACTIVE)
+        .order_by().values(relation).annotate(n=Count("id")).values("n"),
+        output_field=IntegerField()), 0)
+    return profile_model.objects.filter(person_q("person__", filters), **only).aggregate(
         people=Count("id"), places=Coalesce(Sum("capacity"), 0),
-        taken=Coalesce(Sum("taken"), 0),
-        full=Count("id", filter=Q(taken__gte=F("capacity"))),
+        taken=Coalesce(Sum(taken), 0),
+        full=Coalesce(Sum(Case(When(GreaterThanOrEqual(taken, F("capacity")), then=1),
+                               default=0)), 0),
         paused=Count("id", filter=Q(is_paused=True)),
     )
 
@@ -181,12 +186,11 @@ def dashboard_data(*, filters: Filters, now: datetime.datetime) -> dict:
               ])),
         Table("requests", "Open mentor requests by age",
               [Column("Waiting"), Column("Requests", "int")],
-              [[label, requests[label]] for label, _, _ in REQUEST_AGES],
+              [[label, requests[key]] for key, label, _, _ in REQUEST_AGES],
               note=f"{requests['open']} open; the oldest has waited "
                    f"{summary['oldest_request_days']} days." if oldest else "No open requests.",
-              chart=_chart("bar", [label for label, _, _ in REQUEST_AGES],
-                           [("Open requests",
-                             [requests[label] for label, _, _ in REQUEST_AGES])])),
+              chart=_chart("bar", [label for _, label, _, _ in REQUEST_AGES],
+                           [("Open requests", [requests[key] for key, _, _, _ in REQUEST_AGES])])),
         Table("capacity", "Mentor and sponsor capacity",
               [Column("Kind"), Column("People offering", "int"), Column("Places", "int"),
                Column("Places taken", "int"), Column("Share used", "pct"),
