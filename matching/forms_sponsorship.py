@@ -92,6 +92,7 @@ class AdvocacyForm(forms.ModelForm):
             "kind": "What you did",
             "occurred_on": "Date",
             "forum": "Where",
+            "visibility": "How openly",
             "description": "What you put forward",
             "shared_with_protege": "Share this record with the protégé",
         }
