@@ -17,6 +17,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", accounts_views.unsubscribe, name="unsubscribe"),
     path("mentoring/", include("matching.urls.mentorship")),
     path("sponsorship/", include("matching.urls.sponsorship")),
+    path("cohorts/", include("matching.urls.cohort_enrolment")),
     path("hr/cohorts/", include("matching.urls.cohorts")),
     path("hr/", include("program.hr_urls")),
     path("admin/", admin.site.urls),
