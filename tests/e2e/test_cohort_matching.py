@@ -1,0 +1,86 @@
+"""HR builds a small cohort, previews the matching, pins one pair, publishes; a mentee then sees
+their new mentorship and the message telling them about it."""
+
+import re
+
+import pytest
+
+from matching.models import Cohort, Mentorship
+from tests import factories
+from tests.e2e.conftest import give_totp, sign_in
+
+
+@pytest.fixture
+def priya(db, product):
+    return factories.PersonFactory(full_name="Priya Patel", email="priya@example.com", level=5,
+                                   title="Staff Engineer", department=product, with_user=True)
+
+
+def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, alice, eve, bob,
+                                                       priya):
+    rust, python = factories.SkillFactory(name="Rust"), factories.SkillFactory(name="Python")
+    alice.development_goals.set([rust])
+    eve.development_goals.set([python])
+    bob.skills.set([rust])
+    priya.skills.set([python])
+
+    hr = sign_in(new_page(), hana.email, totp_secret=give_totp(hana.user))
+    hr.get_by_role("link", name="Cohorts", exact=True).click()
+    shots(hr, "cohorts-empty")
+    hr.get_by_role("link", name="New cohort").click()
+    hr.get_by_role("textbox", name="Name", exact=True).fill("Spring 2027")
+    hr.get_by_label("Short name").fill("spring-2027")
+    hr.get_by_label("Mentorship").check()
+    hr.get_by_label("Meet every (days)").fill("21")
+    shots(hr, "new-cohort-form")
+    hr.get_by_role("button", name="Create and open enrolment").click()
+    assert hr.get_by_role("heading", name=re.compile("Spring 2027")).is_visible()
+
+    for person, role, capacity in [(alice, "Mentee", 1), (eve, "Mentee", 1),
+                                   (bob, "Mentor", 1), (priya, "Mentor", 1)]:
+        hr.get_by_label("Person").fill(person.employee_id)
+        hr.get_by_label("Role").select_option(label=role)
+        hr.get_by_label("Capacity").fill(str(capacity))
+        hr.get_by_role("button", name="Invite and enrol").click()
+        assert hr.get_by_text(f"{person.full_name} is invited and enrolled.").is_visible()
+    shots(hr, "cohort-with-four-enrolled")
+
+    # The optimum gives each mentee the mentor who offers their goal.
+    hr.get_by_role("link", name="Preview the matching").click()
+    pairs = hr.get_by_role("table").first
+    assert pairs.get_by_role("row", name=re.compile("Alice Employee.*Bob Mentor")).is_visible()
+    assert pairs.get_by_role("row", name=re.compile("Eve Outsider.*Priya Patel")).is_visible()
+    shots(hr, "preview")
+
+    # HR pins Eve with Bob: the preview re-runs around the pin.
+    hr.get_by_text("Pin or forbid another pair").click()
+    hr.get_by_label("Mentee or protégé").fill(eve.email)
+    hr.get_by_label("Mentor or sponsor").fill(bob.email)
+    hr.get_by_role("button", name="Add the rule and re-run").click()
+    assert hr.get_by_text("Eve Outsider and Bob Mentor: pinned.").is_visible()
+    pairs = hr.get_by_role("table").first
+    assert pairs.get_by_role("row", name=re.compile("Eve Outsider.*Bob Mentor.*pinned by HR"))\
+        .is_visible()
+    assert pairs.get_by_role("row", name=re.compile("Alice Employee.*Priya Patel")).is_visible()
+    shots(hr, "preview-after-pin")
+
+    hr.once("dialog", lambda dialog: dialog.accept())
+    hr.get_by_role("button", name="Publish 2 pairs").click()
+    assert hr.get_by_text("Published: 2 pair(s) made and told").is_visible()
+    assert hr.get_by_role("heading", name="Relationships made").is_visible()
+    shots(hr, "published")
+    assert Cohort.objects.get(slug="spring-2027").status == "published"
+    assert set(Mentorship.objects.values_list("mentee__full_name", "mentor__full_name")) == {
+        ("Eve Outsider", "Bob Mentor"), ("Alice Employee", "Priya Patel")}
+
+    # Eve sees her new mentor.
+    page = sign_in(new_page(), eve.email)
+    page.get_by_role("link", name=re.compile("Inbox")).click()
+    assert page.get_by_text(re.compile("Spring 2027: your mentor is Bob Mentor")).is_visible()
+    shots(page, "mentee-inbox")
+    page.get_by_text(re.compile("Spring 2027: your mentor is Bob Mentor")).click()
+    assert page.get_by_text("Bob Mentor").first.is_visible()
+    shots(page, "mentee-mentorship")
+    page.goto("/mentoring/")
+    assert page.get_by_text("Bob Mentor").first.is_visible()
+    shots(page, "mentee-mentoring-home")
