@@ -214,10 +214,40 @@ def create_sponsorships(ctx: DemoContext) -> None:
     tick(len(sponsorships))
 
 
+def _random_plan(ctx: DemoContext, first: datetime.date, last: datetime.date) -> tuple:
+    """(day, kind, visibility, shared, outcome, outcome_on) for one random act of advocacy."""
+    rng, today = ctx.rng, ctx.today
+    day = _random_day(ctx, first, last)
+    kind = rng.choices(list(KIND_WEIGHTS_BY_KIND), weights=KIND_WEIGHTS)[0]
+    outcome, outcome_on = AdvocacyRecord.Outcome.PENDING, None
+    if (today - day).days > 45:  # older records mostly have an outcome by now
+        roll = rng.random()
+        if roll < 0.4:
+            outcome = AdvocacyRecord.Outcome.SUCCEEDED
+        elif roll < 0.75:
+            outcome = AdvocacyRecord.Outcome.NOT_SUCCEEDED
+        if outcome != AdvocacyRecord.Outcome.PENDING:
+            outcome_on = min(day + rng.randint(14, 90) * DAY, today)
+    return (day, kind, rng.choice(["open", "open", "closed_doors"]), rng.random() < 0.5,
+            outcome, outcome_on)
+
+
+def _persona_plans(today: datetime.date) -> list[tuple]:
+    """The demo employee's story with the demo sponsor: a succeeded high-visibility project (and
+    its career event), a private endorsement, and a promotion nomination still pending."""
+    return [
+        (today - 120 * DAY, "high_visibility_project", "open", True,
+         AdvocacyRecord.Outcome.SUCCEEDED, today - 100 * DAY),
+        (today - 60 * DAY, "talent_review_endorsement", "closed_doors", False,
+         AdvocacyRecord.Outcome.PENDING, None),
+        (today - 2 * DAY, "promotion_nomination", "open", True,
+         AdvocacyRecord.Outcome.PENDING, None),
+    ]
+
+
 def _advocacy_touchpoints_surveys(ctx: DemoContext, sponsorships: list[Sponsorship], *,
                                   quiet_protege: list[int], hr_user) -> None:
     rng, today = ctx.rng, ctx.today
-    kinds = list(KIND_WEIGHTS_BY_KIND)
     records, touchpoints, surveys = [], [], []
     events: list[tuple[int, CareerEvent]] = []
     for s in sponsorships:
@@ -227,35 +257,25 @@ def _advocacy_touchpoints_surveys(ctx: DemoContext, sponsorships: list[Sponsorsh
         quiet = s.protege_id in quiet_protege
         last_advocacy = None
         last_advocacy_end = end - 100 * DAY if quiet else end
-        for _ in range(0 if quiet and rng.random() < 0.5 else rng.randint(1, 6)):
-            if last_advocacy_end <= s.started_on:
-                break
-            day = _random_day(ctx, s.started_on, last_advocacy_end)
-            kind = rng.choices(kinds, weights=KIND_WEIGHTS)[0]
-            first_for_employee = s.protege_id == ctx.personas["employee"].pk and not records
-            if first_for_employee:
-                kind = "promotion_nomination"
+        if s.protege_id == ctx.personas["employee"].pk:
+            plans = _persona_plans(today)
+        else:
+            plans = []
+            for _ in range(0 if quiet and rng.random() < 0.5 else rng.randint(1, 6)):
+                if last_advocacy_end <= s.started_on:
+                    break
+                plans.append(_random_plan(ctx, s.started_on, last_advocacy_end))
+        for day, kind, visibility, shared, outcome, outcome_on in plans:
             record = AdvocacyRecord(
                 sponsorship=s, kind=kind, occurred_on=day, forum=rng.choice(FORUMS),
-                visibility=rng.choice(["open", "open", "closed_doors"]),
-                description=DESCRIPTIONS[kind],
-                shared_with_protege=first_for_employee or rng.random() < 0.5,
+                visibility=visibility, description=DESCRIPTIONS[kind],
+                shared_with_protege=shared, outcome=outcome, outcome_on=outcome_on,
                 created_at=timezone.now() - (today - day).days * DAY)
-            age = (today - day).days
-            if age > 45:
-                roll = rng.random()
-                if roll < 0.4:
-                    record.outcome = AdvocacyRecord.Outcome.SUCCEEDED
-                elif roll < 0.75:
-                    record.outcome = AdvocacyRecord.Outcome.NOT_SUCCEEDED
-                if record.outcome != AdvocacyRecord.Outcome.PENDING:
-                    record.outcome_on = min(day + rng.randint(14, 90) * DAY, today)
-                if record.outcome == AdvocacyRecord.Outcome.SUCCEEDED \
-                        and kind in CAREER_EVENT_FOR_KIND:
-                    events.append((len(records), CareerEvent(
-                        person_id=s.protege_id, kind=CAREER_EVENT_FOR_KIND[kind],
-                        occurred_on=record.outcome_on, recorded_by=hr_user,
-                        description=f"{record.get_kind_display()} ({record.forum})")))
+            if outcome == AdvocacyRecord.Outcome.SUCCEEDED and kind in CAREER_EVENT_FOR_KIND:
+                events.append((len(records), CareerEvent(
+                    person_id=s.protege_id, kind=CAREER_EVENT_FOR_KIND[kind],
+                    occurred_on=outcome_on, recorded_by=hr_user,
+                    description=f"{record.get_kind_display()} ({record.forum})")))
             records.append(record)
             last_advocacy = max(last_advocacy or day, day)
         s.last_advocacy_on = last_advocacy
