@@ -47,6 +47,10 @@ class SponsorRegistrationForm(forms.Form):
     commitment_accepted = forms.BooleanField(
         required=False, label="I accept this commitment", help_text=COMMITMENT_STATEMENT,
     )
+    is_paused = forms.BooleanField(
+        required=False, label="Pause: take no new protégés for now",
+        help_text="Current sponsorships continue.",
+    )
 
 
 class RegistrationDecisionForm(forms.Form):

@@ -91,6 +91,7 @@ def sponsor_register(
     departments: list[Department],
     opportunity_kinds: list[str],
     commitment_accepted: bool,
+    is_paused: bool = False,
 ) -> SponsorProfile:
     """Register (or update a registration). At or above SPONSOR_MIN_LEVEL it is approved at
     once; below, it waits for HR with the reason shown. A rejected leader may apply again."""
@@ -103,6 +104,7 @@ def sponsor_register(
     if profile is None:
         profile = SponsorProfile(person=person)
     profile.capacity = capacity
+    profile.is_paused = is_paused
     profile.opportunity_kinds = [k for k in SponsorProfile.Opportunity.values
                                  if k in opportunity_kinds]
     profile.commitment_accepted_at = timezone.now()

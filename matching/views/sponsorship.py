@@ -85,7 +85,8 @@ def register(request):
     initial = {}
     if profile:
         initial = {"departments": list(profile.departments.all()),
-                   "opportunity_kinds": profile.opportunity_kinds, "capacity": profile.capacity}
+                   "opportunity_kinds": profile.opportunity_kinds, "capacity": profile.capacity,
+                   "is_paused": profile.is_paused}
     form = SponsorRegistrationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

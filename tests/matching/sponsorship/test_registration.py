@@ -128,3 +128,11 @@ def test_the_hr_queue_keeps_a_fixed_number_of_queries(hana, login, django_assert
         with django_assert_max_num_queries(12):
             response = client.get(reverse("sponsorship:hr_registrations"))
         assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_paused_sponsor_takes_no_new_proteges(sam, alice):
+    _register(sam, is_paused=True)
+    with pytest.raises(ValidationError) as error:
+        services.sponsorship_propose(sponsor=sam, protege=alice, origin="hr")
+    assert error.value.messages == [services.SPONSOR_PAUSED.format(name=sam.full_name)]
