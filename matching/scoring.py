@@ -92,7 +92,8 @@ class Candidate:
 
 
 def load_candidates(
-    person_ids: Iterable[int] | QuerySet | None = None, *, mentors: bool = False
+    person_ids: Iterable[int] | QuerySet | None = None, *, mentors: bool = False,
+    with_lines: bool = True,
 ) -> dict[int, Candidate]:
     """Candidates by person id, in at most seven queries whatever their number.
 
@@ -100,6 +101,8 @@ def load_candidates(
     so 100,000 ids never become 100,000 query parameters). None loads everyone.
     With `mentors=True`, skills are what the MentorProfile says they can help with (falling back to
     the person's own skills when the profile lists none) and languages include the profile's.
+    `with_lines=False` skips the reporting lines (`line` is empty): `blocked_reason` reads only
+    the mentee's line, so a list of mentors to score does not need theirs.
     """
     if person_ids is not None and not isinstance(person_ids, QuerySet):
         person_ids = list(person_ids)
@@ -124,8 +127,8 @@ def load_candidates(
         if id_filter is not None:
             profile_people = profile_people.filter(person_id__in=id_filter)
         profile_languages = dict(profile_people.values_list("person_id", "languages"))
-    lines = _reporting_lines(ids, {row[0]: row[8] for row in rows},
-                             everyone=person_ids is None or len(ids) > _LINE_BY_CTE_MAX_IDS)
+    lines = (_reporting_lines(ids, everyone=person_ids is None or len(ids) > _LINE_BY_CTE_MAX_IDS)
+             if with_lines else {})
 
     candidates = {}
     for pk, employee_id, name, level, dept_id, dept_name, tz, languages, manager_id in rows:
@@ -151,8 +154,7 @@ def _pairs(manager, owner: str, id_filter) -> dict[int, set[int]]:
     return result
 
 
-def _reporting_lines(ids: list[int], managers: dict[int, int | None], *,
-                     everyone: bool) -> dict[int, list[int]]:
+def _reporting_lines(ids: list[int], *, everyone: bool) -> dict[int, list[int]]:
     """Everyone above each person, in one query: the whole manager map or a recursive CTE."""
     if not ids:
         return {}
