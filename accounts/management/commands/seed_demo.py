@@ -36,11 +36,14 @@ class Command(BaseCommand):
             return bar.update
 
         started = time.monotonic()
-        demo.seed(people=people, seed=seed, progress=progress)
+        context = demo.seed(people=people, seed=seed, progress=progress)
         for bar in bars:
             bar.close()
         self.stdout.write(self.style.SUCCESS(
             f"Seeded {Person.objects.count()} people in {time.monotonic() - started:.1f}s."))
+        if not quiet:
+            for name, seconds in context.timings.items():
+                self.stdout.write(f"  {seconds:7.1f}s  {name}")
         self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
         for role, email, *_ in demo.DEMO_PERSONAS:
             self.stdout.write(f"  {role:<9} {email}")
