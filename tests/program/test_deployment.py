@@ -104,3 +104,22 @@ def test_the_procfile_runs_web_worker_and_beat_like_compose_does():
     assert "manage.py" in lines["web"] and "$PORT" in lines["web"]
     for command in (worker[0], beat[0]):
         assert command.startswith(".venv/bin/"), "make run uses the project's own .venv"
+
+
+def test_the_readme_configuration_table_lists_every_variable_settings_read():
+    readme = (ROOT / "README.md").read_text()
+    table = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M))
+    missing = settings_variables() - table
+    assert not missing, f"README.md's configuration table lacks {sorted(missing)}"
+    assert not table - settings_variables(), "README lists variables settings.py never reads"
+
+
+def test_the_readme_starts_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```sh", 1)[1].split("```", 1)[0]
+    assert "make run" in first_block and "make test" in first_block
+    for section in ("## Mentorship", "## Sponsorship", "## Reminders and the worker",
+                    "## HR dashboards and outcome report", "## Cohort matching"):
+        assert f"\n{section}\n" in readme
+    for image in re.findall(r"\((docs/screenshots/[\w-]+\.png)\)", readme):
+        assert (ROOT / image).exists(), image
