@@ -72,7 +72,7 @@ NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 
 _LINE_BY_CTE_MAX_IDS = 2000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """What the scorer knows about one person (a mentee, a mentor, or both)."""
 
@@ -93,50 +93,51 @@ class Candidate:
 
 def load_candidates(
     person_ids: Iterable[int] | QuerySet | None = None, *, mentors: bool = False,
-    with_lines: bool = True,
+    with_lines: bool = True, with_goals: bool = True,
 ) -> dict[int, Candidate]:
-    """Candidates by person id, in at most seven queries whatever their number.
+    """Candidates by person id, in at most six queries whatever their number.
 
-    `person_ids` may be a list or a `values_list("id", flat=True)` queryset (used as a subquery,
-    so 100,000 ids never become 100,000 query parameters). None loads everyone.
+    `person_ids` may be a list or a `values("person_id")` / `values_list("id", flat=True)`
+    queryset (used as a subquery, so 100,000 ids never become 100,000 query parameters).
+    None loads everyone.
     With `mentors=True`, skills are what the MentorProfile says they can help with (falling back to
     the person's own skills when the profile lists none) and languages include the profile's.
-    `with_lines=False` skips the reporting lines (`line` is empty): `blocked_reason` reads only
-    the mentee's line, so a list of mentors to score does not need theirs.
+    `with_lines=False` skips the reporting lines (`line` is empty) and `with_goals=False` the
+    goals: `score_pair` reads only the mentee's goals and `blocked_reason` only the mentee's
+    line, so a long list of mentors to score needs neither (suggestions load them that way).
     """
     if person_ids is not None and not isinstance(person_ids, QuerySet):
         person_ids = list(person_ids)
     people = Person.objects.all()
     if person_ids is not None:
         people = people.filter(pk__in=person_ids)
-    rows = list(people.values_list("pk", "employee_id", "full_name", "level", "department_id",
-                                   "department__name", "timezone", "languages", "manager_id"))
+    fields = ["pk", "employee_id", "full_name", "level", "department_id", "department__name",
+              "timezone", "languages", "manager_id"]
+    rows = list(people.values_list(*fields, *(["mentor_profile__languages"] if mentors else [])))
     ids = [row[0] for row in rows]
-    id_filter = person_ids if person_ids is not None else None
 
     skill_names = dict(Skill.objects.values_list("pk", "name"))
-    own_skills = _pairs(Person.skills.through.objects, "person_id", id_filter)
-    goals = _pairs(Person.development_goals.through.objects, "person_id", id_filter)
-    profile_languages: dict[int, list[str]] = {}
-    skills = own_skills
+    goals = (_pairs(Person.development_goals.through.objects, "person_id", person_ids)
+             if with_goals else {})
     if mentors:
-        profile_skills = _pairs(MentorProfile.skills.through.objects, "mentorprofile__person_id",
-                                id_filter)
-        skills = {pk: profile_skills.get(pk) or own_skills.get(pk, set()) for pk in ids}
-        profile_people = MentorProfile.objects.all()
-        if id_filter is not None:
-            profile_people = profile_people.filter(person_id__in=id_filter)
-        profile_languages = dict(profile_people.values_list("person_id", "languages"))
+        skills = _pairs(MentorProfile.skills.through.objects, "mentorprofile__person_id",
+                        person_ids)
+        # Mentors who listed no skills on their profile: fall back to their own skills.
+        missing = [pk for pk in ids if pk not in skills]
+        if missing:
+            skills.update(_pairs(Person.skills.through.objects, "person_id", missing))
+    else:
+        skills = _pairs(Person.skills.through.objects, "person_id", person_ids)
     lines = (_reporting_lines(ids, everyone=person_ids is None or len(ids) > _LINE_BY_CTE_MAX_IDS)
              if with_lines else {})
 
     candidates = {}
-    for pk, employee_id, name, level, dept_id, dept_name, tz, languages, manager_id in rows:
-        spoken = set(languages or []) | set(profile_languages.get(pk) or [])
+    for pk, employee_id, name, level, dept_id, dept_name, tz, languages, manager_id, *extra in rows:
+        spoken = frozenset(languages or ()) | frozenset((extra[0] if extra else None) or ())
         candidates[pk] = Candidate(
             person_id=pk, employee_id=employee_id, name=name, level=level,
             department_id=dept_id, department_name=dept_name or "", timezone=tz or "UTC",
-            languages=frozenset(spoken), skills=frozenset(skills.get(pk, ())),
+            languages=spoken, skills=frozenset(skills.get(pk, ())),
             goals=frozenset(goals.get(pk, ())), line=frozenset(lines.get(pk, ())),
             manager_id=manager_id, skill_names=skill_names,
         )
@@ -203,6 +204,42 @@ def blocked_reason(mentee: Candidate, mentor: Candidate) -> str | None:
     return None
 
 
+def _shares(mentee: Candidate, mentor: Candidate, preference_rank: int | None,
+            hours: float) -> tuple[float, float, float, float, float, float]:
+    """The share (0-1) of each criterion's points, in CRITERIA order. The rules live here only."""
+    goals = len(mentee.goals & mentor.skills) / len(mentee.goals) if mentee.goals else 0.0
+    if preference_rank is not None and 1 <= preference_rank <= MAX_PREFERENCE_RANK:
+        preferences = (MAX_PREFERENCE_RANK + 1 - preference_rank) / MAX_PREFERENCE_RANK
+    else:
+        preferences = 0.0
+    gap = mentor.level - mentee.level
+    level = LEVEL_GAP_SHARE.get(gap, LEVEL_GAP_FAR_SHARE if gap > 0 else 0.0)
+    same_department = (mentee.department_id is not None
+                       and mentee.department_id == mentor.department_id)
+    department = 0.0 if same_department else 1.0
+    language = 1.0 if mentee.languages & mentor.languages else 0.0
+    if hours == 0:
+        zone = 1.0
+    elif hours <= NEAR_TIMEZONE_HOURS:
+        zone = 0.5
+    else:
+        zone = 0.0
+    return goals, preferences, level, department, language, zone
+
+
+def _weight_vector(weights: Mapping[str, int] | None) -> tuple[tuple[int, ...], int]:
+    weights = DEFAULT_WEIGHTS if weights is None else weights
+    vector = tuple(max(0, weights.get(name, 0)) for name in CRITERIA)
+    return vector, sum(vector)
+
+
+def _score(shares, vector: tuple[int, ...], available: int) -> float:
+    if available == 0:
+        return 0.0
+    return round(100 * sum(w * share for w, share in zip(vector, shares, strict=True))
+                 / available, 1)
+
+
 def score_pair(
     mentee: Candidate,
     mentor: Candidate,
@@ -210,68 +247,40 @@ def score_pair(
     *,
     preference_rank: int | None = None,
 ) -> tuple[float, list[str]]:
-    """(score 0-100, reasons in plain words). Pure: no database access."""
-    weights = DEFAULT_WEIGHTS if weights is None else weights
-    available = sum(max(0, weights.get(name, 0)) for name in CRITERIA)
+    """(score 0-100, reasons in plain words). Pure: no database access.
+
+    Reasons are given for every criterion whose weight is above 0 (preferences only when the
+    mentee ranked the mentor; goals only when the mentee has some)."""
+    vector, available = _weight_vector(weights)
     if available == 0:
         return 0.0, []
-    earned = 0.0
-    reasons: list[str] = []
-
-    def add(criterion: str, share: float, reason: str | None) -> None:
-        nonlocal earned
-        points = max(0, weights.get(criterion, 0))
-        if points == 0:
-            return
-        earned += points * share
-        if reason:
-            reasons.append(reason)
-
-    # Goals: the share of the mentee's goals the mentor can help with.
-    matched = mentee.goals & mentor.skills
-    if mentee.goals:
-        names = sorted((mentor.skill_names.get(pk, "") or mentee.skill_names.get(pk, "")
-                        for pk in matched), key=str.lower)
-        if matched:
-            reason = (f"can help with {len(matched)} of your goals: {', '.join(names)}"
-                      if len(mentee.goals) > 1 else f"can help with your goal: {names[0]}")
-        else:
-            reason = "cannot help with your goals"
-        add("goals", len(matched) / len(mentee.goals), reason)
-    else:
-        add("goals", 0.0, None)
-
-    # Preferences: only in cohorts, where mentees rank mentors.
-    if preference_rank is not None and 1 <= preference_rank <= MAX_PREFERENCE_RANK:
-        share = (MAX_PREFERENCE_RANK + 1 - preference_rank) / MAX_PREFERENCE_RANK
-        add("preferences", share, f"you ranked them #{preference_rank}")
-    else:
-        add("preferences", 0.0, None)
-
-    gap = mentor.level - mentee.level
-    share = LEVEL_GAP_SHARE.get(gap, LEVEL_GAP_FAR_SHARE if gap > 0 else 0.0)
-    add("level_gap", share, level_gap_words(gap))
-
-    if mentee.department_id is not None and mentee.department_id == mentor.department_id:
-        add("department", 0.0, "same department")
-    else:
-        add("department", 1.0, "other department")
-
-    shared = mentee.languages & mentor.languages
-    if shared:
-        add("language", 1.0, "speaks " + _language_list(shared) + " with you")
-    else:
-        add("language", 0.0, "no language in common")
-
     hours = timezone_hours_apart(mentee.timezone, mentor.timezone)
-    if mentee.timezone == mentor.timezone or hours == 0:
-        add("timezone", 1.0, "same time zone")
-    elif hours <= NEAR_TIMEZONE_HOURS:
-        add("timezone", 0.5, f"{_hours(hours)} apart")
-    else:
-        add("timezone", 0.0, f"{_hours(hours)} apart")
-
-    return round(100 * earned / available, 1), reasons
+    shares = _shares(mentee, mentor, preference_rank, hours)
+    on = dict(zip(CRITERIA, vector, strict=True))
+    reasons: list[str] = []
+    if on["goals"] and mentee.goals:
+        matched = mentee.goals & mentor.skills
+        names = sorted((mentor.skill_names.get(pk) or mentee.skill_names.get(pk, "")
+                        for pk in matched), key=str.lower)
+        if not matched:
+            reasons.append("cannot help with your goals")
+        elif len(mentee.goals) > 1:
+            reasons.append(f"can help with {len(matched)} of your goals: {', '.join(names)}")
+        else:
+            reasons.append(f"can help with your goal: {names[0]}")
+    if on["preferences"] and shares[1]:
+        reasons.append(f"you ranked them #{preference_rank}")
+    if on["level_gap"]:
+        reasons.append(level_gap_words(mentor.level - mentee.level))
+    if on["department"]:
+        reasons.append("other department" if shares[3] else "same department")
+    if on["language"]:
+        shared = mentee.languages & mentor.languages
+        reasons.append("speaks " + _language_list(shared) + " with you" if shared
+                       else "no language in common")
+    if on["timezone"]:
+        reasons.append("same time zone" if hours == 0 else f"{_hours(hours)} apart")
+    return _score(shares, vector, available), reasons
 
 
 def level_gap_words(gap: int) -> str:
@@ -319,12 +328,19 @@ def rank(
     *,
     limit: int | None = None,
 ) -> list[tuple[Candidate, float, list[str]]]:
-    """Score every allowed mentor for a mentee, best first (ties: the name, then the id)."""
+    """Score every allowed mentor for a mentee, best first (ties: the name, then the id).
+
+    Scores all of them with the numbers only, then writes the reasons for the `limit` kept:
+    thousands of mentors cost one cheap pass, not thousands of sentences.
+    """
+    vector, available = _weight_vector(weights)
     scored = []
     for mentor in mentors:
         if blocked_reason(mentee, mentor) is not None:
             continue
-        score, reasons = score_pair(mentee, mentor, weights)
-        scored.append((mentor, score, reasons))
-    scored.sort(key=lambda item: (-item[1], item[0].name, item[0].person_id))
-    return scored[:limit] if limit is not None else scored
+        hours = timezone_hours_apart(mentee.timezone, mentor.timezone)
+        score = _score(_shares(mentee, mentor, None, hours), vector, available)
+        scored.append((-score, mentor.name, mentor.person_id, mentor))
+    scored.sort(key=lambda item: item[:3])
+    kept = scored[:limit] if limit is not None else scored
+    return [(mentor, *score_pair(mentee, mentor, weights)) for *_, mentor in kept]

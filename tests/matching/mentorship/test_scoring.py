@@ -84,7 +84,7 @@ def test_load_candidates_reads_the_reporting_line_and_mentor_skills_in_fixed_que
     mentor.skills.add(speaking)
     profile = factories.MentorProfileFactory(person=mentor, languages=["es"])
     profile.skills.add(go)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         loaded = scoring.load_candidates([mentee.pk, mentor.pk], mentors=True)
     assert loaded[mentee.pk].line == {lead.pk, vp.pk, ceo.pk}
     assert loaded[mentee.pk].goals == {speaking.pk}
@@ -92,3 +92,18 @@ def test_load_candidates_reads_the_reporting_line_and_mentor_skills_in_fixed_que
     assert loaded[mentor.pk].languages == {"en", "es"}
     everyone = scoring.load_candidates()
     assert everyone[mentee.pk].line == loaded[mentee.pk].line
+
+
+def test_rank_orders_by_score_leaves_out_blocked_mentors_and_explains_the_ones_kept():
+    mentee = _candidate(person_id=1, level=2, goals=frozenset({1, 2}), line=frozenset({9}))
+    strong = _candidate(person_id=2, name="Strong", level=4, department_id=2,
+                        skills=frozenset({1, 2}))
+    weak = _candidate(person_id=3, name="Weak", level=2, skills=frozenset())
+    boss = _candidate(person_id=9, name="Boss", level=6, department_id=2,
+                      skills=frozenset({1, 2}))
+    ranked = scoring.rank(mentee, [weak, boss, strong], scoring.SUGGESTION_WEIGHTS, limit=5)
+    assert [m.name for m, _, _ in ranked] == ["Strong", "Weak"]
+    for mentor, score, reasons in ranked:
+        assert (score, reasons) == scoring.score_pair(mentee, mentor,
+                                                      scoring.SUGGESTION_WEIGHTS)
+    assert len(scoring.rank(mentee, [weak, strong], limit=1)) == 1
