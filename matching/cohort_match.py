@@ -165,8 +165,10 @@ def _load_sides(cohort: Cohort) -> tuple[_Side, _Side, list[str]]:
         raw[row[1]].append(row)
     warnings = [f"{left} enrolled people have left the company and are not matched."] \
         if left else []
-    receivers = load_candidates([r[0] for r in raw[receiver_role]])
-    givers = load_candidates([r[0] for r in raw[giver_role]],
+    # Subqueries rather than thousands of ids as query parameters.
+    enrolled = CohortEnrolment.objects.filter(cohort=cohort).values_list("person_id", flat=True)
+    receivers = load_candidates(enrolled.filter(role=receiver_role))
+    givers = load_candidates(enrolled.filter(role=giver_role),
                              mentors=cohort.kind == Cohort.Kind.MENTORSHIP)
 
     def side(rows, found: dict[int, Candidate]) -> _Side:

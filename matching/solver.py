@@ -1,8 +1,10 @@
 """The optimal cohort assignment, on plain arrays: no Django, no database.
 
 Rows are receivers (mentees or protégés), columns are givers (mentors or sponsors). A giver with
-capacity c becomes c identical columns ("slots"), so a capacitated many-to-one matching becomes the
-one-to-one assignment problem that `scipy.optimize.linear_sum_assignment` solves exactly.
+capacity c becomes c identical columns ("slots"), so a capacitated many-to-one matching becomes a
+one-to-one assignment problem, solved exactly by scipy's sparse assignment solver
+(`scipy.sparse.csgraph.min_weight_full_bipartite_matching`, LAPJVsp; the dense
+`linear_sum_assignment` gives the same optimum, about twice as slowly on a 2,000-mentee cohort).
 
 Two objectives:
 
@@ -12,9 +14,9 @@ Two objectives:
   allowed pair gets a bonus M larger than any total score, so one more pair always outweighs any
   difference in score (M = K * max_score + 1, K the most pairs there can be).
 
-A pair that is not allowed costs 0, exactly what leaving both sides unmatched costs, so the solver
-never gains by using one; such assignments are dropped afterwards. Pinned pairs are fixed before
-solving: their rows leave the problem and their givers lose a slot each.
+A pair that is not allowed is simply not an edge; each receiver has a private "unmatched" column
+instead. Pinned pairs are fixed before solving: their rows leave the problem and their givers
+lose a slot each.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 SCORE = "score"
 COVERAGE = "coverage"
@@ -96,7 +99,7 @@ def solve(scores: np.ndarray, allowed: np.ndarray, capacities: Sequence[int], *,
     pinned_rows = {row for row, _ in pairs}
 
     # Only rows with at least one allowed giver and givers with a free slot and at least one
-    # allowed row take part: the matrix stays as small as the real choice.
+    # allowed row take part: the problem stays as small as the real choice.
     free_rows = np.array([r for r in range(scores.shape[0]) if r not in pinned_rows], dtype=int)
     if free_rows.size:
         free_rows = free_rows[allowed[free_rows].any(axis=1)]
@@ -104,23 +107,51 @@ def solve(scores: np.ndarray, allowed: np.ndarray, capacities: Sequence[int], *,
     if free_rows.size and open_cols.size:
         open_cols = open_cols[allowed[np.ix_(free_rows, open_cols)].any(axis=0)]
     if free_rows.size and open_cols.size:
-        slots = np.repeat(open_cols, np.minimum(remaining[open_cols], free_rows.size))
-        sub_allowed = allowed[np.ix_(free_rows, slots)]
-        gain = scores[np.ix_(free_rows, slots)]
-        if objective == COVERAGE:
-            most_pairs = min(free_rows.size, slots.size)
-            gain = gain + (most_pairs * max(float(gain.max(initial=0.0)), 0.0) + 1.0)
-        cost = np.where(sub_allowed, -gain, 0.0)
-        del gain
-        row_idx, slot_idx = linear_sum_assignment(cost)
-        del cost
-        for r, s in zip(row_idx, slot_idx, strict=True):
-            if sub_allowed[r, s]:
-                col = int(slots[s])
-                pairs.append((int(free_rows[r]), col))
-                remaining[col] -= 1
+        for row, col in _assign(scores[np.ix_(free_rows, open_cols)],
+                                allowed[np.ix_(free_rows, open_cols)],
+                                np.minimum(remaining[open_cols], free_rows.size), objective):
+            giver = int(open_cols[col])
+            pairs.append((int(free_rows[row]), giver))
+            remaining[giver] -= 1
     _fill_free_slots(scores, allowed, remaining, pairs)
     return _result(scores, pairs, remaining)
+
+
+def _assign(scores: np.ndarray, allowed: np.ndarray, capacities: np.ndarray,
+            objective: str) -> list[tuple[int, int]]:
+    """The assignment itself: receivers x capacity slots as a sparse bipartite graph.
+
+    Each receiver also gets a private "unmatched" column, so a full matching of the receivers
+    always exists and costs the same as leaving them out. Edge weights are C - gain (positive,
+    since the solver needs them non-zero); minimising them maximises the gain. The sparse
+    solver (LAPJVsp) is exact like linear_sum_assignment and, on a realistic cohort of 2,000 x
+    2,000 slots, about twice as fast, and faster still when the rules forbid many pairs.
+    """
+    n, m = scores.shape
+    rows, cols = np.nonzero(allowed)
+    gain = scores[rows, cols]
+    if objective == COVERAGE:
+        most_pairs = min(n, int(capacities.sum()))
+        gain = gain + (most_pairs * max(float(gain.max(initial=0.0)), 0.0) + 1.0)
+    ceiling = float(gain.max(initial=0.0)) + 1.0
+    # One edge per slot: giver j with capacity c gives c parallel columns.
+    counts = capacities[cols]
+    first_slot = np.concatenate([[0], np.cumsum(capacities)[:-1]])
+    edge_rows = np.repeat(rows, counts)
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    edge_slots = np.repeat(first_slot[cols], counts) + within
+    edge_weights = np.repeat(ceiling - gain, counts)
+    slots = int(capacities.sum())
+    graph = csr_matrix(
+        (np.concatenate([edge_weights, np.full(n, ceiling)]),
+         (np.concatenate([edge_rows, np.arange(n)]),
+          np.concatenate([edge_slots, slots + np.arange(n)]))),
+        shape=(n, slots + n))
+    del edge_rows, edge_slots, edge_weights, within
+    matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
+    slot_owner = np.repeat(np.arange(m), capacities)
+    return [(int(r), int(slot_owner[c])) for r, c in zip(matched_rows, matched_cols, strict=True)
+            if c < slots]
 
 
 def _fill_free_slots(scores: np.ndarray, allowed: np.ndarray, remaining: np.ndarray,
@@ -151,17 +182,22 @@ def greedy(scores: np.ndarray, allowed: np.ndarray, capacities: Sequence[int], *
     matched = np.zeros(scores.shape[0], dtype=bool)
     for row, _ in pairs:
         matched[row] = True
-    rows, cols = np.nonzero(allowed)
-    # Best score first; ties broken by row then column so the baseline is deterministic.
-    order = np.lexsort((cols, rows, -scores[rows, cols]))
+    rows, cols = np.nonzero(allowed)  # row-major: ties go to the lower row, then column
+    order = np.argsort(-scores[rows, cols], kind="stable")
+    rows, cols = rows[order], cols[order]
     left = int((~matched).sum())
-    for row, col in zip(rows[order].tolist(), cols[order].tolist(), strict=True):
-        if left == 0:
-            break
-        if matched[row] or remaining[col] <= 0:
-            continue
-        matched[row] = True
-        remaining[col] -= 1
-        left -= 1
-        pairs.append((row, col))
+    start, chunk = 0, 1024
+    while start < rows.size and left > 0:
+        # Most pairs are dead (receiver matched or giver full) long before they come up: drop
+        # them a chunk at a time with numpy, and walk the survivors one by one.
+        r, c = rows[start:start + chunk], cols[start:start + chunk]
+        alive = ~matched[r] & (remaining[c] > 0)
+        for row, col in zip(r[alive].tolist(), c[alive].tolist(), strict=True):
+            if matched[row] or remaining[col] <= 0:
+                continue
+            matched[row] = True
+            remaining[col] -= 1
+            left -= 1
+            pairs.append((row, col))
+        start, chunk = start + chunk, min(chunk * 2, 1 << 16)
     return _result(scores, pairs, remaining)

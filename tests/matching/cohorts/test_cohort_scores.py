@@ -10,6 +10,7 @@ from matching.cohort_scores import (
     blocked_matrix,
     cohort_weights,
     must_have_failures,
+    round_tenths,
     score_matrix,
 )
 from matching.scoring import DEFAULT_WEIGHTS, Candidate, blocked_reason, score_pair
@@ -92,3 +93,10 @@ def test_cohort_weights_fill_in_defaults_and_ignore_unknown_criteria():
     weights = cohort_weights({"goals": 10, "shoe_size": 50, "timezone": -3})
 
     assert weights == {**DEFAULT_WEIGHTS, "goals": 10, "timezone": 0}
+
+
+def test_rounding_to_tenths_matches_pythons_round_on_halves_numpy_gets_wrong():
+    values = np.array([[0.35, 2.675, 1.25, 36.25, 0.15, 99.95, 12.345, 7.0, 0.05]])
+
+    assert round_tenths(values).tolist() == [[round(float(v), 1) for v in values[0]]]
+    assert np.round(0.35, 1) != round(0.35, 1)  # the case this guards against
