@@ -134,20 +134,29 @@ def _assign(scores: np.ndarray, allowed: np.ndarray, capacities: np.ndarray,
         most_pairs = min(n, int(capacities.sum()))
         gain = gain + (most_pairs * max(float(gain.max(initial=0.0)), 0.0) + 1.0)
     ceiling = float(gain.max(initial=0.0)) + 1.0
-    # One edge per slot: giver j with capacity c gives c parallel columns.
-    counts = capacities[cols]
-    first_slot = np.concatenate([[0], np.cumsum(capacities)[:-1]])
-    edge_rows = np.repeat(rows, counts)
-    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    edge_slots = np.repeat(first_slot[cols], counts) + within
-    edge_weights = np.repeat(ceiling - gain, counts)
+    # One edge per slot (giver j with capacity c gives c parallel columns), built straight into
+    # CSR form with 32-bit indices: a 2,000 x 2,000-slot cohort has millions of edges. Each row
+    # holds its real edges (in order, as np.nonzero returns them) and then its own
+    # "unmatched" column.
+    rows, cols = rows.astype(np.int32), cols.astype(np.int32)
+    counts = capacities[cols].astype(np.int32)
     slots = int(capacities.sum())
-    graph = csr_matrix(
-        (np.concatenate([edge_weights, np.full(n, ceiling)]),
-         (np.concatenate([edge_rows, np.arange(n)]),
-          np.concatenate([edge_slots, slots + np.arange(n)]))),
-        shape=(n, slots + n))
-    del edge_rows, edge_slots, edge_weights, within
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, weights=counts, minlength=n).astype(np.int64) + 1,
+              out=indptr[1:])
+    indices = np.empty(int(indptr[-1]), dtype=np.int32)
+    data = np.empty(int(indptr[-1]), dtype=np.float64)
+    first_slot = (np.cumsum(capacities) - capacities).astype(np.int32)
+    edge_starts = (np.cumsum(counts, dtype=np.int64) - counts).astype(np.int64)
+    within = (np.arange(int(counts.sum()), dtype=np.int64)
+              - np.repeat(edge_starts, counts)).astype(np.int32)
+    position = np.arange(within.size, dtype=np.int64) + np.repeat(rows, counts)
+    indices[position] = np.repeat(first_slot[cols], counts) + within
+    data[position] = np.repeat(ceiling - gain, counts)
+    del position, within, edge_starts
+    indices[indptr[1:] - 1] = slots + np.arange(n, dtype=np.int32)
+    data[indptr[1:] - 1] = ceiling
+    graph = csr_matrix((data, indices, indptr), shape=(n, slots + n))
     matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
     slot_owner = np.repeat(np.arange(m), capacities)
     return [(int(r), int(slot_owner[c])) for r, c in zip(matched_rows, matched_cols, strict=True)
