@@ -276,54 +276,49 @@ def detail(request, pk, *, check_in_form=None, agreement_form=None, close_form=N
     return render(request, "mentorship/detail.html", context, status=status)
 
 
-@require_POST
-@person_required
-def check_in(request, pk):
+def _act_on_mentorship(request, pk, form_class, form_name: str, action, done: str = ""):
+    """The pair's page forms: validate, call one service, redirect; else show the page again with
+    the form's errors (400)."""
     mentorship = _mentorship_for(request, pk)
-    form = CheckInForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            relationships.meeting_record(relationship=mentorship, author=request.person,
-                                         **form.cleaned_data)
+            action(mentorship, form.cleaned_data)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, "Check-in saved.")
+            if done:
+                messages.success(request, done)
             return redirect("mentorship:detail", pk=pk)
-    return detail(request, pk, check_in_form=form, status=400)
+    return detail(request, pk, status=400, **{form_name: form})
+
+
+@require_POST
+@person_required
+def check_in(request, pk):
+    return _act_on_mentorship(
+        request, pk, CheckInForm, "check_in_form",
+        lambda m, data: relationships.meeting_record(relationship=m, author=request.person,
+                                                     **data),
+        "Check-in saved.")
 
 
 @require_POST
 @person_required
 def agreement(request, pk):
-    mentorship = _mentorship_for(request, pk)
-    form = AgreementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.mentorship_agreement_update(mentorship=mentorship, by=request.person,
-                                                 **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Agreement saved.")
-            return redirect("mentorship:detail", pk=pk)
-    return detail(request, pk, agreement_form=form, status=400)
+    return _act_on_mentorship(
+        request, pk, AgreementForm, "agreement_form",
+        lambda m, data: services.mentorship_agreement_update(mentorship=m, by=request.person,
+                                                             **data),
+        "Agreement saved.")
 
 
 @require_POST
 @person_required
 def goal_add(request, pk):
-    mentorship = _mentorship_for(request, pk)
-    form = GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            services.goal_add(mentorship=mentorship, by=request.person,
-                              title=form.cleaned_data["title"])
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return redirect("mentorship:detail", pk=pk)
-    return detail(request, pk, goal_form=form, status=400)
+    return _act_on_mentorship(
+        request, pk, GoalForm, "goal_form",
+        lambda m, data: services.goal_add(mentorship=m, by=request.person, title=data["title"]))
 
 
 @require_POST
