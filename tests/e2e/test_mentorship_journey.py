@@ -109,3 +109,40 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
     mentorship.refresh_from_db()
     assert mentorship.status == "completed"
     assert set(SurveyResponse.objects.values_list("phase", flat=True)) == {"baseline", "closing"}
+
+
+def test_a_mentor_opts_in_and_an_employee_filters_the_directory(new_page, shots, alice, eve):
+    speaking = factories.SkillFactory(name="Public speaking")
+    factories.SkillFactory(name="Go")
+    for index in range(25):
+        profile = factories.MentorProfileFactory(person__full_name=f"Mentor {index:02d}",
+                                                 person__level=4 + index % 3,
+                                                 is_paused=index % 7 == 0)
+        if index % 2:
+            profile.skills.add(speaking)
+
+    # Eve opts in as a mentor.
+    page = sign_in(new_page(), eve.email)
+    page.goto("/mentoring/become-a-mentor/")
+    page.get_by_label("Capacity").fill("2")
+    page.locator(f"input[name=skills][value='{speaking.pk}']").check()
+    page.get_by_label("How I can help").fill("Ten years of conference talks; happy to rehearse.")
+    shots(page, "become-a-mentor")
+    page.get_by_role("button", name="Start mentoring").click()
+    assert page.get_by_text("Employees can now find you").is_visible()
+    shots(page, "my-mentoring")
+
+    # Alice filters the directory by skill and room.
+    page = sign_in(new_page(), alice.email)
+    page.get_by_role("link", name="Mentor directory").click()
+    assert page.get_by_text("26 mentors found").is_visible()
+    page.get_by_label("Skill").select_option(label="Public speaking")
+    page.get_by_label("Has room for a mentee").check()
+    page.get_by_role("button", name="Filter").click()
+    assert page.get_by_text("mentors found").is_visible()
+    assert "Eve Outsider" in page.content()
+    shots(page, "directory-filtered")
+    page.get_by_role("link", name="How suggestions work").first.click()
+    shots(page, "how-suggestions-work")
+    page.get_by_role("link", name="Home").first.click()
+    shots(page, "home-card")
