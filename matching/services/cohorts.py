@@ -26,7 +26,14 @@ from accounts.notifications import notify
 from matching import solver
 from matching.cohort_match import ROLES, MatchResult, cohort_match, pin_problem
 from matching.cohort_scores import MUST_HAVES
-from matching.models import Cohort, CohortEnrolment, CohortPairRule, Mentorship, Sponsorship
+from matching.models import (
+    Cohort,
+    CohortEnrolment,
+    CohortPairRule,
+    Goal,
+    Mentorship,
+    Sponsorship,
+)
 from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
 from matching.services.relationships import add_months, relationship_start, relationship_url
 from matching.services.sponsorship import sponsorship_propose
@@ -323,13 +330,19 @@ def cohort_publish(*, cohort: Cohort, by: User | None, objective: str | None = N
         [p.receiver.person_id for p in result.pairs] + [p.giver.person_id for p in result.pairs]
         + [u.receiver.person_id for u in result.unmatched])
     start = cohort.starts_on or timezone.localdate()
-    made = []
+    made, goals = [], []
     for pair in result.pairs:
         giver, receiver = people[pair.giver.person_id], people[pair.receiver.person_id]
         if cohort.kind == Cohort.Kind.MENTORSHIP:
-            made.append(_start_mentorship(cohort, giver, receiver, start))
+            mentorship = _start_mentorship(cohort, giver, receiver, start)
+            made.append(mentorship)
+            # Like an accepted request: the mentee's goals this mentor can help with.
+            goals += [Goal(mentorship=mentorship, skill_id=pk,
+                           title=pair.receiver.skill_names.get(pk, ""))
+                      for pk in sorted(pair.receiver.goals & pair.giver.skills)]
         else:
             made.append(_propose_sponsorship(cohort, giver, receiver, start, by))
+    Goal.objects.bulk_create(goals)
     _tell_everyone(cohort, result, people, made)
     cohort.status, cohort.objective = Cohort.Status.PUBLISHED, result.objective
     cohort.published_at, cohort.published_by = timezone.now(), by

@@ -198,6 +198,8 @@ def test_publishing_starts_every_mentorship_and_tells_both_people(
         assert mentorship.cadence_days == 21
         assert mentorship.next_due_on == small_round.starts_on + datetime.timedelta(days=21)
         assert mentorship.planned_end_on == add_months(small_round.starts_on, 3)
+    assert list(Mentorship.objects.get(mentee=alice).goals.values_list("title", flat=True)) \
+        == ["Rust"]
     told = Notification.objects.filter(kind="cohort_matched")
     assert sorted(told.values_list("recipient__full_name", flat=True)) == sorted(
         [alice.full_name, eve.full_name, bob.full_name, max_manager.full_name])
