@@ -106,12 +106,19 @@ def _check_in_context(relationship, person: Person, clock: Clock, due_on: dateti
     }
 
 
-def _check_in(row: ReminderLog, relationship, clock: Clock, template: str) -> Composed:
+def _unsendable(relationship) -> Composed | None:
+    """Why nothing goes out for a relationship that is gone or closed; None when it is active."""
     if relationship is None:
         return Composed(skipped_reason=SKIP_GONE)
-    summary = pair_summary(relationship)
     if not relationship.is_active:
-        return Composed(summary=summary, skipped_reason=SKIP_CLOSED)
+        return Composed(summary=pair_summary(relationship), skipped_reason=SKIP_CLOSED)
+    return None
+
+
+def _check_in(row: ReminderLog, relationship, clock: Clock, template: str) -> Composed:
+    if skipped := _unsendable(relationship):
+        return skipped
+    summary = pair_summary(relationship)
     if relationship.next_due_on != row.due_on:
         return Composed(summary=summary, skipped_reason=SKIP_MET)
     url = relationship_url(relationship) or "/"
@@ -156,11 +163,9 @@ def _kind_name(relationship) -> str:
 
 
 def compose_inactive(row, relationship, clock, hr_admins) -> Composed:
-    if relationship is None:
-        return Composed(skipped_reason=SKIP_GONE)
+    if skipped := _unsendable(relationship):
+        return skipped
     summary = pair_summary(relationship)
-    if not relationship.is_active:
-        return Composed(summary=summary, skipped_reason=SKIP_CLOSED)
     anchor = relationship.last_met_on or relationship.started_on
     if relationship.inactive_since or anchor + _days(settings.INACTIVE_AFTER_DAYS) != row.due_on:
         return Composed(summary=summary, skipped_reason=SKIP_MET)
@@ -181,11 +186,9 @@ def compose_inactive(row, relationship, clock, hr_admins) -> Composed:
 
 
 def compose_advocacy_nudge(row, sponsorship, clock, hr_admins) -> Composed:
-    if sponsorship is None:
-        return Composed(skipped_reason=SKIP_GONE)
+    if skipped := _unsendable(sponsorship):
+        return skipped
     summary = pair_summary(sponsorship)
-    if not sponsorship.is_active:
-        return Composed(summary=summary, skipped_reason=SKIP_CLOSED)
     anchor = sponsorship.last_advocacy_on or sponsorship.started_on
     if anchor + _days(settings.INACTIVE_AFTER_DAYS) != row.due_on:
         return Composed(summary=summary, skipped_reason=SKIP_ADVOCACY)

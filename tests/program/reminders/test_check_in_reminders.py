@@ -7,6 +7,7 @@ from django.core import mail
 
 from accounts.models import Notification
 from program.models import ReminderLog
+from program.reminder_messages import SKIP_CLOSED, SKIP_NO_HR
 from program.reminders import reminders_sweep
 
 from .conftest import NOW, TODAY, days
@@ -58,7 +59,6 @@ def test_an_overdue_check_in_reminds_both_again_with_how_late_it_is(
     mentorship_due(TODAY - days(2))
     with django_capture_on_commit_callbacks(execute=True):
         result = _sweep()
-    assert result.counts() | {} == result.counts()
     assert result.counts()["overdue"] == 1
     assert result.counts()["escalation"] == 0
     assert all("is overdue" in m.subject for m in mail.outbox)
@@ -166,3 +166,22 @@ def test_running_the_sweep_twice_sends_nothing_new(
     assert sum(first.counts().values()) == 3  # overdue + escalation + due soon
     assert sum(second.counts().values()) == 0
     assert len(mail.outbox) == sent
+
+
+def test_a_relationship_closed_before_its_reminder_left_is_logged_as_skipped(mentorship_due):
+    mentorship = mentorship_due(TODAY + days(2))
+    ReminderLog.objects.create(relationship_kind="mentorship", relationship_id=mentorship.pk,
+                               due_on=TODAY + days(2), kind="due_soon")
+    mentorship.status = "ended_early"
+    mentorship.save()
+    _sweep()
+    row = ReminderLog.objects.get()
+    assert row.skipped_reason == SKIP_CLOSED
+    assert not Notification.objects.exists()
+
+
+def test_with_no_hr_admin_the_escalation_is_logged_as_skipped_and_says_why(mentorship_due):
+    mentorship_due(TODAY - days(14), cadence=14)
+    result = _sweep(kinds=["escalation"])
+    assert result.counts()["escalation"] == 0
+    assert ReminderLog.objects.get(kind="escalation").skipped_reason == SKIP_NO_HR
