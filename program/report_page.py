@@ -115,10 +115,10 @@ def outcome_summary(report: dict) -> list[str]:
     sentences = []
     shown = [g for g in GROUPS if groups[g]["outcomes"]["promotion"]["rate"] is not None]
     if shown:
-        parts = [f"{_rate_words(groups[g]['outcomes']['promotion'])} for employees with "
+        parts = [f"{_rate_words(groups[g]['outcomes']['promotion'])} of employees with "
                  f"{SHORT[g]}" for g in shown]
-        sentences.append(f"Within {months} months of their index date, employees were promoted "
-                         f"at {_join(parts)} (95% intervals in brackets).")
+        sentences.append(f"Within {months} months of their index date, {_join(parts)} were "
+                         "promoted (95% intervals in brackets).")
     comparisons = {(c["metric"], c["a"], c["b"]): c for c in report["comparisons"]}
     main = comparisons.get(("promotion", "sponsorship_only", "mentorship_only"))
     if main and main["difference"] is not None:

@@ -30,6 +30,11 @@ class Table:
     chart: dict | None = None  # {"type", "labels", "datasets", ...} for static/js/charts.js
 
     @property
+    def wide(self) -> bool:
+        """Too many columns to sit beside a chart: the table goes under it instead."""
+        return len(self.columns) > 4
+
+    @property
     def chart_id(self) -> str:
         return f"chart-data-{self.slug}"
 
