@@ -84,3 +84,29 @@ def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, al
     page.goto("/mentoring/")
     assert page.get_by_text("Bob Mentor").first.is_visible()
     shots(page, "mentee-mentoring-home")
+
+
+def test_an_employee_enrols_in_an_open_cohort_ranking_two_mentors(new_page, shots, alice, bob,
+                                                                  priya):
+    from matching.models import CohortEnrolment
+
+    cohort = factories.CohortFactory(name="Spring 2027", slug="spring-2027",
+                                     description="Six months of mentoring, matched at once.")
+    for mentor in (bob, priya):
+        CohortEnrolment.objects.create(cohort=cohort, person=mentor, role="mentor", capacity=2)
+
+    page = sign_in(new_page(), alice.email)
+    page.goto("/cohorts/")
+    shots(page, "open-cohorts")
+    page.get_by_role("link", name="Enrol").click()
+    page.get_by_label("Mentee").check()
+    page.get_by_label("Choice 1").select_option(label="Priya Patel")
+    page.get_by_label("Choice 2").select_option(label="Bob Mentor")
+    page.get_by_label("same language").check()
+    shots(page, "enrol-form")
+    page.get_by_role("button", name="Enrol").click()
+    assert page.get_by_text("You are enrolled in Spring 2027.").is_visible()
+    shots(page, "enrolled")
+    enrolment = CohortEnrolment.objects.get(cohort=cohort, person=alice)
+    assert enrolment.preferred == [priya.pk, bob.pk]
+    assert enrolment.must_haves == ["same_language"]
