@@ -313,7 +313,7 @@ def cohort_pair_rule_clear(*, rule: CohortPairRule) -> None:
 
 @transaction.atomic
 def cohort_publish(*, cohort: Cohort, by: User | None, objective: str | None = None,
-                   expected_fingerprint: str = "") -> MatchResult:
+                   expected_fingerprint: str = "", with_candidates: bool = False) -> MatchResult:
     """Create every proposed pair's relationship, tell everyone, and close the cohort.
 
     `expected_fingerprint` is the preview's: when given, publishing refuses if the proposal has
@@ -321,7 +321,7 @@ def cohort_publish(*, cohort: Cohort, by: User | None, objective: str | None = N
     """
     cohort = _locked(cohort)
     objective = objective or cohort.objective
-    result = cohort_match(cohort=cohort, objective=objective)
+    result = cohort_match(cohort=cohort, objective=objective, with_candidates=with_candidates)
     if expected_fingerprint and expected_fingerprint != result.fingerprint:
         raise ValidationError(CHANGED_SINCE_PREVIEW)
     if not result.pairs:

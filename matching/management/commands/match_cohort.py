@@ -38,10 +38,8 @@ class Command(BaseCommand):
                 result = cohort_match(cohort=cohort, objective=objective,
                                       with_candidates=candidates)
             else:
-                result = cohort_publish(cohort=cohort, by=None, objective=objective)
-                if candidates:
-                    result.candidates = cohort_match(cohort=cohort, objective=result.objective,
-                                                     with_candidates=True).candidates
+                result = cohort_publish(cohort=cohort, by=None, objective=objective,
+                                        with_candidates=candidates)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         if json:

@@ -134,3 +134,17 @@ def test_an_unknown_cohort_or_a_taken_slug_is_a_clear_error(db):
     run("cohort_create", "taken", "--kind", "sponsorship")
     with pytest.raises(CommandError, match="already exists"):
         run("cohort_create", "taken", "--kind", "mentorship")
+
+
+def test_publishing_with_candidates_lists_the_pairs_as_they_were_before_publishing(db, people,
+                                                                                   tmp_path):
+    run("cohort_create", "autumn", "--kind", "mentorship")
+    run("cohort_enrol", "autumn", str(write_csv(
+        tmp_path, "employee_id,role,capacity,preferred_employee_ids\nE1,mentee,,\n"
+                  "E3,mentor,1,\n")))
+
+    data = json.loads(run("match_cohort", "autumn", "--json", "--candidates"))
+
+    assert data["pairs"][0]["mentee"] == "E1"
+    assert [(c["mentee"], c["mentor"]) for c in data["candidates"]] == [("E1", "E3")]
+    assert Mentorship.objects.count() == 1
