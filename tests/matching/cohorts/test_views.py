@@ -149,23 +149,13 @@ def make_round(cohort, size: int):
 
 
 @pytest.mark.parametrize("size", [5, 50])
-def test_the_preview_runs_a_fixed_number_of_queries(hr, cohort, size,
-                                                    django_assert_max_num_queries):
+@pytest.mark.parametrize(("page", "budget"), [("cohorts:preview", 21), ("cohorts:detail", 9)])
+def test_the_preview_and_cohort_page_run_a_fixed_number_of_queries(
+        hr, cohort, size, page, budget, django_assert_max_num_queries):
     make_round(cohort, size)
 
-    with django_assert_max_num_queries(21):
-        response = hr.get(reverse("cohorts:preview", args=[cohort.slug]))
-
-    assert response.status_code == 200
-
-
-@pytest.mark.parametrize("size", [5, 50])
-def test_the_cohort_page_runs_a_fixed_number_of_queries(hr, cohort, size,
-                                                        django_assert_max_num_queries):
-    make_round(cohort, size)
-
-    with django_assert_max_num_queries(9):
-        response = hr.get(reverse("cohorts:detail", args=[cohort.slug]))
+    with django_assert_max_num_queries(budget):
+        response = hr.get(reverse(page, args=[cohort.slug]))
 
     assert response.status_code == 200
 
