@@ -73,6 +73,13 @@ def test_the_preview_shows_pairs_reasons_unmatched_and_the_greedy_baseline(hr, s
     assert "Everyone who enrolled is matched." in page
 
 
+def test_the_preview_of_an_empty_cohort_says_there_is_nothing_to_publish(hr, cohort):
+    page = hr.get(reverse("cohorts:preview", args=[cohort.slug])).content.decode()
+
+    assert "No pair can be made yet." in page
+    assert "Publish 0 pairs" in page and "disabled" in page
+
+
 def test_pinning_from_the_preview_re_runs_it_with_the_pin(hr, small_round, eve, bob):
     response = hr.post(reverse("cohorts:rule_add", args=[small_round.slug]), {
         "receiver": eve.employee_id, "giver": bob.employee_id, "rule": "pin",
