@@ -6,9 +6,9 @@ gave them are counted in those breakdowns, and nobody's answer is ever shown on 
 
 Suppression (program/suppression.py): a row of fewer than REPORT_MIN_GROUP_SIZE people is
 hidden, with the next smallest rows, since the rows add up to the headcount. Within a shown row,
-a count is hidden when it, or the rest of the row (people - count), is under the minimum; and if
+a count is hidden when it, or the rest of the row (people - count), is 1 to minimum - 1; and if
 that leaves a single hidden cell in a column, the next smallest is hidden too, so the column
-cannot be summed back.
+cannot be summed back. Zero (and "everyone") names nobody and stays visible: a gap is the point.
 """
 
 from __future__ import annotations
@@ -91,7 +91,8 @@ def _suppress(rows: list[dict], minimum: int) -> list[EquityRow]:
     hidden_cells: dict[str, set] = {}
     for measure, _ in MEASURES:
         first = {row["key"] for row in shown if small(row[measure], row["people"], minimum)}
-        rest = sorted((row[measure], row["key"]) for row in shown if row["key"] not in first)
+        rest = sorted((row[measure], row["key"]) for row in shown
+                      if row["key"] not in first and row[measure] > 0)
         while first and (len(first) == 1 or
                          sum(r[measure] for r in shown if r["key"] in first) < minimum) and rest:
             first.add(rest.pop(0)[1])
@@ -115,16 +116,15 @@ def equity_tables(*, as_of: datetime.date) -> list[Table]:
         if dimension == "level_band":
             order = [label for label, _, _ in LEVEL_BANDS.values()]
             rows.sort(key=lambda r: order.index(r.label) if r.label in order else len(order))
-        columns = [Column(label), Column("People", "int")]
-        for _, measure_label in MEASURES:
-            columns += [Column(measure_label, "int"), Column(f"{measure_label} (share)", "pct")]
+        columns = [Column(label), Column("People", "int")] + [
+            Column(measure_label, "count_share") for _, measure_label in MEASURES]
         body = []
         for row in rows:
             line = [row.label, row.people]
             for measure, _ in MEASURES:
                 count = row.counts[measure]
-                line += [count, None if count is None or not row.people
-                         else count / row.people]
+                line.append(None if count is None else
+                            (count, count / row.people if row.people else None))
             body.append(line)
         chart_rows = [row for row in rows if row.people]
         tables.append(Table(

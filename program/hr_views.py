@@ -7,6 +7,7 @@ HTML and the CSV export of the same URL parameters.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -57,7 +58,8 @@ def _equity(request) -> dict:
     form = EquityForm(request.GET or None)
     as_of = (form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None) \
         or timezone.localdate()
-    return {"form": form, "as_of": as_of, "tables": equity_tables(as_of=as_of)}
+    return {"form": form, "as_of": as_of, "tables": equity_tables(as_of=as_of),
+            "min_group_size": settings.REPORT_MIN_GROUP_SIZE}
 
 
 PAGES = {"dashboard": _dashboard, "report": _report, "equity": _equity}

@@ -27,7 +27,7 @@ from matching.models.base import RelationshipStatus
 
 from . import stats
 from .models import ReportSnapshot
-from .suppression import suppress_partition
+from .suppression import small, suppress_partition
 
 GROUPS = ["mentorship_only", "sponsorship_only", "both", "neither"]
 GROUP_LABELS = {
@@ -315,8 +315,8 @@ def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict
     eligible = counts["eligible"]
     for key in OUTCOMES:
         count = counts[key]
-        # A count under the minimum names few people; so does its complement (n - count).
-        if eligible < minimum or count < minimum or eligible - count < minimum:
+        # A count of 1-4 names a few people; so does such a complement (n - count).
+        if eligible < minimum or small(count, eligible, minimum):
             continue
         estimate = stats.proportion(count, eligible)
         entry["outcomes"][key] = {"count": count, "n": eligible, "rate": estimate.value,

@@ -28,7 +28,12 @@ def suppress_partition(counts: Mapping[str, int], minimum: int) -> set[str]:
 
 
 def small(count: int | None, total: int | None, minimum: int) -> bool:
-    """A count that names few people, directly or through its complement within the total."""
+    """A count that names a few people, directly or through its complement within the total.
+
+    0 names nobody, and "all of them" (a complement of 0) names no one apart from the rest, so
+    both stay visible: an equity gap such as "none of the 30 people in Legal has a sponsor" is
+    exactly what HR must be able to see.
+    """
     if count is None or total is None:
         return True
-    return count < minimum or (total - count) < minimum
+    return 0 < count < minimum or 0 < total - count < minimum

@@ -17,7 +17,18 @@ HIDDEN = "—"
 @dataclass(frozen=True)
 class Column:
     label: str
-    kind: str = "text"  # text, or a key of FORMATS, or one with "_ci" (a (low, high) pair)
+    # text, a key of FORMATS, one of those + "_ci" (a (low, high) pair), or "count_share"
+    # (a (count, share of the row) pair).
+    kind: str = "text"
+
+    @property
+    def pair(self) -> tuple[str, str] | None:
+        """The CSV headers of a two-value column; None for a one-value column."""
+        if self.kind.endswith("_ci"):
+            return f"{self.label} (low)", f"{self.label} (high)"
+        if self.kind == "count_share":
+            return self.label, f"{self.label} (share)"
+        return None
 
 
 @dataclass
@@ -47,16 +58,13 @@ class Table:
     def csv_rows(self) -> list[list]:
         header = []
         for column in self.columns:
-            if column.kind.endswith("_ci"):
-                header += [f"{column.label} (low)", f"{column.label} (high)"]
-            else:
-                header.append(column.label)
+            header += list(column.pair or [column.label])
         lines = [header]
         for row in self.rows:
             line = []
             for column, value in zip(self.columns, row, strict=True):
-                if column.kind.endswith("_ci"):
-                    line += ["" if value is None else _raw(v) for v in (value or (None, None))]
+                if column.pair:
+                    line += [_raw(v) for v in (value or (None, None))]
                 else:
                     line.append(_raw(value))
             lines.append(line)
@@ -83,6 +91,11 @@ FORMATS = {
 def _show(value, kind: str) -> str:
     if value is None:
         return HIDDEN
+    if kind == "count_share":
+        count, share = value
+        if count is None:
+            return HIDDEN
+        return f"{count:,}" + ("" if share is None else f" ({share * 100:.0f}%)")
     if kind.endswith("_ci"):
         fmt = FORMATS[kind.removesuffix("_ci")]
         low, high = value

@@ -48,8 +48,11 @@ def test_access_is_counted_per_department(givers):
     department("Sales", 30, mentored=6, sponsored=10, mentor=mentor, sponsor=sponsor)
     rows = rows_by_label(table("by-department"))
     # Columns: label, people, then (count, share) per measure.
-    assert rows["Engineering"][1:6] == [40, 12, 0.3, 8, 0.2]
-    assert rows["Sales"][1:6] == [30, 6, 0.2, 10, pytest.approx(1 / 3)]
+    assert rows["Engineering"][1:4] == [40, (12, 0.3), (8, 0.2)]
+    assert rows["Sales"][1:4] == [30, (6, 0.2), (10, pytest.approx(1 / 3))]
+    html_row = {r[0]["text"]: r for r in table("by-department").display_rows()}["Engineering"]
+    assert [cell["text"] for cell in html_row[:4]] == ["Engineering", "40", "12 (30%)",
+                                                       "8 (20%)"]
 
 
 def test_a_department_of_four_is_hidden_with_the_next_smallest(givers):
@@ -84,10 +87,9 @@ def test_a_small_count_in_a_column_is_hidden_with_the_next_smallest(givers):
     department("Engineering", 40, mentored=12, sponsored=3, mentor=mentor, sponsor=sponsor)
     department("Sales", 30, mentored=6, sponsored=9, mentor=mentor, sponsor=sponsor)
     rows = rows_by_label(table("by-department"))
-    sponsored = {label: row[4] for label, row in rows.items()}
+    sponsored = {label: row[3] for label, row in rows.items()}
     # Engineering's 3 is hidden; Sales' 9 (the next smallest) goes with it.
-    assert sponsored == {"Operations": 10, "Engineering": None, "Sales": None}
-    assert rows["Engineering"][5] is None  # and so is its share
+    assert sponsored == {"Operations": (10, 0.2), "Engineering": None, "Sales": None}
 
 
 def test_gender_counts_only_people_who_gave_it(givers):
@@ -106,3 +108,11 @@ def test_level_bands_are_in_order(givers):
     factories.PersonFactory.create_batch(6, level=1)
     rows = table("by-level-band").rows
     assert [row[0] for row in rows] == ["Levels 1–2 (entry)", "Levels 7 and above"]
+
+
+def test_a_department_where_nobody_has_a_sponsor_shows_the_gap(givers):
+    mentor, sponsor = givers
+    department("Engineering", 40, mentored=12, sponsored=8, mentor=mentor, sponsor=sponsor)
+    department("Legal", 20, mentored=6, mentor=mentor, sponsor=sponsor)
+    rows = rows_by_label(table("by-department"))
+    assert rows["Legal"][3] == (0, 0.0)

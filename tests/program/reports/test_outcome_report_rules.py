@@ -106,14 +106,20 @@ def test_a_group_of_four_is_suppressed_everywhere_it_could_be_worked_out(mentor,
 
 
 def test_a_cell_with_few_people_or_few_left_over_is_hidden_but_the_group_is_shown(mentor):
-    mentees(40, mentor, promoted=3)
+    people = mentees(40, mentor, promoted=3)
+    for person in people[-2:]:
+        factories.CareerEventFactory(person=person, kind="exit",
+                                     occurred_on=INDEX + datetime.timedelta(days=100))
     report, _ = report_json()
     group = report["groups"]["mentorship_only"]
     assert (group["suppressed"], group["n"]) == (False, 40)
     assert group["outcomes"]["promotion"] == {"count": None, "n": None, "rate": None,
                                               "ci95": None}
-    # Everybody stayed: 40 of 40 retained means 0 left, a cell under 5 by subtraction.
+    # 38 of 40 retained means 2 left: a cell under 5 by subtraction.
     assert group["outcomes"]["retention"]["count"] is None
+    # Nobody had a leadership role: 0 names nobody, and the gap is worth seeing.
+    assert group["outcomes"]["leadership"]["count"] == 0
+    assert group["outcomes"]["leadership"]["n"] == 40
 
 
 def test_a_group_of_five_is_shown(mentor, sponsor):
@@ -158,8 +164,7 @@ def test_the_index_date_for_both_is_the_earlier_start_and_windows_are_calendar_m
     report = outcome_report(as_of=AS_OF, window_months=12)
     cell = report["groups"]["both"]["outcomes"]["promotion"]
     assert report["groups"]["both"]["n"] == 6
-    # Six of six promoted is a complement of 0: hidden, but the n shows everyone is eligible.
-    assert cell["count"] is None
+    assert (cell["count"], cell["n"]) == (6, 6)
     report = outcome_report(as_of=datetime.date(2026, 6, 28), window_months=12)
     assert report["groups"]["both"]["outcomes"]["promotion"]["n"] is None  # window still open
 
@@ -187,9 +192,11 @@ def test_month_end_windows_agree_with_the_database(mentor):
     report = outcome_report(as_of=datetime.date(2024, 3, 31), window_months=1)
     cell = report["groups"]["mentorship_only"]["outcomes"]["leadership"]
     # The window ends Feb 29, so a leadership role on Mar 1 is outside it: 0 of 10.
-    assert cell["count"] is None  # a zero count is a small cell
+    assert (cell["count"], cell["n"]) == (0, 10)
+    # Two months end on Mar 31 (= as_of): the Mar 1 role is inside, for all ten.
     report = outcome_report(as_of=datetime.date(2024, 3, 31), window_months=2)
-    assert report["groups"]["mentorship_only"]["outcomes"]["leadership"]["n"] is None
+    cell = report["groups"]["mentorship_only"]["outcomes"]["leadership"]
+    assert (cell["count"], cell["n"]) == (10, 10)
 
 
 def test_bad_arguments_are_refused_with_a_clear_message(db):
