@@ -158,6 +158,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentorship] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mentorship program"
+MFA_TOTP_TOLERANCE = 1  # accept the previous/next 30-second code too (RFC 6238 clock drift)
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in envlist("SIGNUP_EMAIL_DOMAINS")]
 
 LANGUAGE_CODE = "en"

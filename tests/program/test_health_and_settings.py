@@ -11,6 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def point_health_check_at(monkeypatch, url: str) -> None:
+    """Send /healthz's broker check to `url` without touching the Celery app's configuration
+    (other tests start real workers from it)."""
+    from program.celery import app
+
+    connect = app.connection_for_write
+    monkeypatch.setattr(app, "connection_for_write", lambda **kwargs: connect(url=url))
+
+
 def test_healthz_is_200_when_the_database_and_broker_answer(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
@@ -19,11 +28,7 @@ def test_healthz_is_200_when_the_database_and_broker_answer(client, db):
 
 
 def test_healthz_is_503_and_names_the_broker_when_it_is_unreachable(client, db, monkeypatch):
-    from program.celery import app
-
-    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:9/0")
-    monkeypatch.setattr(app.conf, "broker_write_url", None)
-    monkeypatch.setattr(app.conf, "broker_transport_options", {})
+    point_health_check_at(monkeypatch, "redis://127.0.0.1:9/0")  # nothing listens on port 9
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()

@@ -14,11 +14,9 @@ NEEDS_CHROMIUM = ("tests/e2e/test_sign_in_smoke.py::"
 
 
 def test_healthz_reports_a_live_redis_broker(client, db, redis_url, monkeypatch):
-    from program.celery import app
+    from tests.program.test_health_and_settings import point_health_check_at
 
-    monkeypatch.setattr(app.conf, "broker_url", redis_url)
-    monkeypatch.setattr(app.conf, "broker_write_url", None)
-    monkeypatch.setattr(app.conf, "broker_transport_options", {})
+    point_health_check_at(monkeypatch, redis_url)
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"
