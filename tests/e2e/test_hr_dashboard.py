@@ -51,6 +51,7 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
     assert table.get_by_role("rowheader", name="Mentorship").is_visible()
     assert page.get_by_role("heading", name="Latest outcome report").is_visible()
     shots(page, "dashboard")
+    page.screenshot(path=str(shots.folder / "viewport-dashboard.png"))  # for the README
 
     page.get_by_label("Level band").select_option("1-2")
     page.get_by_role("button", name="Apply filters").click()
@@ -70,6 +71,7 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
                            ".every(c => c.chart)")
     assert _charts_drawn(page) == page.locator("canvas[data-chart]").count() >= 3
     shots(page, "report")
+    page.screenshot(path=str(shots.folder / "viewport-report.png"))
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile("Download CSV of outcomes within")).click()
