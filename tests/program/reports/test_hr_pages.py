@@ -192,3 +192,12 @@ def test_the_pages_carry_no_inline_script_or_style(hana, login):
         assert "style=" not in html
         for tag in re.findall(r"<script[^>]*>", html):
             assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_the_location_filter_lists_each_location_once_and_narrows_to_it(hana, login):
+    for location in ("Paris", "London", "Paris", "Berlin", ""):
+        factories.MentorshipFactory(mentee=factories.PersonFactory(location=location))
+    response = login(hana).get("/hr/dashboard/", {"location": "Paris"})
+    choices = [value for value, _ in response.context["form"].fields["location"].choices]
+    assert choices == ["", "Berlin", "London", "Paris"]
+    assert response.context["summary"]["active_mentorships"] == 2
