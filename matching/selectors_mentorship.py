@@ -78,16 +78,23 @@ class Suggestion:
 def suggestions_for(person: Person, *, limit: int = 10) -> list[Suggestion]:
     """The best mentors for `person`, explained. Blocked, paused and full mentors never appear.
 
-    Queries: five for the mentee, two for who has room, at most four for the mentors' features
-    (their ids go in as a subquery), one for the winners' profiles: fixed, whatever the number
-    of people.
+    Queries: five for the mentee, two for who has room, one for mentors already paired or
+    asked, at most four for the mentors' features (their ids go in as a subquery), one for the
+    winners' profiles: fixed, whatever the number of people.
     """
     mentee = scoring.load_candidates([person.pk])[person.pk]
     with_room = set(mentor_ids_with_room(exclude=person))
     taking_requests = MentorProfile.objects.filter(is_paused=False).values("person_id")
     mentors = scoring.load_candidates(taking_requests, mentors=True, with_lines=False,
                                       with_goals=False)
-    mentors = [mentor for pk, mentor in mentors.items() if pk in with_room]
+    # Mentors already paired with this person, or already asked, are not suggested again.
+    taken = set(Person.objects.filter(
+        Q(mentorships_as_mentor__mentee=person,
+          mentorships_as_mentor__status=RelationshipStatus.ACTIVE)
+        | Q(mentor_requests_received__mentee=person,
+            mentor_requests_received__status=MentorRequest.Status.OPEN)
+    ).order_by().values_list("pk", flat=True))
+    mentors = [mentor for pk, mentor in mentors.items() if pk in with_room and pk not in taken]
     best = scoring.rank(mentee, mentors, scoring.SUGGESTION_WEIGHTS, limit=limit)
     profiles = {profile.person_id: profile for profile in
                 MentorProfile.objects.filter(person_id__in=[m.person_id for m, _, _ in best])

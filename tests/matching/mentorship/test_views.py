@@ -250,3 +250,23 @@ def test_the_survey_page_serves_a_sponsorship_to_its_protege_only(login, alice, 
         ("sponsorship", sponsorship, "baseline")
     assert client.get("/mentoring/survey/sponsorship/999999/baseline/").status_code == 404
     assert client.get(f"/mentoring/survey/nonsense/{sponsorship.pk}/baseline/").status_code == 404
+
+
+def test_suggestions_leave_out_your_current_mentor_and_mentors_you_already_asked(login, alice):
+    from accounts.models import Skill
+    from tests.factories import MentorProfileFactory, MentorRequestFactory, MentorshipFactory
+
+    goal = Skill.objects.create(name="Public speaking", slug="public-speaking")
+    alice.development_goals.add(goal)
+    current, asked, fresh = (MentorProfileFactory(person__full_name=name, capacity=3)
+                             for name in ("Current Mentor", "Asked Mentor", "Fresh Mentor"))
+    for profile in (current, asked, fresh):
+        profile.skills.add(goal)
+    MentorshipFactory(mentor=current.person, mentee=alice)
+    MentorRequestFactory(mentor=asked.person, mentee=alice)
+
+    page = login(alice).get("/mentoring/suggestions/").content.decode()
+
+    assert "Fresh Mentor" in page
+    assert "Current Mentor" not in page
+    assert "Asked Mentor" not in page
