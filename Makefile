@@ -7,7 +7,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-PEOPLE ?= 400
+PEOPLE ?= 3000
 export PORT
 
 # Environment for the local app: development mode, everything embedded under var/.
