@@ -33,6 +33,12 @@ class ProfileForm(forms.ModelForm):
             "preferred_language": forms.Select(choices=settings.LANGUAGES),
         }
 
+    def __init__(self, *args, is_hr_admin: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_hr_admin:
+            # Only HR admins receive program reports; don't offer a switch that does nothing.
+            del self.fields["email_reports"]
+
     def clean_development_goals(self):
         goals = self.cleaned_data["development_goals"]
         if len(goals) > 8:

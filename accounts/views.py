@@ -23,7 +23,8 @@ def home(request):
 @person_required
 def profile_edit(request):
     person = request.person
-    form = ProfileForm(request.POST or None, instance=person)
+    form = ProfileForm(request.POST or None, instance=person,
+                       is_hr_admin=request.user.is_hr_admin)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your profile is saved.")

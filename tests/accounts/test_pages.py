@@ -35,8 +35,9 @@ def test_a_person_edits_their_skills_goals_and_email_preferences(login, alice):
     assert list(alice.development_goals.all()) == [speaking]
     assert (alice.interests, alice.languages, alice.preferred_language) == (
         "Climbing", ["en", "fr"], "fr")
+    # Not an HR admin: the report switch is not on the form, so it is left as it was.
     assert (alice.email_reminders, alice.email_requests, alice.email_reports) == (
-        True, False, False)
+        True, False, True)
     assert "Your profile is saved." in client.get("/me/profile/").content.decode()
 
 
@@ -206,3 +207,8 @@ def test_hr_imports_career_events_from_the_same_page(login, hana):
     response = upload(client, b"employee_id,kind,occurred_on\nE2,promotion,2025-01-02\n",
                       kind="career_events")
     assert "Created 1 and updated 0 career_events" in response.content.decode()
+
+
+def test_only_hr_admins_are_offered_the_program_report_emails_switch(login, alice, hana):
+    assert "Email me program reports" not in login(alice).get("/me/profile/").content.decode()
+    assert "Email me program reports" in login(hana).get("/me/profile/").content.decode()
