@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.models import Notification, Person
-from accounts.notifications import render_email, unsubscribe_url
+from accounts.models import Person
+from accounts.notifications import Notice
 from matching.models import MentorRequest, Sponsorship
 from matching.services.relationships import participants, relationship_url
 
@@ -69,12 +68,19 @@ class Message:
     url: str
     preference: str = "email_reminders"
 
+    def notice(self, *, kind: str) -> Notice:
+        """What accounts.notifications.notify_many sends (the inbox row and the email)."""
+        return Notice(recipient=self.recipient, kind=kind, template=self.template,
+                      context=self.context, url=self.url, preference=self.preference)
+
 
 @dataclass
 class Composed:
     messages: list[Message] = field(default_factory=list)
     summary: str = ""
     skipped_reason: str = ""
+    # An escalation: one line of the HR admins' digest instead of a message of its own.
+    digest_item: dict | None = None
     # Done in the delivery transaction; returns the people it told itself (a service's notify).
     side_effect: Callable[[], list[Person] | None] | None = None
 
@@ -137,25 +143,34 @@ def compose_overdue(row, relationship, clock, hr_admins) -> Composed:
 
 
 def compose_escalation(row, relationship, clock, hr_admins) -> Composed:
-    composed = _check_in(row, relationship, clock, "reminder-escalation")
+    """One line of the HR admins' digest (escalation_digest builds the message itself)."""
+    composed = _check_in(row, relationship, clock, "escalation-digest")
     if composed.skipped_reason:
         return composed
     if not hr_admins:
         return Composed(summary=composed.summary, skipped_reason=SKIP_NO_HR)
     giver, receiver = participants(relationship)
+    # As the sweep plans it: the later of the two people's dates.
+    today = max(clock.today(giver.timezone), clock.today(receiver.timezone))
     url = relationship_url(relationship) or "/"
-    composed.messages = [
-        Message(admin, "reminder-escalation", {
-            "relationship": relationship, "giver": giver, "receiver": receiver,
-            "kind_name": _kind_name(relationship), "due_on": row.due_on,
-            # Due on due_on and again every cadence since: two or more in a row were missed.
-            "missed": 1 + (clock.today(admin.timezone) - row.due_on).days
-            // max(relationship.cadence_days, 1),
-            "last_met_on": relationship.last_met_on,
-        }, url)
-        for admin in hr_admins
-    ]
-    return composed
+    return Composed(summary=composed.summary, digest_item={
+        "giver": giver, "receiver": receiver, "kind_name": _kind_name(relationship),
+        "due_on": row.due_on, "days_overdue": (today - row.due_on).days,
+        # Due on due_on and again every cadence since: two or more in a row were missed.
+        "missed": 1 + (today - row.due_on).days // max(relationship.cadence_days, 1),
+        "last_met_on": relationship.last_met_on,
+        "url": settings.SITE_URL + url if url.startswith("/") else url,
+    })
+
+
+def escalation_digest(items: list[dict], hr_admins: list[Person]) -> list[Message]:
+    """Each HR admin's one message listing every relationship escalated in this delivery,
+    longest overdue first."""
+    items = sorted(items, key=lambda item: (-item["days_overdue"], item["giver"].full_name,
+                                            item["receiver"].full_name))
+    url = _url("hr:reminder_log", fallback="/hr/reminders/") + "?kind=escalation"
+    return [Message(admin, "escalation-digest", {"items": items, "count": len(items)}, url)
+            for admin in hr_admins]
 
 
 def _kind_name(relationship) -> str:
@@ -285,27 +300,3 @@ def _zone(tz_name: str):
         return ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         return datetime.UTC
-
-
-def prepare(message: Message, *, kind: str) -> tuple[Notification, EmailMultiAlternatives | None]:
-    """What `accounts.notifications.notify` does, minus the INSERT, so a batch is one INSERT.
-
-    Same template triplet, language, unsubscribe link and preference rules as notify().
-    """
-    recipient = message.recipient
-    url = message.url
-    full_url = settings.SITE_URL + url if url.startswith("/") else url
-    link = unsubscribe_url(recipient, message.preference)
-    context = {**message.context, "recipient": recipient, "url": full_url,
-               "site_url": settings.SITE_URL, "unsubscribe_url": link}
-    subject, text, html = render_email(message.template, context, recipient.preferred_language)
-    wants_email = bool(getattr(recipient, message.preference)) and bool(recipient.email)
-    notification = Notification(recipient=recipient, kind=kind, subject=subject[:200], body=text,
-                                url=url[:300], emailed=wants_email)
-    email = None
-    if wants_email:
-        email = EmailMultiAlternatives(
-            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=text,
-            to=[recipient.email], headers={"List-Unsubscribe": f"<{link}>"})
-        email.attach_alternative(html, "text/html")
-    return notification, email

@@ -12,6 +12,12 @@ Exactly once, in three steps (healthchecks' sendalerts is the model):
    after that commit. A crash before the commit rolls it all back and the claim goes stale, so a
    later sweep sends it; after the commit everything is recorded, so nothing is sent twice.
 
+Escalations (two missed check-ins) go to the HR admins as one digest per admin per sweep day:
+the rows stay one per relationship, but they are not claimed batch by batch. The first sweep of
+the day takes every unsent escalation row in one transaction (under a lock, so two sweeps never
+both send a digest) and sends each admin one message listing them all; escalations that turn up
+later that day wait for the next day's digest.
+
 The sweep is not one transaction on purpose: each batch commits on its own, so a crash loses at
 most the batch in hand, and a long sweep never holds locks on everything it touched.
 """
@@ -27,18 +33,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import mailers
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import Notification, Person
+from accounts.models import Person
+from accounts.notifications import notification_build, notify_many
 from matching.models import MentorRequest, Mentorship, Sponsorship
 from matching.models.base import RelationshipStatus
 
 from .models import ReminderLog, ReportSnapshot
-from .reminder_messages import COMPOSERS, HR_KINDS, Clock, prepare
+from .reminder_messages import COMPOSERS, HR_KINDS, Clock, escalation_digest
 
 log = logging.getLogger(__name__)
 Kind = ReminderLog.Kind
@@ -51,6 +57,9 @@ SWEEP_KINDS = CHECK_IN_KINDS | REQUEST_KINDS | DRIFT_KINDS
 # A claim older than this belongs to a sweep that died (the task time limit is 15 minutes).
 CLAIM_TIMEOUT = datetime.timedelta(minutes=20)
 BATCH_SIZE = 500
+
+# Serialises escalation digests on PostgreSQL (pg_advisory_xact_lock): "REMIND" in ASCII.
+DIGEST_LOCK = 0x52454D494E44
 
 UNKNOWN_KIND = "Unknown reminder kind {kind!r}; choose from {choices}."
 
@@ -125,8 +134,11 @@ def reminders_sweep(
     result = SweepResult(planned=len(planned), dry_run=dry_run)
     hr_admins = _HrAdmins()
     if dry_run:
-        for rows in _batches(_unsent(planned), batch_size):
-            result.delivered += _compose_batch(rows, clock, hr_admins)[0]
+        unsent = _unsent(planned)
+        if _digest_sent(clock):  # today's escalations already went out: these wait a day
+            unsent = [row for row in unsent if row.kind != Kind.ESCALATION]
+        for rows in _batches(unsent, batch_size):
+            result.delivered += _deliver_rows(rows, clock, hr_admins, write=False)
         return result
     for rows in _batches(planned, batch_size):
         ReminderLog.objects.bulk_create(
@@ -134,8 +146,10 @@ def reminders_sweep(
                          due_on=d.due_on, kind=d.kind, created_at=now) for d in rows],
             ignore_conflicts=True,
         )
-    result.delivered = reminders_deliver_pending(clock=clock, kinds=kinds, batch_size=batch_size,
-                                                 hr_admins=hr_admins)
+    result.delivered = reminders_deliver_pending(
+        clock=clock, kinds=kinds - {Kind.ESCALATION}, batch_size=batch_size, hr_admins=hr_admins)
+    if Kind.ESCALATION in kinds:
+        result.delivered += reminders_escalate(clock=clock, hr_admins=hr_admins)
     return result
 
 
@@ -151,6 +165,39 @@ def reminders_deliver_pending(
         if not rows:
             return delivered
         delivered += reminders_deliver(rows=rows, token=token, clock=clock, hr_admins=hr_admins)
+
+
+def reminders_escalate(*, clock: Clock, hr_admins: _HrAdmins | None = None) -> list[Delivered]:
+    """Send today's escalation digest: every unsent escalation row, one message per HR admin.
+
+    One transaction, under a lock: a second sweep waits, then finds today's digest sent and
+    leaves the rows it planned since for tomorrow's. A crash before the commit undoes it all, so
+    the next sweep sends the digest; after the commit every row is marked sent.
+    """
+    hr_admins = hr_admins or _HrAdmins()
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DIGEST_LOCK])
+        if _digest_sent(clock):
+            return []
+        rows = list(ReminderLog.objects.select_for_update()
+                    .filter(kind=Kind.ESCALATION, sent_at__isnull=True).order_by("id"))
+        return _deliver_rows(rows, clock, hr_admins)
+
+
+def _digest_day(clock: Clock) -> tuple[datetime.datetime, datetime.datetime]:
+    """The sweep day (the --as-of date, else today in UTC) as a range of sent_at."""
+    day = clock.as_of or clock.now.astimezone(datetime.UTC).date()
+    start = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+    return start, start + datetime.timedelta(days=1)
+
+
+def _digest_sent(clock: Clock) -> bool:
+    """Did an escalation digest go out on this sweep day (a row sent, not skipped)?"""
+    start, end = _digest_day(clock)
+    return ReminderLog.objects.filter(kind=Kind.ESCALATION, skipped_reason="",
+                                      sent_at__gte=start, sent_at__lt=end).exists()
 
 
 def reminders_plan(*, clock: Clock, kinds: frozenset[str]) -> list[Due]:
@@ -265,18 +312,7 @@ def reminders_deliver(
                    .filter(id__in=[r.id for r in rows], claim_token=token, sent_at__isnull=True)
                    .values_list("id", flat=True))
         rows = [r for r in rows if r.id in held]
-        delivered, outbox = _compose_batch(rows, clock, hr_admins, write=True)
-        Notification.objects.bulk_create([notification for notification, _ in outbox])
-        for row, result in zip(rows, delivered, strict=True):
-            row.sent_at = clock.now
-            row.summary = result.summary[:300]
-            row.recipients = result.recipients
-            row.skipped_reason = result.skipped_reason[:200]
-        _mark_sent(rows)
-        emails = [email for _, email in outbox if email is not None]
-        if emails:
-            transaction.on_commit(lambda: _send(emails))
-    return delivered
+        return _deliver_rows(rows, clock, hr_admins)
 
 
 def _mark_sent(rows: list[ReminderLog]) -> None:
@@ -301,33 +337,54 @@ def _mark_sent(rows: list[ReminderLog]) -> None:
             params)
 
 
-def _compose_batch(rows, clock, hr_admins, *, write=False):
-    """Compose a batch; with `write`, run the side effects too (inside the caller's transaction)."""
+def _deliver_rows(rows, clock, hr_admins, *, write=True) -> list[Delivered]:
+    """Compose a batch; with `write` (inside the caller's transaction) run the side effects, write
+    the inbox rows, queue the emails for after commit and mark the rows sent. Escalations in the
+    batch become one digest message per HR admin."""
     targets = _load_targets(rows)
-    delivered, outbox = [], []
+    delivered, notices, owners, digest = [], [], [], []
     for row in rows:
         target = targets.get((row.relationship_kind, row.relationship_id))
         composed = COMPOSERS[row.kind](row, target, clock,
                                        hr_admins.get() if row.kind in HR_KINDS else [])
-        recipients = []
+        result = Delivered(row.kind, row.relationship_kind, row.relationship_id, row.due_on,
+                           composed.summary, [], composed.skipped_reason)
         for message in composed.messages:
-            notification, email = prepare(message, kind=f"reminder_{row.kind}")
-            outbox.append((notification, email))
-            recipients.append(_recipient(message.recipient, email is not None))
+            notices.append(message.notice(kind=f"reminder_{row.kind}"))
+            owners.append([result])
+        if composed.digest_item is not None:
+            digest.append((result, composed.digest_item))
         if write and composed.side_effect and not composed.skipped_reason:
             with transaction.atomic():  # a savepoint: a failing side effect undoes only itself
                 told = composed.side_effect()
             if told is None and not composed.messages:
-                composed.skipped_reason = composed.skipped_reason or "Nothing was due any more."
+                result.skipped_reason = "Nothing was due any more."
             for person in told or []:
-                recipients.append(_recipient(person, bool(person.email_requests and person.email)))
+                result.recipients.append(
+                    _recipient(person, bool(person.email_requests and person.email)))
         elif not write and composed.side_effect and not composed.messages:
             # Dry run of a service that tells people itself: say who it would tell.
-            recipients = [_recipient(p, False) for p in _would_tell(row, target)]
-        delivered.append(Delivered(row.kind, row.relationship_kind, row.relationship_id,
-                                   row.due_on, composed.summary, recipients,
-                                   composed.skipped_reason))
-    return delivered, outbox
+            result.recipients = [_recipient(p, False) for p in _would_tell(row, target)]
+        delivered.append(result)
+    if digest:
+        for message in escalation_digest([item for _, item in digest], hr_admins.get()):
+            notices.append(message.notice(kind=f"reminder_{Kind.ESCALATION}"))
+            owners.append([result for result, _ in digest])
+    if write:
+        notifications = notify_many(notices, robust=True)
+    else:
+        notifications = [notification_build(**vars(notice))[0] for notice in notices]
+    for results, notification in zip(owners, notifications, strict=True):
+        for result in results:
+            result.recipients.append(_recipient(notification.recipient, notification.emailed))
+    if write:
+        for row, result in zip(rows, delivered, strict=True):
+            row.sent_at = clock.now
+            row.summary = result.summary[:300]
+            row.recipients = result.recipients
+            row.skipped_reason = result.skipped_reason[:200]
+        _mark_sent(rows)
+    return delivered
 
 
 def _would_tell(row, target) -> list[Person]:
@@ -388,15 +445,6 @@ class _HrAdmins:
             self._people = list(Person.objects.filter(user__is_hr_admin=True,
                                                       user__is_active=True))
         return self._people
-
-
-def _send(emails) -> None:
-    """After commit. A mail server failure is logged; the inbox rows are already written."""
-    try:
-        mailers.default.send_messages(emails)
-    except Exception:  # noqa: BLE001 - the reminder is recorded and in the inbox either way
-        log.exception("Could not email %d reminders; they are in the recipients' inboxes.",
-                      len(emails))
 
 
 def _batches(items: list, size: int):

@@ -9,6 +9,7 @@ from accounts.models import Notification
 from program.models import ReminderLog
 from program.reminder_messages import SKIP_CLOSED, SKIP_NO_HR
 from program.reminders import reminders_sweep
+from tests import factories
 
 from .conftest import NOW, TODAY, days
 
@@ -65,16 +66,84 @@ def test_an_overdue_check_in_reminds_both_again_with_how_late_it_is(
     assert "(2 days ago)" in mail.outbox[0].body
 
 
-def test_hr_admins_are_told_after_two_missed_check_ins_in_a_row(
+def _hr_admin(name: str, email: str):
+    person = factories.PersonFactory(full_name=name, email=email, with_user=True)
+    person.user.is_hr_admin = True
+    person.user.save()
+    return person
+
+
+def _digests(email: str) -> list:
+    return [m for m in mail.outbox if m.to == [email] and "missed two check-ins" in m.subject]
+
+
+def test_each_hr_admin_gets_one_digest_listing_every_pair_that_missed_two_check_ins(
+        mentorship_due, sponsorship_due, hana, django_capture_on_commit_callbacks):
+    mentorship_due(TODAY - days(14), cadence=14)
+    sponsorship_due(TODAY - days(31), cadence=30)
+    ines = _hr_admin("Ines Admin", "ines@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        result = _sweep()
+    assert result.counts()["escalation"] == 2
+    for admin in (hana, ines):
+        [digest] = _digests(admin.email)
+        assert digest.subject.endswith("2 relationships have missed two check-ins in a row")
+        assert "Sam Sponsor and Alice Employee (sponsorship): 31 days overdue" in digest.body
+        assert "Bob Mentor and Alice Employee (mentorship): 14 days overdue" in digest.body
+        assert digest.body.index("Sam Sponsor") < digest.body.index("Bob Mentor")  # worst first
+        assert "/hr/reminders/?kind=escalation" in digest.body
+        html = digest.alternatives[0].content
+        assert '<th scope="row"><a href="http' in html and "Sam Sponsor" in html
+        assert Notification.objects.filter(recipient=admin, kind="reminder_escalation").count() == 1
+    # The log still has one row per relationship, each naming the admins told.
+    rows = ReminderLog.objects.filter(kind="escalation")
+    assert rows.count() == 2
+    for row in rows:
+        assert {r["name"] for r in row.recipients} == {"Hana HR", "Ines Admin"}
+        assert row.sent_at is not None and row.skipped_reason == ""
+
+
+def test_a_single_escalation_reads_in_the_singular(
         mentorship_due, hana, django_capture_on_commit_callbacks):
     mentorship_due(TODAY - days(14), cadence=14)
     with django_capture_on_commit_callbacks(execute=True):
-        result = _sweep()
-    assert result.counts()["escalation"] == 1
-    to_hr = [m for m in mail.outbox if m.to == ["hana@example.com"]]
-    assert len(to_hr) == 1
-    assert to_hr[0].subject.endswith("Bob Mentor and Alice Employee have missed two check-ins")
-    assert "missed 2 check-ins in a row" in to_hr[0].body
+        _sweep()
+    [digest] = _digests("hana@example.com")
+    assert digest.subject.endswith("1 relationship has missed two check-ins in a row")
+    assert "1 relationship has missed two or more check-ins" in digest.body
+
+
+def test_an_escalation_found_later_the_same_day_waits_for_the_next_days_digest(
+        mentorship_due, sponsorship_due, hana, django_capture_on_commit_callbacks):
+    mentorship_due(TODAY - days(14), cadence=14)
+    with django_capture_on_commit_callbacks(execute=True):
+        _sweep()
+    sponsorship_due(TODAY - days(30), cadence=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        later = _sweep(now=NOW + datetime.timedelta(hours=3))
+    assert later.counts()["escalation"] == 0
+    assert len(_digests("hana@example.com")) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        tomorrow = _sweep(now=NOW + days(1))
+    assert tomorrow.counts()["escalation"] == 1
+    first, second = _digests("hana@example.com")
+    assert "Sam Sponsor" not in first.body and "Bob Mentor" in first.body
+    assert "Sam Sponsor" in second.body and "Bob Mentor" not in second.body
+    assert ReminderLog.objects.filter(kind="escalation", sent_at__isnull=True).count() == 0
+
+
+def test_an_admin_who_turned_reminder_emails_off_gets_the_digest_in_the_inbox_only(
+        mentorship_due, hana, django_capture_on_commit_callbacks):
+    hana.email_reminders = False
+    hana.save()
+    mentorship_due(TODAY - days(14), cadence=14)
+    with django_capture_on_commit_callbacks(execute=True):
+        _sweep(kinds=["escalation"])
+    assert mail.outbox == []
+    inbox = Notification.objects.get(recipient=hana)
+    assert inbox.emailed is False and "Bob Mentor and Alice Employee" in inbox.body
+    assert ReminderLog.objects.get().recipients == [
+        {"person": hana.pk, "name": "Hana HR", "emailed": False}]
 
 
 def test_hr_is_not_told_after_only_one_missed_check_in(mentorship_due, hana):

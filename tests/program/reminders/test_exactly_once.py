@@ -38,14 +38,15 @@ def _reminders_per_person():
     return counts
 
 
-def test_two_sweeps_running_at_once_send_each_reminder_exactly_once(due_pairs):
+def _two_sweeps_at_once(**kwargs) -> list:
+    """Start two sweeps together (on a barrier, each with its own connection); their results."""
     results, errors = [], []
     barrier = threading.Barrier(2)
 
     def sweep():
         try:
             barrier.wait()
-            results.append(reminders_sweep(now=NOW, batch_size=5))
+            results.append(reminders_sweep(now=NOW, batch_size=5, **kwargs))
         except Exception as error:  # noqa: BLE001 - reported below
             errors.append(error)
         finally:
@@ -57,6 +58,11 @@ def test_two_sweeps_running_at_once_send_each_reminder_exactly_once(due_pairs):
     for thread in threads:
         thread.join()
     assert errors == []
+    return results
+
+
+def test_two_sweeps_running_at_once_send_each_reminder_exactly_once(due_pairs):
+    results = _two_sweeps_at_once()
     assert sum(r.counts()["due_soon"] for r in results) == PAIRS
     assert ReminderLog.objects.count() == PAIRS
     assert set(_reminders_per_person().values()) == {1}
@@ -115,3 +121,58 @@ def test_rows_claimed_by_a_sweep_still_running_are_left_to_it(due_pairs):
     delivered = reminders.reminders_deliver(rows=held, token=token, clock=Clock(now=NOW))
     assert len(delivered) == 10
     assert set(_reminders_per_person().values()) == {1}
+
+
+# Escalations: one digest per HR admin per day, listing every pair, never two and never none.
+
+
+@pytest.fixture
+def escalated_pairs(require_postgres, hana):
+    for _ in range(PAIRS):
+        factories.MentorshipFactory(started_on=TODAY - days(28), cadence_days=14,
+                                    next_due_on=TODAY - days(14))
+    return hana
+
+
+def _digests_to(person):
+    return list(Notification.objects.filter(recipient=person, kind="reminder_escalation"))
+
+
+def _all_escalations_sent_once():
+    rows = ReminderLog.objects.filter(kind="escalation")
+    return rows.count() == PAIRS and not rows.filter(sent_at__isnull=True).exists()
+
+
+def test_two_sweeps_running_at_once_send_one_digest_listing_every_escalation(escalated_pairs):
+    results = _two_sweeps_at_once(kinds=["escalation"])
+    assert sorted(r.counts()["escalation"] for r in results) == [0, PAIRS]
+    [digest] = _digests_to(escalated_pairs)
+    assert digest.subject == f"{PAIRS} relationships have missed two check-ins in a row"
+    assert digest.body.count("14 days overdue") == PAIRS
+    assert _all_escalations_sent_once()
+
+
+def test_a_sweep_that_dies_before_its_digest_commits_loses_nothing_and_the_rerun_sends_it_once(
+        escalated_pairs, monkeypatch):
+    real_notify_many = reminders.notify_many
+
+    def notify_then_die(notices, **kwargs):
+        written = real_notify_many(notices, **kwargs)
+        if any(notice.template == "escalation-digest" for notice in notices):
+            raise SystemExit("worker killed")  # the inbox rows are written, then it dies
+        return written
+
+    monkeypatch.setattr(reminders, "notify_many", notify_then_die)
+    with pytest.raises(SystemExit):
+        reminders_sweep(now=NOW, batch_size=5)
+    monkeypatch.setattr(reminders, "notify_many", real_notify_many)
+    assert _digests_to(escalated_pairs) == []  # rolled back with the rest of the digest
+    assert ReminderLog.objects.filter(kind="escalation", sent_at__isnull=True).count() == PAIRS
+
+    # The next sweep (no need to wait for a claim to go stale) sends the digest, once.
+    assert reminders_sweep(now=NOW + MINUTE).counts()["escalation"] == PAIRS
+    assert reminders_sweep(now=NOW + 2 * MINUTE).counts()["escalation"] == 0
+    assert reminders_sweep(now=NOW + CLAIM_TIMEOUT * 2).counts()["escalation"] == 0
+    [digest] = _digests_to(escalated_pairs)
+    assert digest.body.count("14 days overdue") == PAIRS
+    assert _all_escalations_sent_once()
