@@ -2,8 +2,10 @@
 
 Every workflow that changes a cohort locks its row first, so an enrolment or a rule cannot slip in
 while the cohort is being published, and a cohort is published once. Publishing creates the
-relationships through the same services as one-off pairs (relationship_start for mentorships,
-sponsorship_propose for sponsorships) inside one transaction: a failure half-way leaves nothing.
+relationships inside one transaction, so a failure half-way leaves nothing: mentorships are
+started exactly as relationship_start starts one (the same relationship_start_fields) but
+inserted in bulk with their goals, and everyone is told with one bulk insert of inbox entries and
+one mail connection after commit; sponsorships go through sponsorship_propose, pair by pair.
 
 Sponsorships from a cohort start as proposals the protégé accepts, like every other sponsorship
 (a sponsor stakes their reputation in the open; the protégé agrees to that). Mentorships from a
@@ -22,7 +24,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Person, SponsorProfile, User
-from accounts.notifications import notify
+from accounts.notifications import Notice, notify, notify_many
 from matching import solver
 from matching.cohort_match import ROLES, MatchResult, cohort_match, pin_problem
 from matching.cohort_scores import MUST_HAVES
@@ -35,7 +37,11 @@ from matching.models import (
     Sponsorship,
 )
 from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
-from matching.services.relationships import add_months, relationship_start, relationship_url
+from matching.services.relationships import (
+    add_months,
+    relationship_start_fields,
+    relationship_url,
+)
 from matching.services.sponsorship import sponsorship_propose
 
 SLUG_TAKEN = "A cohort with the short name '{slug}' already exists; choose another."
@@ -70,6 +76,7 @@ CHANGED_SINCE_PREVIEW = ("The enrolments or rules changed since your preview, so
                          "differ from what you saw. Look at the new preview and publish again.")
 
 MAX_CAPACITY = 10
+BULK_BATCH_SIZE = 1000
 LENGTH_MONTHS = (1, 24)
 CADENCE_DAYS = (7, 90)
 _SETTINGS = ("name", "description", "open_to_all", "enrolment_opens_on", "enrolment_closes_on",
@@ -330,19 +337,12 @@ def cohort_publish(*, cohort: Cohort, by: User | None, objective: str | None = N
         [p.receiver.person_id for p in result.pairs] + [p.giver.person_id for p in result.pairs]
         + [u.receiver.person_id for u in result.unmatched])
     start = cohort.starts_on or timezone.localdate()
-    made, goals = [], []
-    for pair in result.pairs:
-        giver, receiver = people[pair.giver.person_id], people[pair.receiver.person_id]
-        if cohort.kind == Cohort.Kind.MENTORSHIP:
-            mentorship = _start_mentorship(cohort, giver, receiver, start)
-            made.append(mentorship)
-            # Like an accepted request: the mentee's goals this mentor can help with.
-            goals += [Goal(mentorship=mentorship, skill_id=pk,
-                           title=pair.receiver.skill_names.get(pk, ""))
-                      for pk in sorted(pair.receiver.goals & pair.giver.skills)]
-        else:
-            made.append(_propose_sponsorship(cohort, giver, receiver, start, by))
-    Goal.objects.bulk_create(goals)
+    if cohort.kind == Cohort.Kind.MENTORSHIP:
+        made = _start_mentorships(cohort, result, people, start)
+    else:
+        made = [_propose_sponsorship(cohort, people[pair.giver.person_id],
+                                     people[pair.receiver.person_id], start, by)
+                for pair in result.pairs]
     _tell_everyone(cohort, result, people, made)
     cohort.status, cohort.objective = Cohort.Status.PUBLISHED, result.objective
     cohort.published_at, cohort.published_by = timezone.now(), by
@@ -350,25 +350,36 @@ def cohort_publish(*, cohort: Cohort, by: User | None, objective: str | None = N
     return result
 
 
-def _start_mentorship(cohort: Cohort, mentor: Person, mentee: Person,
-                      start: datetime.date) -> Mentorship:
-    mentorship = Mentorship(mentor=mentor, mentee=mentee, cohort=cohort,
-                            cadence_days=cohort.cadence_days,
-                            planned_end_on=add_months(start, cohort.length_months))
-    return relationship_start(relationship=mentorship, started_on=start)
+def _start_mentorships(cohort: Cohort, result: MatchResult, people: dict[int, Person],
+                       start: datetime.date) -> list[Mentorship]:
+    """Every pair's mentorship, started as relationship_start starts one, in one insert; then
+    their goals in another. Like an accepted request, a mentorship gets the mentee's goals this
+    mentor can help with. The one-active-mentorship-per-pair constraint still holds the race."""
+    planned_end_on = add_months(start, cohort.length_months)
+    mentorships = [
+        relationship_start_fields(relationship=Mentorship(
+            mentor=people[pair.giver.person_id], mentee=people[pair.receiver.person_id],
+            cohort=cohort, cadence_days=cohort.cadence_days, planned_end_on=planned_end_on),
+            started_on=start)
+        for pair in result.pairs]
+    Mentorship.objects.bulk_create(mentorships, batch_size=BULK_BATCH_SIZE)
+    Goal.objects.bulk_create(
+        [Goal(mentorship=mentorship, skill_id=pk, title=pair.receiver.skill_names.get(pk, ""))
+         for pair, mentorship in zip(result.pairs, mentorships, strict=True)
+         for pk in sorted(pair.receiver.goals & pair.giver.skills)],
+        batch_size=BULK_BATCH_SIZE)
+    return mentorships
 
 
 def _propose_sponsorship(cohort: Cohort, sponsor: Person, protege: Person,
                          start: datetime.date, by: User | None) -> Sponsorship:
     """The sponsorship service checks and proposes (and tells the protégé); the cohort sets the
     rhythm and the planned length."""
-    sponsorship = sponsorship_propose(sponsor=sponsor, protege=protege,
-                                      origin=Sponsorship.Origin.COHORT,
-                                      proposed_by=by.person_or_none if by else None)
-    sponsorship.cohort, sponsorship.cadence_days = cohort, cohort.cadence_days
-    sponsorship.planned_end_on = add_months(start, cohort.length_months)
-    sponsorship.save(update_fields=["cohort", "cadence_days", "planned_end_on"])
-    return sponsorship
+    return sponsorship_propose(sponsor=sponsor, protege=protege,
+                               origin=Sponsorship.Origin.COHORT,
+                               proposed_by=by.person_or_none if by else None, cohort=cohort,
+                               cadence_days=cohort.cadence_days,
+                               planned_end_on=add_months(start, cohort.length_months))
 
 
 def _tell_everyone(cohort: Cohort, result: MatchResult, people: dict[int, Person],
@@ -382,13 +393,16 @@ def _tell_everyone(cohort: Cohort, result: MatchResult, people: dict[int, Person
         if cohort.kind == Cohort.Kind.MENTORSHIP:
             partners[pair.receiver.person_id].append((people[pair.giver.person_id], url))
     giver_ids = {pair.giver.person_id for pair in result.pairs}
-    for person_id, matched in partners.items():
-        gives = person_id in giver_ids
-        notify(recipient=people[person_id], kind="cohort_matched", template="cohort-matched",
-               context={"cohort": cohort, "partners": [p for p, _ in matched], "gives": gives,
-                        "sponsorship": cohort.kind == Cohort.Kind.SPONSORSHIP},
-               url=matched[0][1])
-    for unmatched in result.unmatched:
-        notify(recipient=people[unmatched.receiver.person_id], kind="cohort_unmatched",
-               template="cohort-unmatched", context={"cohort": cohort},
-               url=enrolment_url())
+    sponsorship = cohort.kind == Cohort.Kind.SPONSORSHIP
+    notices = [Notice(recipient=people[person_id], kind="cohort_matched",
+                      template="cohort-matched",
+                      context={"cohort": cohort, "partners": [p for p, _ in matched],
+                               "gives": person_id in giver_ids, "sponsorship": sponsorship},
+                      url=matched[0][1])
+               for person_id, matched in partners.items()]
+    not_matched_url = enrolment_url()
+    notices += [Notice(recipient=people[unmatched.receiver.person_id], kind="cohort_unmatched",
+                       template="cohort-unmatched", context={"cohort": cohort},
+                       url=not_matched_url)
+                for unmatched in result.unmatched]
+    notify_many(notices)

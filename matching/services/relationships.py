@@ -112,15 +112,23 @@ def survey_url(relationship, phase: str) -> str:
     return reverse("mentorship:survey", args=[kind_name(relationship), relationship.pk, phase])
 
 
-@transaction.atomic
-def relationship_start(*, relationship, started_on: datetime.date):
-    """Make it active from `started_on`; the first check-in is due one cadence later."""
+def relationship_start_fields(*, relationship, started_on: datetime.date):
+    """Set what makes a relationship active from `started_on`, without saving: the first
+    check-in is due one cadence later and it runs the kind's default length unless a planned
+    end is set. relationship_start saves one; cohort publishing bulk-inserts many."""
     relationship.status = RelationshipStatus.ACTIVE
     relationship.started_on = started_on
     if relationship.planned_end_on is None:
         relationship.planned_end_on = add_months(started_on, _kind(relationship).default_months)
     relationship.next_due_on = started_on + datetime.timedelta(days=relationship.cadence_days)
     relationship.inactive_since = None
+    return relationship
+
+
+@transaction.atomic
+def relationship_start(*, relationship, started_on: datetime.date):
+    """Make it active from `started_on`; the first check-in is due one cadence later."""
+    relationship_start_fields(relationship=relationship, started_on=started_on)
     relationship.save()
     return relationship
 

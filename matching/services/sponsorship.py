@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import CareerEvent, Department, Person, SponsorProfile, User
 from accounts.notifications import notify
 from accounts.services import career_event_record
-from matching.models import AdvocacyRecord, Sponsorship, SponsorshipInterest
+from matching.models import AdvocacyRecord, Cohort, Sponsorship, SponsorshipInterest
 from matching.models.base import RelationshipStatus
 from matching.scoring import (
     BLOCKED_LINE,
@@ -185,8 +185,12 @@ def sponsorship_propose(
     origin: str,
     proposed_by: Person | None = None,
     interest: SponsorshipInterest | None = None,
+    cohort: Cohort | None = None,
+    cadence_days: int = SPONSORSHIP_CADENCE_DAYS,
+    planned_end_on: datetime.date | None = None,
 ) -> Sponsorship:
-    """Propose a pair; it starts only when the protégé accepts."""
+    """Propose a pair; it starts only when the protégé accepts. A cohort's proposals carry the
+    cohort, its rhythm and its planned end from the start."""
     if sponsor.pk == protege.pk:
         raise ValidationError(SPONSOR_SELF)
     profile = _approved_profile(sponsor)
@@ -201,7 +205,8 @@ def sponsorship_propose(
     _check_capacity(profile, sponsor)
     sponsorship = Sponsorship.objects.create(
         sponsor=sponsor, protege=protege, origin=origin, proposed_by=proposed_by,
-        status=RelationshipStatus.PROPOSED, cadence_days=SPONSORSHIP_CADENCE_DAYS,
+        status=RelationshipStatus.PROPOSED, cadence_days=cadence_days, cohort=cohort,
+        planned_end_on=planned_end_on,
     )
     if interest is not None:
         SponsorshipInterest.objects.filter(pk=interest.pk, resolved_at__isnull=True).update(

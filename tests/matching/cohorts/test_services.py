@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from accounts.models import Notification
 from matching.cohort_match import cohort_match
-from matching.models import Cohort, CohortEnrolment, CohortPairRule, Mentorship, Sponsorship
+from matching.models import (
+    Cohort,
+    CohortEnrolment,
+    CohortPairRule,
+    Goal,
+    Mentorship,
+    Sponsorship,
+)
 from matching.models.base import RelationshipStatus
 from matching.services import cohorts as services
 from matching.services.cohorts import (
@@ -224,22 +231,24 @@ def test_publishing_tells_the_unmatched_too(small_round, eve, hana):
 
 def test_a_failure_half_way_through_publishing_leaves_nothing(small_round, hana, monkeypatch,
                                                                mailoutbox):
-    calls = []
-    real_start = services.relationship_start
+    written = []
+    real_notify_many = services.notify_many
 
-    def start_then_fail(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
-            raise RuntimeError("the database went away")
-        return real_start(**kwargs)
+    def tell_then_fail(notices):
+        real_notify_many(notices)
+        written.append((Mentorship.objects.filter(cohort=small_round).count(),
+                        Goal.objects.count(), Notification.objects.count()))
+        raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(services, "relationship_start", start_then_fail)
+    monkeypatch.setattr(services, "notify_many", tell_then_fail)
 
     with pytest.raises(RuntimeError):
         services.cohort_publish(cohort=small_round, by=hana.user)
 
-    assert len(calls) == 2  # the first mentorship was written before the failure ...
+    # The mentorships, their goals and the inbox entries were written before the failure ...
+    assert written == [(2, 1, 4)]
     assert not Mentorship.objects.exists()  # ... and rolled back with everything else
+    assert not Goal.objects.exists()
     assert not Notification.objects.exists()
     assert mailoutbox == []
     small_round.refresh_from_db()
@@ -285,7 +294,7 @@ def test_a_sponsorship_cohort_proposes_sponsorships_for_each_protege_to_accept(
     assert set(sponsorships.values_list("protege", "status", "origin", "cadence_days")) == {
         (alice.pk, RelationshipStatus.PROPOSED, Sponsorship.Origin.COHORT, 30),
         (eve.pk, RelationshipStatus.PROPOSED, Sponsorship.Origin.COHORT, 30)}
-    assert all(s.planned_end_on for s in sponsorships)
+    assert all(s.planned_end_on == add_months(timezone.localdate(), 12) for s in sponsorships)
     # Protégés are asked by the proposal itself; the sponsor hears once, about both.
     assert set(Notification.objects.filter(recipient__in=[alice, eve])
                .values_list("kind", flat=True)) == {"sponsorship_proposed"}
