@@ -1,12 +1,14 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
+from accounts.roles import hr_admin_required
 from program import hr_views, reminder_views
 
 app_name = "hr"
 urlpatterns: list = [
     # Dashboards and the outcome report (issue 6).
-    path("", RedirectView.as_view(pattern_name="hr:dashboard"), name="index"),
+    path("", hr_admin_required(RedirectView.as_view(pattern_name="hr:dashboard")),
+         name="index"),
     path("dashboard/", hr_views.dashboard, name="dashboard"),
     path("report/", hr_views.report, name="report"),
     path("report/recompute/", hr_views.report_recompute, name="report_recompute"),
