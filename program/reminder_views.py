@@ -39,19 +39,19 @@ _STATUS_FILTERS = {
 def reminder_log(request):
     form = ReminderLogFilter(request.GET or None)
     rows = ReminderLog.objects.order_by("-created_at", "-id")
-    query = ""
+    filtered = False
     if form.is_valid():
         if form.cleaned_data["kind"]:
             rows = rows.filter(kind=form.cleaned_data["kind"])
         if form.cleaned_data["status"]:
             rows = rows.filter(_STATUS_FILTERS[form.cleaned_data["status"]])
-        query = "&".join(f"{k}={v}" for k, v in form.cleaned_data.items() if v)
+        filtered = any(form.cleaned_data.values())
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     week_ago = timezone.now() - timezone.timedelta(days=7)
     last_week = dict(ReminderLog.objects.filter(sent_at__gte=week_ago, skipped_reason="")
                      .values_list("kind").annotate(n=Count("id")).values_list("kind", "n"))
     return render(request, "hr/reminder_log.html", {
-        "form": form, "page": page, "query": query,
+        "form": form, "page": page, "filtered": filtered,
         "last_week": [(label, last_week.get(kind, 0)) for kind, label in ReminderLog.Kind.choices],
     })
 

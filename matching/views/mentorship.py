@@ -100,10 +100,7 @@ def directory(request):
         has_capacity=bool(filters.get("has_capacity")), exclude=request.person,
     )
     page = Paginator(profiles, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "mentorship/directory.html",
-                  {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "mentorship/directory.html", {"form": form, "page": page})
 
 
 @person_required

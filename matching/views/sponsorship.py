@@ -384,7 +384,6 @@ def hr_interests(request):
 def hr_career_events(request):
     filters = CareerEventFilterForm(request.GET or None)
     events = CareerEvent.objects.select_related("person__department", "advocacy_record")
-    query = ""
     if filters.is_valid():
         if filters.cleaned_data["kind"]:
             events = events.filter(kind=filters.cleaned_data["kind"])
@@ -392,9 +391,6 @@ def hr_career_events(request):
         if q:
             events = events.filter(Q(person__full_name__icontains=q) | Q(person__email__iexact=q)
                                    | Q(person__employee_id=q))
-        params = request.GET.copy()
-        params.pop("page", None)
-        query = params.urlencode()
     form = CareerEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -406,5 +402,5 @@ def hr_career_events(request):
             return redirect("sponsorship:hr_career_events")
     page = Paginator(events.order_by("-occurred_on", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "sponsorship/hr_career_events.html", {
-        "page": page, "form": form, "filters": filters, "query": query,
+        "page": page, "form": form, "filters": filters,
     })

@@ -212,3 +212,10 @@ def test_hr_imports_career_events_from_the_same_page(login, hana):
 def test_only_hr_admins_are_offered_the_program_report_emails_switch(login, alice, hana):
     assert "Email me program reports" not in login(alice).get("/me/profile/").content.decode()
     assert "Email me program reports" in login(hana).get("/me/profile/").content.decode()
+
+
+def test_inbox_pages_link_to_each_other_keeping_other_parameters(login, alice):
+    for n in range(30):
+        factories.NotificationFactory(recipient=alice, subject=f"Note {n}")
+    page = login(alice).get("/me/inbox/?page=1&x=a+b").content.decode()
+    assert 'href="?page=2&amp;x=a+b"' in page or 'href="?x=a+b&amp;page=2"' in page
