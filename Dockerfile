@@ -30,4 +30,4 @@ RUN SECRET_KEY=collectstatic-only-not-a-real-key DEBUG=0 python manage.py collec
 USER app
 EXPOSE 8000
 
-CMD ["gunicorn", "program.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "program.core.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,7 +1,5 @@
-"""Demo steps owned by matching (see accounts/demo.py for the framework)."""
+"""Demo steps owned by matching, one per domain (accounts/demo.py autodiscovers this module)."""
 
-from matching import (
-    demo_cohorts,  # noqa: F401, E402
-    demo_mentorship,  # noqa: F401, E402
-    demo_sponsorship,  # noqa: F401, E402
-)
+from matching.cohorts import demo as cohorts_demo  # noqa: F401
+from matching.mentorship import demo as mentorship_demo  # noqa: F401
+from matching.sponsorship import demo as sponsorship_demo  # noqa: F401

@@ -1,6 +1,5 @@
-"""Import kinds owned by matching (see accounts/importing.py for the framework)."""
+"""Import kinds owned by matching, one module per domain (accounts/importing.py autodiscovers
+this module)."""
 
-from matching import (
-    importers_mentorship,  # noqa: F401, E402
-    importers_sponsorship,  # noqa: F401, E402
-)
+from matching.mentorship import importers as mentorship_importers  # noqa: F401
+from matching.sponsorship import importers as sponsorship_importers  # noqa: F401

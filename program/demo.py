@@ -1,10 +1,3 @@
-"""Demo data for the program app: store a first outcome report so the HR dashboard has one."""
+"""Demo steps owned by program (accounts/demo.py autodiscovers this module)."""
 
-from accounts.demo import DemoContext, demo_step
-
-
-@demo_step(90)
-def store_first_outcome_report(ctx: DemoContext) -> None:
-    from program.reports import outcome_report_snapshot_create
-
-    outcome_report_snapshot_create(as_of=ctx.today, window_months=12)
+from program.reports import demo as reports_demo  # noqa: F401

@@ -16,17 +16,10 @@ from accounts.models import (
     SponsorProfile,
     User,
 )
-from matching.models import (
-    AdvocacyRecord,
-    CheckIn,
-    Cohort,
-    CohortEnrolment,
-    Goal,
-    MentorRequest,
-    Mentorship,
-    Sponsorship,
-    SurveyResponse,
-)
+from matching.cohorts.models import Cohort, CohortEnrolment
+from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
+from matching.relationships.models import SurveyResponse
+from matching.sponsorship.models import AdvocacyRecord, Sponsorship
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -17,7 +17,7 @@ for name, value in {
 }.items():
     os.environ.setdefault(name, value)
 
-from program.settings import *  # noqa: E402, F403
+from program.core.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
 CELERY_TASK_ALWAYS_EAGER = True

@@ -26,9 +26,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Department, Person, Skill
-from matching.cohort_match import cohort_match
-from matching.models import Cohort, CohortEnrolment, CohortPairRule, Mentorship
-from matching.services.cohorts import cohort_publish
+from matching.cohorts.match import cohort_match
+from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
+from matching.cohorts.services import cohort_publish
+from matching.mentorship.models import Mentorship
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]
 

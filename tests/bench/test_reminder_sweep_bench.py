@@ -19,9 +19,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Notification, Person, User
-from matching.models import Mentorship, Sponsorship
-from program.models import ReminderLog
-from program.reminders import BATCH_SIZE, reminders_sweep
+from matching.mentorship.models import Mentorship
+from matching.sponsorship.models import Sponsorship
+from program.reminders.models import ReminderLog
+from program.reminders.sweep import BATCH_SIZE, reminders_sweep
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 

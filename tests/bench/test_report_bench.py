@@ -21,9 +21,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import CareerEvent, Department, MentorProfile, Person, SponsorProfile
-from matching.models import AdvocacyRecord, MentorRequest, Mentorship, Sponsorship, SurveyResponse
-from program.dashboard import Filters, dashboard_data
-from program.reports import outcome_report
+from matching.mentorship.models import MentorRequest, Mentorship
+from matching.relationships.models import SurveyResponse
+from matching.sponsorship.models import AdvocacyRecord, Sponsorship
+from program.reports.dashboard import Filters, dashboard_data
+from program.reports.outcome import outcome_report
 from tests import factories
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db]

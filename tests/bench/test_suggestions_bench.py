@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from accounts import demo
 from accounts.models import MentorProfile, Person
-from matching.models import Mentorship
-from matching.selectors_mentorship import suggestions_for
+from matching.mentorship.models import Mentorship
+from matching.mentorship.selectors import suggestions_for
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 

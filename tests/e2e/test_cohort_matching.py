@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from matching.models import Cohort, Mentorship
+from matching.cohorts.models import Cohort
+from matching.mentorship.models import Mentorship
 from tests import factories
 from tests.e2e.conftest import give_totp, sign_in
 
@@ -88,7 +89,7 @@ def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, al
 
 def test_an_employee_enrols_in_an_open_cohort_ranking_two_mentors(new_page, shots, alice, bob,
                                                                   priya):
-    from matching.models import CohortEnrolment
+    from matching.cohorts.models import CohortEnrolment
 
     cohort = factories.CohortFactory(name="Spring 2027", slug="spring-2027",
                                      description="Six months of mentoring, matched at once.")

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.demo import DEMO_HR_TOTP_SECRET, DEMO_PASSWORD
-from program.reports import outcome_report_snapshot_create
+from program.reports.outcome import outcome_report_snapshot_create
 from tests.e2e.conftest import sign_in
 
 

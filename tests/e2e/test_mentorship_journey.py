@@ -9,7 +9,8 @@ import re
 
 from django.utils import timezone
 
-from matching.models import CheckIn, MentorRequest, Mentorship, SurveyResponse
+from matching.mentorship.models import CheckIn, MentorRequest, Mentorship
+from matching.relationships.models import SurveyResponse
 from tests import factories
 from tests.e2e.conftest import sign_in
 

@@ -8,7 +8,8 @@ import pytest
 from django.test import override_settings
 
 from accounts.models import CareerEvent, SponsorProfile
-from matching.models import Sponsorship, SurveyResponse
+from matching.relationships.models import SurveyResponse
+from matching.sponsorship.models import Sponsorship
 from tests import factories
 from tests.e2e.conftest import give_totp, sign_in
 

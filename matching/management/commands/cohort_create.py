@@ -5,8 +5,8 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.models import Cohort
-from matching.services.cohorts import cohort_create
+from matching.cohorts.models import Cohort
+from matching.cohorts.services import cohort_create
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.cohort_import import CohortEnrolmentImporter
-from matching.models import Cohort
+from matching.cohorts.importers import CohortEnrolmentImporter
+from matching.cohorts.models import Cohort
 
 
 class Command(BaseCommand):

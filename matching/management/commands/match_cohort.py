@@ -8,10 +8,10 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.cohort_match import cohort_match
-from matching.models import Cohort
-from matching.services.cohorts import cohort_publish
-from matching.solver import OBJECTIVES
+from matching.cohorts.match import cohort_match
+from matching.cohorts.models import Cohort
+from matching.cohorts.services import cohort_publish
+from matching.cohorts.solver import OBJECTIVES
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from program.reports import GROUP_LABELS, OUTCOME_LABELS, outcome_report
+from program.reports.outcome import GROUP_LABELS, OUTCOME_LABELS, outcome_report
 
 
 def _date(value: str) -> datetime.date:

@@ -9,7 +9,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from program.reminders import SWEEP_KINDS, reminders_sweep
+from program.reminders.sweep import SWEEP_KINDS, reminders_sweep
 
 
 def _date(value: str) -> datetime.date:

@@ -8,7 +8,7 @@
 
 import pytest
 
-from matching.models import Cohort, CohortEnrolment
+from matching.cohorts.models import Cohort, CohortEnrolment
 from tests import factories
 
 

@@ -5,7 +5,7 @@ import random
 import numpy as np
 import pytest
 
-from matching.cohort_scores import (
+from matching.cohorts.scores import (
     PairFeatures,
     blocked_matrix,
     cohort_weights,

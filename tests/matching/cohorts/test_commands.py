@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import Notification
-from matching.models import Cohort, CohortEnrolment, Mentorship
+from matching.cohorts.models import Cohort, CohortEnrolment
+from matching.mentorship.models import Mentorship
 from tests import factories
 
 

@@ -3,8 +3,8 @@
 import pytest
 
 from accounts import demo
-from matching.cohort_match import cohort_match
-from matching.models import Cohort, CohortEnrolment
+from matching.cohorts.match import cohort_match
+from matching.cohorts.models import Cohort, CohortEnrolment
 
 
 @pytest.mark.django_db

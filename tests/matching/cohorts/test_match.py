@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from matching.cohort_match import (
+from matching.cohorts.match import (
     ALL_FORBIDDEN,
     ALL_FULL,
     ALL_IN_LINE,
@@ -16,8 +16,8 @@ from matching.cohort_match import (
     PINNED_REASON,
     cohort_match,
 )
-from matching.models import CohortEnrolment, CohortPairRule
-from matching.models.base import RelationshipStatus
+from matching.cohorts.models import CohortEnrolment, CohortPairRule
+from matching.relationships.models import RelationshipStatus
 from tests import factories
 
 

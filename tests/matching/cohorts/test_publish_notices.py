@@ -5,8 +5,8 @@ import pytest
 from django.core import mail
 
 from accounts.models import Notification
-from matching.models import Goal
-from matching.services.cohorts import cohort_publish
+from matching.cohorts.services import cohort_publish
+from matching.mentorship.models import Goal
 from tests import factories
 
 

@@ -10,18 +10,10 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Notification
-from matching.cohort_match import cohort_match
-from matching.models import (
-    Cohort,
-    CohortEnrolment,
-    CohortPairRule,
-    Goal,
-    Mentorship,
-    Sponsorship,
-)
-from matching.models.base import RelationshipStatus
-from matching.services import cohorts as services
-from matching.services.cohorts import (
+from matching.cohorts import services
+from matching.cohorts.match import cohort_match
+from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
+from matching.cohorts.services import (
     ALREADY_PUBLISHED,
     CHANGED_SINCE_PREVIEW,
     ENROLMENT_CLOSED,
@@ -36,7 +28,10 @@ from matching.services.cohorts import (
     TOO_MANY_PREFERRED,
     WINDOW_ORDER,
 )
-from matching.services.relationships import add_months
+from matching.mentorship.models import Goal, Mentorship
+from matching.relationships.models import RelationshipStatus
+from matching.relationships.services import add_months
+from matching.sponsorship.models import Sponsorship
 from tests import factories
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from matching.solver import (
+from matching.cohorts.solver import (
     COVERAGE,
     PIN_NOT_ALLOWED,
     PIN_OVER_CAPACITY,

@@ -7,8 +7,9 @@ cohorts open to all or that they are enrolled in (an invite-only cohort is a 404
 import pytest
 from django.urls import reverse
 
-from matching.cohort_match import cohort_match
-from matching.models import Cohort, CohortEnrolment, CohortPairRule, Mentorship
+from matching.cohorts.match import cohort_match
+from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
+from matching.mentorship.models import Mentorship
 from tests import factories
 
 

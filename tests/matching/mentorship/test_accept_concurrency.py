@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from matching.models import MentorRequest, Mentorship
-from matching.services import mentorship as svc
+from matching.mentorship import services as svc
+from matching.mentorship.models import MentorRequest, Mentorship
 from tests import factories
 
 THREADS = 8

@@ -5,7 +5,8 @@ from django.db.models import Count, F, Q
 
 from accounts import demo
 from accounts.models import MentorProfile
-from matching.models import CheckIn, Goal, MentorRequest, Mentorship, SurveyResponse
+from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
+from matching.relationships.models import SurveyResponse
 
 
 @pytest.mark.django_db

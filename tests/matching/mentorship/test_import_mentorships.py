@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.importing import run_import
-from matching.models import Mentorship
+from matching.mentorship.models import Mentorship
 from tests import factories
 
 HEADER = "mentor_employee_id,mentee_employee_id,started_on,ended_on,status\n"

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import MentorProfile, Person
-from matching.models import CheckIn, Mentorship
+from matching.mentorship.models import CheckIn, Mentorship
 from tests import factories
 
 TODAY = timezone.localdate()

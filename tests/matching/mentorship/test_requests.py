@@ -13,8 +13,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import Notification
-from matching.models import Goal, MentorRequest, Mentorship, SurveyResponse
-from matching.services import mentorship as svc
+from matching.mentorship import services as svc
+from matching.mentorship.models import Goal, MentorRequest, Mentorship
+from matching.relationships.models import SurveyResponse
 from tests import factories
 
 

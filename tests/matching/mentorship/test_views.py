@@ -9,9 +9,10 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from matching.models import CheckIn, MentorRequest, Mentorship, SurveyResponse
-from matching.services import mentorship as svc
-from matching.services import relationships
+from matching.mentorship import services as svc
+from matching.mentorship.models import CheckIn, MentorRequest, Mentorship
+from matching.relationships import services as relationships
+from matching.relationships.models import SurveyResponse
 from tests import factories
 
 TODAY = timezone.localdate()

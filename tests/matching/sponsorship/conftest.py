@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from matching.models import AdvocacyRecord
+from matching.sponsorship.models import AdvocacyRecord
 from tests import factories
 
 

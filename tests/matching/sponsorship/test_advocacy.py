@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CareerEvent, Notification
-from matching.models import AdvocacyRecord
-from matching.services import sponsorship as services
+from matching.sponsorship import services
+from matching.sponsorship.models import AdvocacyRecord
 from tests import factories
 
 TODAY = timezone.localdate

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
-from matching.models import Sponsorship, SponsorshipInterest
-from matching.services import sponsorship as services
+from matching.sponsorship import services
+from matching.sponsorship.models import Sponsorship, SponsorshipInterest
 from tests import factories
 
 

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from accounts.importing import run_import
 from accounts.models import SponsorProfile
-from matching.models import AdvocacyRecord, Sponsorship, SurveyResponse
+from matching.relationships.models import SurveyResponse
+from matching.sponsorship.models import AdvocacyRecord, Sponsorship
 from tests import factories
 
 TODAY = timezone.localdate()

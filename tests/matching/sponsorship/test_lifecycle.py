@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Notification
-from matching.models import SurveyResponse
-from matching.services.relationships import survey_record
+from matching.relationships.models import SurveyResponse
+from matching.relationships.services import survey_record
 from tests import factories
 
 TODAY = timezone.localdate

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.selectors_sponsorship import quarter_start
+from matching.sponsorship.selectors import quarter_start
 from tests import factories
 
 TODAY = timezone.localdate
@@ -146,7 +146,7 @@ def test_the_career_events_page_keeps_a_fixed_number_of_queries(hana, login, siz
 @pytest.mark.parametrize("size", [5, 50])
 def test_the_interest_list_keeps_a_fixed_number_of_queries(hana, login, size,
                                                            django_assert_max_num_queries):
-    from matching.models import SponsorshipInterest
+    from matching.sponsorship.models import SponsorshipInterest
 
     SponsorshipInterest.objects.bulk_create([
         SponsorshipInterest(person=factories.PersonFactory(), aspirations="Lead.")

@@ -4,7 +4,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import Notification, SponsorProfile
-from matching.services import sponsorship as services
+from matching.sponsorship import services
 from tests import factories
 
 

@@ -4,7 +4,7 @@ the shared one; Bob, Eve and Max (Alice's manager) nothing, and a URL guessed is
 import pytest
 from django.urls import reverse
 
-from matching.models import AdvocacyRecord
+from matching.sponsorship.models import AdvocacyRecord
 from tests import factories
 
 SEES_BOTH = ["sam", "hana"]

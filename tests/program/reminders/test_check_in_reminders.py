@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import Notification
-from program.models import ReminderLog
-from program.reminder_messages import SKIP_CLOSED, SKIP_NO_HR
-from program.reminders import reminders_sweep
+from program.reminders.messages import SKIP_CLOSED, SKIP_NO_HR
+from program.reminders.models import ReminderLog
+from program.reminders.sweep import reminders_sweep
 from tests import factories
 
 from .conftest import NOW, TODAY, days

@@ -11,10 +11,10 @@ import pytest
 from django.db import connection
 
 from accounts.models import Notification
-from matching.models import Mentorship
-from program import reminders
-from program.models import ReminderLog
-from program.reminders import CLAIM_TIMEOUT, reminders_sweep
+from matching.mentorship.models import Mentorship
+from program.reminders import sweep as reminders
+from program.reminders.models import ReminderLog
+from program.reminders.sweep import CLAIM_TIMEOUT, reminders_sweep
 from tests import factories
 
 from .conftest import NOW, TODAY, days
@@ -116,7 +116,7 @@ def test_rows_claimed_by_a_sweep_still_running_are_left_to_it(due_pairs):
     other = reminders_sweep(now=NOW + MINUTE)
     assert other.counts()["due_soon"] == PAIRS - 10
     # The first sweep finishes its batch: its claim is still good, so it sends them.
-    from program.reminder_messages import Clock
+    from program.reminders.messages import Clock
 
     delivered = reminders.reminders_deliver(rows=held, token=token, clock=Clock(now=NOW))
     assert len(delivered) == 10

@@ -4,9 +4,9 @@ import pytest
 from django.core import mail
 
 from accounts.models import Notification
-from matching.models import MentorRequest
-from program.models import ReminderLog
-from program.reminders import reminders_sweep
+from matching.mentorship.models import MentorRequest
+from program.reminders.models import ReminderLog
+from program.reminders.sweep import reminders_sweep
 from tests import factories
 
 from .conftest import NOW, TODAY, days

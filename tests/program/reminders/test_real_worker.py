@@ -12,8 +12,8 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from accounts.models import Notification
-from program.celery import BEAT_SCHEDULE, app
-from program.models import ReminderLog
+from program.core.celery import BEAT_SCHEDULE, app
+from program.reminders.models import ReminderLog
 from tests import factories
 
 from .conftest import days

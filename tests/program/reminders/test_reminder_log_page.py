@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from program.models import ReminderLog
-from program.reminder_views import SWEEP_QUEUED
-from program.reminders import reminders_sweep
+from program.reminders.models import ReminderLog
+from program.reminders.sweep import reminders_sweep
+from program.reminders.views import SWEEP_QUEUED
 
 from .conftest import NOW, TODAY, days
 
@@ -83,7 +83,7 @@ def test_the_log_runs_the_same_number_of_queries_at_any_size(
 
 def test_send_now_queues_a_sweep_after_commit(hana, login, monkeypatch,
                                               django_capture_on_commit_callbacks):
-    from program import tasks
+    from program.reminders import tasks
 
     queued = []
     monkeypatch.setattr(tasks.sweep_reminders, "delay", lambda *a: queued.append(a))

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from accounts.models import Notification
-from program.models import ReminderLog
+from program.reminders.models import ReminderLog
 
 from .conftest import TODAY, days
 

@@ -5,9 +5,9 @@ import re
 import pytest
 from django.utils import timezone
 
-from matching.services.relationships import meeting_record
-from program.models import ReminderLog
-from program.reminders import reminders_sweep
+from matching.relationships.services import meeting_record
+from program.reminders.models import ReminderLog
+from program.reminders.sweep import reminders_sweep
 
 from .conftest import days
 

@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 
-from program.equity import equity_tables
+from program.reports.equity import equity_tables
 from tests import factories
 
 TODAY = datetime.date(2026, 6, 30)

@@ -13,15 +13,15 @@ import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 
-from program import hr_urls
-from program.models import ReportSnapshot
-from program.reports import outcome_report
+from program.core.urls import hr_urlpatterns
+from program.reports.models import ReportSnapshot
+from program.reports.outcome import outcome_report
 from tests import factories
 
 
 def every_hr_url() -> list[str]:
     urls = []
-    for pattern in hr_urls.urlpatterns:
+    for pattern in hr_urlpatterns:
         assert isinstance(pattern, URLPattern)
         kwargs = {name: {"page": "report", "slug": "outcomes"}.get(name, "1")
                   for name in pattern.pattern.converters}

@@ -12,14 +12,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from program.reports import (
+from program.reports.outcome import (
     AS_OF_MISSING,
     WINDOW_INVALID,
     add_months,
     outcome_report,
     outcome_report_snapshot_create,
 )
-from program.suppression import suppress_partition
+from program.reports.suppression import suppress_partition
 from tests import factories
 
 AS_OF = datetime.date(2026, 6, 30)

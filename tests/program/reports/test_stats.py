@@ -9,7 +9,7 @@ from scipy import stats as scipy_stats
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
-from program.stats import (
+from program.reports.stats import (
     kaplan_meier,
     mean_difference,
     mean_interval,

@@ -1,0 +1,119 @@
+"""Forms for the cohort pages. They validate input; matching/services/cohorts.py does the work."""
+
+from __future__ import annotations
+
+from django import forms
+
+from matching.cohorts.match import ROLES
+from matching.cohorts.models import Cohort, CohortEnrolment
+from matching.cohorts.scores import MUST_HAVES
+from matching.cohorts.services import CADENCE_DAYS, LENGTH_MONTHS, MAX_CAPACITY
+from matching.cohorts.solver import COVERAGE, SCORE
+from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
+from matching.sponsorship.forms import PersonField
+
+OBJECTIVE_CHOICES = [(SCORE, "Best total score"),
+                     (COVERAGE, "Most people matched, then best score")]
+CRITERION_LABELS = {
+    "goals": "Goals and skills overlap",
+    "preferences": "The mentee's own ranking",
+    "level_gap": "Level gap (two levels above fits best)",
+    "department": "From another department",
+    "language": "A language in common",
+    "timezone": "Time zone close by",
+}
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CohortSettingsForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  help_text="Shown to employees when they enrol.")
+    open_to_all = forms.BooleanField(required=False, initial=True,
+                                     label="Open to everyone (otherwise by invitation only)")
+    enrolment_opens_on = forms.DateField(required=False, widget=DATE)
+    enrolment_closes_on = forms.DateField(required=False, widget=DATE)
+    starts_on = forms.DateField(required=False, widget=DATE, label="Relationships start on")
+    length_months = forms.IntegerField(min_value=LENGTH_MONTHS[0], max_value=LENGTH_MONTHS[1],
+                                       initial=6, label="Length (months)")
+    cadence_days = forms.IntegerField(min_value=CADENCE_DAYS[0], max_value=CADENCE_DAYS[1],
+                                      initial=14, label="Meet every (days)")
+
+
+class CohortCreateForm(CohortSettingsForm):
+    slug = forms.SlugField(max_length=80, label="Short name",
+                           help_text="Letters, digits and hyphens, used in links: spring-2027.")
+    kind = forms.ChoiceField(choices=Cohort.Kind.choices, widget=forms.RadioSelect,
+                             initial=Cohort.Kind.MENTORSHIP)
+
+    field_order = ["name", "slug", "kind"]
+
+
+class WeightsForm(forms.Form):
+    """Points per criterion: a pair's score is the points it earns over the points available."""
+
+    objective = forms.ChoiceField(choices=OBJECTIVE_CHOICES, widget=forms.RadioSelect,
+                                  label="Match for")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in CRITERIA:
+            self.fields[criterion] = forms.IntegerField(
+                min_value=0, max_value=100, label=CRITERION_LABELS.get(criterion, criterion))
+
+    def weights(self) -> dict[str, int]:
+        return {criterion: self.cleaned_data[criterion] for criterion in CRITERIA}
+
+
+class InviteForm(forms.Form):
+    person = PersonField(label="Person")
+    role = forms.ChoiceField(choices=CohortEnrolment.Role.choices)
+    capacity = forms.IntegerField(min_value=1, max_value=MAX_CAPACITY, initial=1,
+                                  help_text="Mentors and sponsors: how many people they take.")
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = ROLES[cohort.kind]
+        self.fields["role"].choices = [(r, CohortEnrolment.Role(r).label) for r in roles]
+
+
+class PairRuleForm(forms.Form):
+    """The preview's Pin and Forbid buttons send employee ids; HR may also type emails."""
+
+    receiver = PersonField(label="Mentee or protégé")
+    giver = PersonField(label="Mentor or sponsor")
+    rule = forms.ChoiceField(choices=[("pin", "Pin: always make this pair"),
+                                      ("forbid", "Forbid: never make this pair")])
+
+
+class EnrolForm(forms.Form):
+    """An employee's own enrolment: their role, and as a mentee their ranking and must-haves."""
+
+    role = forms.ChoiceField(widget=forms.RadioSelect, label="I join as")
+    capacity = forms.IntegerField(min_value=1, max_value=MAX_CAPACITY, initial=1, required=False,
+                                  label="How many people I can take on",
+                                  help_text="Mentors and sponsors only.")
+    must_haves = forms.MultipleChoiceField(
+        choices=list(MUST_HAVES.items()), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Must-haves", help_text="Nobody is proposed who fails one of these. Each one you "
+        "tick makes a match harder to find.")
+
+    def __init__(self, *args, cohort: Cohort, givers: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        receiver, giver = ROLES[cohort.kind]
+        self.receiver_role, self.giver_role = receiver, giver
+        self.fields["role"].choices = [(receiver, CohortEnrolment.Role(receiver).label),
+                                       (giver, CohortEnrolment.Role(giver).label)]
+        choices = [("", "No preference"), *[(str(pk), name) for pk, name in givers]]
+        for rank in range(1, MAX_PREFERENCE_RANK + 1):
+            self.fields[f"preferred_{rank}"] = forms.TypedChoiceField(
+                choices=choices, required=False, coerce=int, empty_value=None,
+                label=f"Choice {rank}")
+
+    def preferred(self) -> list[int]:
+        ranked = [self.cleaned_data.get(f"preferred_{rank}")
+                  for rank in range(1, MAX_PREFERENCE_RANK + 1)]
+        return [pk for pk in ranked if pk is not None]
+
+    def preference_fields(self):
+        return [self[f"preferred_{rank}"] for rank in range(1, MAX_PREFERENCE_RANK + 1)]

@@ -1,0 +1,130 @@
+"""Mentorship: guidance, feedback, skills and confidence, often behind the scenes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from matching.relationships.models import Meeting, Relationship, RelationshipStatus
+
+
+class MentorRequestQuerySet(models.QuerySet):
+    def for_person(self, person):
+        """The requests a person sent or received."""
+        return self.filter(models.Q(mentee=person) | models.Q(mentor=person))
+
+    def open(self):
+        return self.filter(status=MentorRequest.Status.OPEN)
+
+
+class MentorRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for an answer"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    class DeclineReason(models.TextChoices):
+        NO_TIME = "no_time", "I don't have time right now"
+        NOT_MY_AREA = "not_my_area", "These goals are outside what I can help with"
+        BETTER_FIT = "better_fit", "Someone else would be a better fit"
+        OTHER = "other", "Another reason"
+
+    mentee = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="mentor_requests_sent"
+    )
+    mentor = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="mentor_requests_received"
+    )
+    message = models.TextField()
+    goals = models.ManyToManyField("accounts.Skill", blank=True, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    decline_note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    nudged_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MentorRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"], condition=models.Q(status="open"),
+                name="one_open_request_per_pair",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} asks {self.mentor}"
+
+
+class MentorshipQuerySet(models.QuerySet):
+    def for_person(self, person):
+        """The mentorships a person is in, as mentor or mentee."""
+        return self.filter(models.Q(mentor=person) | models.Q(mentee=person))
+
+    def active(self):
+        return self.filter(status=RelationshipStatus.ACTIVE)
+
+
+class Mentorship(Relationship):
+    mentor = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="mentorships_as_mentor"
+    )
+    mentee = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="mentorships_as_mentee"
+    )
+    request = models.OneToOneField(
+        MentorRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorship"
+    )
+    agreement = models.TextField(blank=True, help_text="What the pair agreed to work on.")
+
+    objects = MentorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        indexes = [models.Index(fields=["status", "next_due_on"]),
+                   models.Index(fields=["mentor", "status"])]
+        constraints = [
+            # The accept service checks first for a clear message; this closes the race.
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"], condition=models.Q(status="active"),
+                name="one_active_mentorship_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} mentors {self.mentee}"
+
+
+class Goal(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    skill = models.ForeignKey(
+        "accounts.Skill", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckIn(Meeting):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="check_ins")
+
+    class Meta(Meeting.Meta):
+        pass

@@ -1,0 +1,147 @@
+"""Mentorship reads, scoped to the person asking, each in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+
+from accounts.models import MentorProfile, Person, Skill
+from matching import scoring
+from matching.mentorship.models import MentorRequest, Mentorship
+from matching.relationships.models import RelationshipStatus
+
+_ACTIVE_MENTEES = Count("person__mentorships_as_mentor",
+                        filter=Q(person__mentorships_as_mentor__status=RelationshipStatus.ACTIVE))
+
+
+def mentor_ids_with_room(*, exclude: Person | None = None) -> list[int]:
+    """Person ids of mentors taking requests, in two small queries (no join, no GROUP BY over
+    profiles): the profiles not paused, and the active mentee count of each mentor."""
+    active = dict(Mentorship.objects.filter(status=RelationshipStatus.ACTIVE)
+                  .values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
+    profiles = MentorProfile.objects.filter(is_paused=False)
+    if exclude is not None:
+        profiles = profiles.exclude(person=exclude)
+    return [person_id for person_id, capacity in profiles.values_list("person_id", "capacity")
+            if active.get(person_id, 0) < capacity]
+
+
+def mentors_with_room() -> QuerySet[MentorProfile]:
+    """Mentor profiles taking requests: not paused and fewer active mentees than capacity."""
+    return (MentorProfile.objects.filter(is_paused=False)
+            .annotate(active_count=_ACTIVE_MENTEES)
+            .filter(active_count__lt=F("capacity")))
+
+
+def directory(*, query: str = "", skill: Skill | None = None, department=None,
+              location: str = "", level: int | None = None, language: str = "",
+              has_capacity: bool = False, exclude: Person | None = None
+              ) -> QuerySet[MentorProfile]:
+    """Every mentor, filtered; each row knows its active mentee count and skills (prefetched)."""
+    profiles = (MentorProfile.objects
+                .select_related("person", "person__department")
+                .annotate(active_count=_ACTIVE_MENTEES)
+                .annotate(room=F("capacity") - F("active_count"))
+                .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
+                .order_by("person__full_name", "pk"))
+    if exclude is not None:
+        profiles = profiles.exclude(person=exclude)
+    if query:
+        profiles = profiles.filter(Q(person__full_name__icontains=query)
+                                   | Q(person__title__icontains=query)
+                                   | Q(how_i_can_help__icontains=query))
+    if skill is not None:
+        profiles = profiles.filter(skills=skill)
+    if department is not None:
+        profiles = profiles.filter(person__department=department)
+    if location:
+        profiles = profiles.filter(person__location=location)
+    if level is not None:
+        profiles = profiles.filter(person__level=level)
+    if language:
+        # JSON list membership, written so SQLite and PostgreSQL agree: '"fr"' inside the text.
+        profiles = profiles.filter(Q(languages__icontains=f'"{language}"')
+                                   | Q(person__languages__icontains=f'"{language}"'))
+    if has_capacity:
+        profiles = profiles.filter(is_paused=False, active_count__lt=F("capacity"))
+    return profiles
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    profile: MentorProfile
+    score: float
+    reasons: list[str]
+
+
+def suggestions_for(person: Person, *, limit: int = 10) -> list[Suggestion]:
+    """The best mentors for `person`, explained. Blocked, paused and full mentors never appear.
+
+    Queries: five for the mentee, two for who has room, one for mentors already paired or
+    asked, at most four for the mentors' features (their ids go in as a subquery), one for the
+    winners' profiles: fixed, whatever the number of people.
+    """
+    mentee = scoring.load_candidates([person.pk])[person.pk]
+    with_room = set(mentor_ids_with_room(exclude=person))
+    taking_requests = MentorProfile.objects.filter(is_paused=False).values("person_id")
+    mentors = scoring.load_candidates(taking_requests, mentors=True, with_lines=False,
+                                      with_goals=False)
+    # Mentors already paired with this person, or already asked, are not suggested again.
+    taken = set(Person.objects.filter(
+        Q(mentorships_as_mentor__mentee=person,
+          mentorships_as_mentor__status=RelationshipStatus.ACTIVE)
+        | Q(mentor_requests_received__mentee=person,
+            mentor_requests_received__status=MentorRequest.Status.OPEN)
+    ).order_by().values_list("pk", flat=True))
+    mentors = [mentor for pk, mentor in mentors.items() if pk in with_room and pk not in taken]
+    best = scoring.rank(mentee, mentors, scoring.SUGGESTION_WEIGHTS, limit=limit)
+    profiles = {profile.person_id: profile for profile in
+                MentorProfile.objects.filter(person_id__in=[m.person_id for m, _, _ in best])
+                .select_related("person", "person__department")}
+    return [Suggestion(profiles[mentor.person_id], score, reasons)
+            for mentor, score, reasons in best if mentor.person_id in profiles]
+
+
+def mentorships_for(person: Person) -> QuerySet[Mentorship]:
+    return (Mentorship.objects.for_person(person)
+            .select_related("mentor", "mentee", "mentor__department", "mentee__department"))
+
+
+def requests_for(person: Person) -> QuerySet[MentorRequest]:
+    return (MentorRequest.objects.for_person(person)
+            .select_related("mentor", "mentee", "mentee__department", "mentor__department")
+            .prefetch_related(Prefetch("goals", queryset=Skill.objects.order_by("name"))))
+
+
+@dataclass
+class MentoringOverview:
+    as_mentee: list[Mentorship]
+    as_mentor: list[Mentorship]
+    received: list[MentorRequest]
+    sent: list[MentorRequest]
+    next_check_in: Mentorship | None
+
+
+def overview_for(person: Person) -> MentoringOverview:
+    """Active mentorships both ways and open requests both ways, in three queries."""
+    active = list(mentorships_for(person).active().order_by("next_due_on", "pk"))
+    open_requests = list(requests_for(person).open())
+    due = [m for m in active if m.next_due_on]
+    return MentoringOverview(
+        as_mentee=[m for m in active if m.mentee_id == person.pk],
+        as_mentor=[m for m in active if m.mentor_id == person.pk],
+        received=[r for r in open_requests if r.mentor_id == person.pk],
+        sent=[r for r in open_requests if r.mentee_id == person.pk],
+        next_check_in=min(due, key=lambda m: m.next_due_on) if due else None,
+    )
+
+
+def directory_choices() -> dict:
+    """Filter options: locations and levels that mentors actually have (two queries)."""
+    people = Person.objects.filter(mentor_profile__isnull=False)
+    return {
+        "locations": list(people.exclude(location="").order_by("location")
+                          .values_list("location", flat=True).distinct()),
+        "levels": list(people.order_by("level").values_list("level", flat=True).distinct()),
+    }

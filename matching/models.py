@@ -1,0 +1,20 @@
+"""Django loads an app's models from `<app>.models`: matching's live in its domain folders.
+
+Import a model from its domain (`matching.mentorship.models`), not from here.
+"""
+
+from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
+from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
+from matching.relationships.models import Meeting, Relationship, SurveyResponse
+from matching.sponsorship.models import (
+    AdvocacyRecord,
+    Sponsorship,
+    SponsorshipInterest,
+    Touchpoint,
+)
+
+__all__ = [
+    "AdvocacyRecord", "CheckIn", "Cohort", "CohortEnrolment", "CohortPairRule", "Goal",
+    "Meeting", "MentorRequest", "Mentorship", "Relationship", "Sponsorship",
+    "SponsorshipInterest", "SurveyResponse", "Touchpoint",
+]

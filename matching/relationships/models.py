@@ -1,0 +1,143 @@
+"""What mentorship and sponsorship share: cadence, closing, meetings, surveys. Written once."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+class RelationshipStatus(models.TextChoices):
+    PROPOSED = "proposed", "Waiting for acceptance"
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    ENDED_EARLY = "ended_early", "Ended early"
+    DECLINED = "declined", "Declined"
+
+
+class CloseReason(models.TextChoices):
+    """No-fault reasons for ending early."""
+
+    GOALS_MET = "goals_met", "Goals met sooner than planned"
+    SCHEDULE = "schedule", "Schedules no longer work"
+    ROLE_CHANGE = "role_change", "One of us changed role or team"
+    LEFT_COMPANY = "left_company", "One of us left the company"
+    NOT_A_FIT = "not_a_fit", "Not the right fit, no fault"
+    OTHER = "other", "Another reason"
+
+
+class Relationship(models.Model):
+    """The lifecycle both kinds share. Subclasses name the two people."""
+
+    status = models.CharField(
+        max_length=12, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE,
+        db_index=True,
+    )
+    started_on = models.DateField(null=True, blank=True)
+    planned_end_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    cadence_days = models.PositiveSmallIntegerField(default=14)
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    close_note = models.TextField(blank=True)
+    # Denormalised by the check-in/touchpoint services so the reminder sweep can find what is
+    # due with an indexed query instead of reading every meeting.
+    last_met_on = models.DateField(null=True, blank=True)
+    next_due_on = models.DateField(null=True, blank=True, db_index=True)
+    inactive_since = models.DateField(null=True, blank=True)
+    cohort = models.ForeignKey(
+        "matching.Cohort", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RelationshipStatus.ACTIVE
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY)
+
+    def next_check_in_due(self) -> datetime.date | None:
+        """Cadence days after the last meeting, or after the start when there has been none."""
+        anchor = self.last_met_on or self.started_on
+        if anchor is None or not self.is_active:
+            return None
+        return anchor + datetime.timedelta(days=self.cadence_days)
+
+
+class Meeting(models.Model):
+    """A check-in (mentorship) or touchpoint (sponsorship): date, what was discussed, a rating.
+
+    Private notes are visible to their author only.
+    """
+
+    occurred_on = models.DateField()
+    discussed = models.TextField()
+    private_notes = models.TextField(blank=True)
+    progress_rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    author = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        ordering = ["-occurred_on", "-id"]
+
+
+# Surveys at the start (baseline) and close of a relationship, the same for both kinds.
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class SurveyResponse(models.Model):
+    class Kind(models.TextChoices):
+        MENTORSHIP = "mentorship", "Mentorship"
+        SPONSORSHIP = "sponsorship", "Sponsorship"
+
+    class Phase(models.TextChoices):
+        BASELINE = "baseline", "At the start"
+        CLOSING = "closing", "At the close"
+
+    respondent = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="survey_responses"
+    )
+    relationship_kind = models.CharField(max_length=12, choices=Kind.choices)
+    mentorship = models.ForeignKey(
+        "matching.Mentorship", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="survey_responses",
+    )
+    sponsorship = models.ForeignKey(
+        "matching.Sponsorship", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="survey_responses",
+    )
+    phase = models.CharField(max_length=10, choices=Phase.choices)
+    answered_on = models.DateField(default=timezone.localdate)
+    confidence = models.PositiveSmallIntegerField(
+        validators=ONE_TO_FIVE, help_text="Confidence in your career direction (1-5)."
+    )
+    goal_progress = models.PositiveSmallIntegerField(
+        validators=ONE_TO_FIVE, help_text="Progress on your development goals (1-5)."
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=ONE_TO_FIVE,
+        help_text="How useful the relationship was (1-5, closing only).",
+    )
+
+    class Meta:
+        ordering = ["-answered_on", "-id"]
+        indexes = [models.Index(fields=["relationship_kind", "phase"])]
+        constraints = [
+            # One answer per relationship and phase (survey_record checks first, under a lock).
+            models.UniqueConstraint(fields=["mentorship", "phase"],
+                                    condition=models.Q(mentorship__isnull=False),
+                                    name="one_survey_per_mentorship_phase"),
+            models.UniqueConstraint(fields=["sponsorship", "phase"],
+                                    condition=models.Q(sponsorship__isnull=False),
+                                    name="one_survey_per_sponsorship_phase"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.respondent} {self.relationship_kind} {self.phase}"

@@ -1,0 +1,277 @@
+"""What mentorships and sponsorships share, written once: start, meet, close, survey.
+
+Every function takes either a Mentorship or a Sponsorship. Their differences (who the two people
+are, what a meeting is called, how long they run by default) live in `_KINDS` below.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.models import Person
+from accounts.notifications import notify
+from matching.mentorship.models import CheckIn, Mentorship
+from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
+from matching.sponsorship.models import Sponsorship, Touchpoint
+
+NOT_A_PARTICIPANT = "Only the two people in this relationship can do that."
+NOT_ACTIVE = "This relationship is not active, so nothing more can be recorded in it."
+MEETING_IN_FUTURE = "The date is in the future: record a meeting once it has happened."
+MEETING_BEFORE_START = "The date is before the relationship started ({started_on})."
+RATING_OUT_OF_RANGE = "The progress rating must be a whole number from 1 to 5."
+DISCUSSED_REQUIRED = "Say briefly what you discussed."
+CLOSE_STATUS_INVALID = "Close it as completed or as ended early."
+CLOSE_REASON_REQUIRED = "Choose a reason for ending early (none of them is anyone's fault)."
+CLOSE_REASON_INVALID = "That is not one of the reasons for ending early."
+CLOSE_BEFORE_START = "The end date is before the relationship started ({started_on})."
+CLOSE_IN_FUTURE = "The end date is in the future."
+SURVEY_NOT_RESPONDENT = "Only the {role} answers this survey."
+SURVEY_ALREADY_ANSWERED = "This survey has already been answered. Thank you!"
+SURVEY_PHASE_INVALID = "The survey is either the baseline (at the start) or the closing one."
+SURVEY_ANSWER_OUT_OF_RANGE = "Answer each question with a whole number from 1 to 5."
+SURVEY_USEFULNESS_REQUIRED = "Say how useful the relationship was (1-5)."
+SURVEY_USEFULNESS_BASELINE = "Usefulness is asked at the close only."
+SURVEY_CLOSING_TOO_EARLY = "The closing survey opens once the relationship has closed."
+
+
+@dataclass(frozen=True)
+class _Kind:
+    name: str  # SurveyResponse.Kind value and the survey URL's <kind>
+    giver: str
+    receiver: str
+    receiver_word: str
+    default_months: int
+
+
+_KINDS = {
+    Mentorship: _Kind("mentorship", "mentor", "mentee", "mentee", 6),
+    Sponsorship: _Kind("sponsorship", "sponsor", "protege", "protégé", 12),
+}
+MODELS_BY_KIND = {kind.name: model for model, kind in _KINDS.items()}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day if shorter (31 Jan -> 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _kind(relationship) -> _Kind:
+    try:
+        return _KINDS[type(relationship)]
+    except KeyError:
+        raise TypeError(f"Not a mentorship or sponsorship: {relationship!r}") from None
+
+
+def kind_name(relationship) -> str:
+    """'mentorship' or 'sponsorship'."""
+    return _kind(relationship).name
+
+
+def participants(relationship) -> tuple[Person, Person]:
+    """(mentor, mentee) or (sponsor, protégé)."""
+    kind = _kind(relationship)
+    return getattr(relationship, kind.giver), getattr(relationship, kind.receiver)
+
+
+def _participant_ids(relationship) -> tuple[int, int]:
+    kind = _kind(relationship)
+    return getattr(relationship, f"{kind.giver}_id"), getattr(relationship, f"{kind.receiver}_id")
+
+
+def _require_participant(relationship, person: Person) -> None:
+    if person.pk not in _participant_ids(relationship):
+        raise ValidationError(NOT_A_PARTICIPANT)
+
+
+def _locked(relationship):
+    """The same row, re-read under a lock so concurrent changes queue behind each other."""
+    return type(relationship).objects.select_for_update().get(pk=relationship.pk)
+
+
+def relationship_url(relationship) -> str:
+    name = kind_name(relationship)
+    try:
+        return reverse(f"{name}:detail", args=[relationship.pk])
+    except NoReverseMatch:  # the other kind's pages are written separately
+        return ""
+
+
+def survey_url(relationship, phase: str) -> str:
+    return reverse("mentorship:survey", args=[kind_name(relationship), relationship.pk, phase])
+
+
+def relationship_start_fields(*, relationship, started_on: datetime.date):
+    """Set what makes a relationship active from `started_on`, without saving: the first
+    check-in is due one cadence later and it runs the kind's default length unless a planned
+    end is set. relationship_start saves one; cohort publishing bulk-inserts many."""
+    relationship.status = RelationshipStatus.ACTIVE
+    relationship.started_on = started_on
+    if relationship.planned_end_on is None:
+        relationship.planned_end_on = add_months(started_on, _kind(relationship).default_months)
+    relationship.next_due_on = started_on + datetime.timedelta(days=relationship.cadence_days)
+    relationship.inactive_since = None
+    return relationship
+
+
+@transaction.atomic
+def relationship_start(*, relationship, started_on: datetime.date):
+    """Make it active from `started_on`; the first check-in is due one cadence later."""
+    relationship_start_fields(relationship=relationship, started_on=started_on)
+    relationship.save()
+    return relationship
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    relationship,
+    author: Person,
+    occurred_on: datetime.date,
+    discussed: str,
+    private_notes: str = "",
+    progress_rating: int | None = None,
+):
+    """Record a check-in (mentorship) or touchpoint (sponsorship) and move the next due date."""
+    _require_participant(relationship, author)
+    relationship = _locked(relationship)
+    if not relationship.is_active:
+        raise ValidationError(NOT_ACTIVE)
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": MEETING_IN_FUTURE})
+    if relationship.started_on and occurred_on < relationship.started_on:
+        raise ValidationError(
+            {"occurred_on": MEETING_BEFORE_START.format(started_on=relationship.started_on)})
+    if progress_rating is not None and not (
+            isinstance(progress_rating, int) and 1 <= progress_rating <= 5):
+        raise ValidationError({"progress_rating": RATING_OUT_OF_RANGE})
+    if not (discussed or "").strip():
+        raise ValidationError({"discussed": DISCUSSED_REQUIRED})
+    fields = {"occurred_on": occurred_on, "discussed": discussed.strip(),
+              "private_notes": private_notes.strip(), "progress_rating": progress_rating,
+              "author": author}
+    if isinstance(relationship, Mentorship):
+        meeting = CheckIn.objects.create(mentorship=relationship, **fields)
+    else:
+        meeting = Touchpoint.objects.create(sponsorship=relationship, **fields)
+    if relationship.last_met_on is None or occurred_on > relationship.last_met_on:
+        relationship.last_met_on = occurred_on
+    relationship.next_due_on = relationship.last_met_on + datetime.timedelta(
+        days=relationship.cadence_days)
+    relationship.inactive_since = None
+    relationship.save(update_fields=["last_met_on", "next_due_on", "inactive_since"])
+    return meeting
+
+
+@transaction.atomic
+def relationship_close(
+    *,
+    relationship,
+    by: Person,
+    status: str,
+    reason: str = "",
+    note: str = "",
+    ended_on: datetime.date | None = None,
+):
+    """Close it as completed or ended early (no-fault reason), tell the other person, and ask the
+    mentee or protégé for the closing survey."""
+    _require_participant(relationship, by)
+    relationship = _locked(relationship)
+    if not relationship.is_active:
+        raise ValidationError(NOT_ACTIVE)
+    if status not in (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY):
+        raise ValidationError({"status": CLOSE_STATUS_INVALID})
+    if status == RelationshipStatus.ENDED_EARLY:
+        if not reason:
+            raise ValidationError({"reason": CLOSE_REASON_REQUIRED})
+        if reason not in CloseReason.values:
+            raise ValidationError({"reason": CLOSE_REASON_INVALID})
+    elif reason and reason not in CloseReason.values:
+        raise ValidationError({"reason": CLOSE_REASON_INVALID})
+    ended_on = ended_on or timezone.localdate()
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": CLOSE_IN_FUTURE})
+    if relationship.started_on and ended_on < relationship.started_on:
+        raise ValidationError(
+            {"ended_on": CLOSE_BEFORE_START.format(started_on=relationship.started_on)})
+    relationship.status = status
+    relationship.close_reason = reason
+    relationship.close_note = note.strip()
+    relationship.ended_on = ended_on
+    relationship.next_due_on = None
+    relationship.save(update_fields=["status", "close_reason", "close_note", "ended_on",
+                                     "next_due_on"])
+
+    giver, receiver = participants(relationship)
+    other = receiver if by.pk == giver.pk else giver
+    kind = _kind(relationship)
+    context = {"relationship": relationship, "kind": kind.name, "closed_by": by, "other": other,
+               "giver": giver, "receiver": receiver,
+               "status_label": relationship.get_status_display(),
+               "reason_label": relationship.get_close_reason_display()}
+    notify(recipient=other, kind=f"{kind.name}_closed", template="relationship-closed",
+           context=context, url=relationship_url(relationship))
+    notify(recipient=receiver, kind="survey_closing", template="survey-request",
+           context={**context, "phase": SurveyResponse.Phase.CLOSING},
+           url=survey_url(relationship, SurveyResponse.Phase.CLOSING))
+    return relationship
+
+
+def _one_to_five(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 5
+
+
+@transaction.atomic
+def survey_record(
+    *,
+    relationship,
+    respondent: Person,
+    phase: str,
+    confidence: int,
+    goal_progress: int,
+    usefulness: int | None = None,
+    answered_on: datetime.date | None = None,
+) -> SurveyResponse:
+    """The mentee's or protégé's answers, once per relationship and phase."""
+    kind = _kind(relationship)
+    if respondent.pk != _participant_ids(relationship)[1]:
+        raise ValidationError(SURVEY_NOT_RESPONDENT.format(role=kind.receiver_word))
+    if phase not in SurveyResponse.Phase.values:
+        raise ValidationError(SURVEY_PHASE_INVALID)
+    relationship = _locked(relationship)  # two tabs submitting at once: one wins
+    if phase == SurveyResponse.Phase.CLOSING and not relationship.is_closed:
+        raise ValidationError(SURVEY_CLOSING_TOO_EARLY)
+    if not (_one_to_five(confidence) and _one_to_five(goal_progress)):
+        raise ValidationError(SURVEY_ANSWER_OUT_OF_RANGE)
+    if phase == SurveyResponse.Phase.CLOSING:
+        if usefulness is None:
+            raise ValidationError({"usefulness": SURVEY_USEFULNESS_REQUIRED})
+        if not _one_to_five(usefulness):
+            raise ValidationError({"usefulness": SURVEY_ANSWER_OUT_OF_RANGE})
+    elif usefulness is not None:
+        raise ValidationError({"usefulness": SURVEY_USEFULNESS_BASELINE})
+    if survey_answered(relationship=relationship, phase=phase):
+        raise ValidationError(SURVEY_ALREADY_ANSWERED)
+    return SurveyResponse.objects.create(
+        respondent=respondent, relationship_kind=kind.name, phase=phase,
+        answered_on=answered_on or timezone.localdate(),
+        confidence=confidence, goal_progress=goal_progress, usefulness=usefulness,
+        **{kind.name: relationship},
+    )
+
+
+def survey_answered(*, relationship, phase: str) -> bool:
+    kind = _kind(relationship)
+    return SurveyResponse.objects.filter(**{kind.name: relationship}, phase=phase).exists()

@@ -1,0 +1,164 @@
+"""Forms for the sponsorship pages. They validate input; the services run the workflows."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import CareerEvent, Department, Person, SponsorProfile
+from matching.relationships.models import CloseReason, RelationshipStatus
+from matching.sponsorship.models import AdvocacyRecord
+from matching.sponsorship.services import COMMITMENT_STATEMENT
+
+NO_SUCH_PERSON = "No current employee has that email or employee ID."
+
+
+class PersonField(forms.CharField):
+    """Pick a person by email or employee ID: a select of the whole organisation would be
+    thousands of options long."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Their work email or employee ID.")
+        super().__init__(max_length=254, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value).strip()
+        if not value:
+            return None
+        person = (Person.objects.current().select_related("department", "manager")
+                  .filter(Q(email__iexact=value) | Q(employee_id=value)).first())
+        if person is None:
+            raise forms.ValidationError(NO_SUCH_PERSON)
+        return person
+
+
+class SponsorRegistrationForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(
+        queryset=Department.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Departments you have influence in",
+    )
+    opportunity_kinds = forms.MultipleChoiceField(
+        choices=SponsorProfile.Opportunity.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, label="Opportunities you can open",
+    )
+    capacity = forms.IntegerField(min_value=1, max_value=5, initial=2,
+                                  label="Protégés at once", help_text="1 to 5.")
+    commitment_accepted = forms.BooleanField(
+        required=False, label="I accept this commitment", help_text=COMMITMENT_STATEMENT,
+    )
+    is_paused = forms.BooleanField(
+        required=False, label="Pause: take no new protégés for now",
+        help_text="Current sponsorships continue.",
+    )
+
+
+class RegistrationDecisionForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False, label="Reason (shown to the leader)",
+                             widget=forms.TextInput)
+
+
+class ProposeForm(forms.Form):
+    protege = PersonField(label="Protégé")
+
+
+class PairForm(forms.Form):
+    """HR pairs a sponsor and a protégé (e.g. after a talent review)."""
+
+    sponsor = forms.ModelChoiceField(
+        queryset=SponsorProfile.objects.none(), label="Sponsor",
+        help_text="Approved sponsors who are not paused.",
+    )
+    protege = PersonField(label="Protégé")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["sponsor"]
+        field.queryset = (SponsorProfile.objects.filter(status=SponsorProfile.Status.APPROVED,
+                                                        is_paused=False)
+                          .select_related("person").order_by("person__full_name"))
+        field.label_from_instance = lambda p: f"{p.person.full_name} — {p.person.title}"
+
+
+class InterestForm(forms.Form):
+    aspirations = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), label="Where you want your career to go",
+        help_text="HR reads this when looking for a sponsor who can open the right doors.",
+    )
+
+
+class AdvocacyForm(forms.ModelForm):
+    class Meta:
+        model = AdvocacyRecord
+        fields = ["kind", "occurred_on", "forum", "visibility", "description",
+                  "shared_with_protege"]
+        labels = {
+            "kind": "What you did",
+            "occurred_on": "Date",
+            "forum": "Where",
+            "visibility": "How openly",
+            "description": "What you put forward",
+            "shared_with_protege": "Share this record with the protégé",
+        }
+        help_texts = {
+            "forum": "For example: Q3 promotion committee, staffing review, leadership offsite.",
+            "shared_with_protege": "Unshared records are seen only by you and HR admins.",
+        }
+        widgets = {
+            "occurred_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occurred_on"].initial = timezone.localdate()
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(choices=AdvocacyRecord.Outcome.choices)
+    outcome_on = forms.DateField(required=False, label="Decided on",
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                           label="Note")
+    create_career_event = forms.BooleanField(
+        required=False, label="Also record the matching career event for the protégé",
+    )
+
+
+class CareerEventForm(forms.ModelForm):
+    person = PersonField(label="Employee")
+
+    class Meta:
+        model = CareerEvent
+        fields = ["person", "kind", "occurred_on", "description"]
+        labels = {"occurred_on": "Date"}
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CareerEventFilterForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("", "All kinds"), *CareerEvent.Kind.choices],
+                             required=False)
+    q = forms.CharField(required=False, label="Employee",
+                        help_text="Name, email or employee ID.")
+
+
+class TouchpointForm(forms.Form):
+    occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+                                  initial=timezone.localdate)
+    discussed = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+                                label="What you talked about",
+                                help_text="Both of you see this.")
+    private_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                    help_text="Only you ever see these.")
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(RelationshipStatus.COMPLETED, "Completed as planned"),
+                 (RelationshipStatus.ENDED_EARLY, "Ended early")],
+        widget=forms.RadioSelect, label="How it ended",
+    )
+    reason = forms.ChoiceField(choices=[("", "—"), *CloseReason.choices], required=False,
+                               label="Reason (when ending early)",
+                               help_text="None of these is anyone's fault.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,153 @@
+"""Sponsorship: a senior leader advocates, visibly and at a risk to their own reputation."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from matching.relationships.models import Meeting, Relationship, RelationshipStatus
+
+OPEN_STATUSES = (RelationshipStatus.PROPOSED, RelationshipStatus.ACTIVE)
+
+
+class SponsorshipQuerySet(models.QuerySet):
+    def for_person(self, person):
+        """The sponsorships a person is in, as sponsor or protégé."""
+        return self.filter(models.Q(sponsor=person) | models.Q(protege=person))
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Sponsorship(Relationship):
+    class Origin(models.TextChoices):
+        HR = "hr", "Paired by HR"
+        SPONSOR = "sponsor", "Proposed by the sponsor"
+        INTEREST = "interest", "From the employee's request to HR"
+        COHORT = "cohort", "Cohort matching"
+        IMPORT = "import", "Imported"
+
+    sponsor = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="sponsorships_as_sponsor"
+    )
+    protege = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="sponsorships_as_protege"
+    )
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.HR)
+    proposed_by = models.ForeignKey(
+        "accounts.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_advocacy_on = models.DateField(null=True, blank=True)
+
+    objects = SponsorshipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        indexes = [models.Index(fields=["status", "next_due_on"])]
+        constraints = [
+            # A pair has at most one sponsorship waiting or running; the services check first
+            # for a clear message, the constraint closes the race.
+            models.UniqueConstraint(
+                fields=["sponsor", "protege"], condition=models.Q(status__in=OPEN_STATUSES),
+                name="one_open_sponsorship_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sponsor} sponsors {self.protege}"
+
+
+class SponsorshipInterest(models.Model):
+    """An employee tells HR they would like a sponsor (they do not cold-request executives)."""
+
+    person = models.ForeignKey(
+        "accounts.Person", on_delete=models.CASCADE, related_name="sponsorship_interests"
+    )
+    aspirations = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    sponsorship = models.ForeignKey(
+        Sponsorship, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person"], condition=models.Q(resolved_at__isnull=True),
+                                    name="one_open_sponsorship_interest_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} would like a sponsor"
+
+
+class AdvocacyRecordQuerySet(models.QuerySet):
+    def visible_to(self, person, user):
+        """Who sees what: HR admins see every record; the sponsor sees the records they wrote;
+        the protégé sees only the records shared with them; nobody else sees any."""
+        if user is not None and getattr(user, "is_hr_admin", False):
+            return self.all()
+        if person is None:
+            return self.none()
+        return self.filter(
+            models.Q(sponsorship__sponsor=person)
+            | models.Q(sponsorship__protege=person, shared_with_protege=True)
+        )
+
+
+class AdvocacyRecord(models.Model):
+    """One act of advocacy: what was put forward, where, how openly, and what came of it."""
+
+    class Kind(models.TextChoices):
+        PROMOTION_NOMINATION = "promotion_nomination", "Promotion nomination"
+        STRETCH_ASSIGNMENT = "stretch_assignment", "Stretch assignment"
+        HIGH_VISIBILITY_PROJECT = "high_visibility_project", "High-visibility project"
+        LEADERSHIP_NOMINATION = "leadership_nomination", "Leadership role nomination"
+        INTRODUCTION = "introduction", "Introduction to a decision maker"
+        TALENT_REVIEW_ENDORSEMENT = "talent_review_endorsement", "Endorsement in a talent review"
+        SPEAKING_OPPORTUNITY = "speaking_opportunity", "Speaking or visibility opportunity"
+
+    class Visibility(models.TextChoices):
+        OPEN = "open", "Said in the open"
+        CLOSED_DOORS = "closed_doors", "Behind closed doors"
+
+    class Outcome(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        NOT_SUCCEEDED = "not_succeeded", "Not succeeded"
+
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.CASCADE, related_name="advocacy_records"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    occurred_on = models.DateField()
+    forum = models.CharField(max_length=200, blank=True)
+    visibility = models.CharField(max_length=12, choices=Visibility.choices, default="open")
+    description = models.TextField(help_text="What was put forward.")
+    outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.PENDING)
+    outcome_on = models.DateField(null=True, blank=True)
+    outcome_note = models.TextField(blank=True)
+    shared_with_protege = models.BooleanField(default=False)
+    career_event = models.OneToOneField(
+        "accounts.CareerEvent", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="advocacy_record",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = AdvocacyRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        indexes = [models.Index(fields=["kind", "occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.occurred_on})"
+
+
+class Touchpoint(Meeting):
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.CASCADE, related_name="touchpoints"
+    )
+
+    class Meta(Meeting.Meta):
+        pass

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from matching.sponsorship import views
+
+app_name = "sponsorship"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("register/", views.register, name="register"),
+    path("interest/", views.interest, name="interest"),
+    path("sponsoring/", views.sponsor_home, name="sponsor_home"),
+    path("sponsoring/propose/", views.propose, name="propose"),
+    path("my-sponsor/", views.protege_home, name="protege_home"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:pk>/touchpoints/new/", views.touchpoint_new, name="touchpoint_new"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/advocacy/new/", views.advocacy_new, name="advocacy_new"),
+    path("advocacy/<int:pk>/", views.advocacy_detail, name="advocacy_detail"),
+    path("advocacy/<int:pk>/share/", views.advocacy_share, name="advocacy_share"),
+    path("hr/registrations/", views.hr_registrations, name="hr_registrations"),
+    path("hr/registrations/<int:pk>/decide/", views.hr_registration_decide,
+         name="hr_registration_decide"),
+    path("hr/pair/", views.hr_pair, name="hr_pair"),
+    path("hr/interests/", views.hr_interests, name="hr_interests"),
+    path("hr/career-events/", views.hr_career_events, name="hr_career_events"),
+]

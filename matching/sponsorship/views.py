@@ -1,0 +1,406 @@
+"""Sponsorship pages for leaders, protégés and HR admins.
+
+Every record is fetched through a query scoped to the person asking: a sponsorship they are not
+in, or an advocacy record they may not see, is a 404, never a leak.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import CareerEvent, SponsorProfile
+from accounts.roles import hr_admin_required, person_required, roles_for
+from accounts.services import career_event_record
+from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
+from matching.relationships.services import (
+    meeting_record,
+    relationship_close,
+    survey_answered,
+    survey_url,
+)
+from matching.sponsorship import services
+from matching.sponsorship.forms import (
+    AdvocacyForm,
+    CareerEventFilterForm,
+    CareerEventForm,
+    CloseForm,
+    InterestForm,
+    OutcomeForm,
+    PairForm,
+    ProposeForm,
+    RegistrationDecisionForm,
+    SponsorRegistrationForm,
+    TouchpointForm,
+)
+from matching.sponsorship.models import AdvocacyRecord, Sponsorship, SponsorshipInterest
+from matching.sponsorship.selectors import needs_nudge, protege_page, sponsor_page, sponsorship_for
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _survey_link(sponsorship: Sponsorship, phase: str) -> str:
+    try:
+        return survey_url(sponsorship, phase)
+    except NoReverseMatch:  # the shared survey page is not mounted
+        return ""
+
+
+# Everyone: the overview, registering, telling HR you'd like a sponsor.
+
+
+@person_required
+def index(request):
+    person = request.person
+    profile = SponsorProfile.objects.filter(person=person).first()
+    open_interest = SponsorshipInterest.objects.filter(person=person,
+                                                       resolved_at__isnull=True).first()
+    is_protege = Sponsorship.objects.filter(protege=person).exclude(
+        status=RelationshipStatus.DECLINED).exists()
+    return render(request, "sponsorship/index.html", {
+        "profile": profile, "open_interest": open_interest, "is_protege": is_protege,
+        "interest_form": InterestForm(), "min_level": settings.SPONSOR_MIN_LEVEL,
+    })
+
+
+@person_required
+def register(request):
+    person = request.person
+    profile = SponsorProfile.objects.filter(person=person).prefetch_related("departments").first()
+    initial = {}
+    if profile:
+        initial = {"departments": list(profile.departments.all()),
+                   "opportunity_kinds": profile.opportunity_kinds, "capacity": profile.capacity,
+                   "is_paused": profile.is_paused}
+    form = SponsorRegistrationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile = services.sponsor_register(person=person, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if profile.status == SponsorProfile.Status.APPROVED:
+                messages.success(request, "You are registered as a sponsor.")
+                return redirect("sponsorship:sponsor_home")
+            messages.info(request, "Your registration is waiting for HR approval.")
+            return redirect("sponsorship:register")
+    return render(request, "sponsorship/register.html", {
+        "form": form, "profile": profile, "commitment": services.COMMITMENT_STATEMENT,
+    })
+
+
+@require_POST
+@person_required
+def interest(request):
+    form = InterestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.sponsorship_interest_record(person=request.person, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "HR knows you would like a sponsor and will be in touch.")
+    else:
+        messages.error(request, services.INTEREST_NEEDS_ASPIRATIONS)
+    return redirect("sponsorship:index")
+
+
+# The sponsor's and the protégé's pages.
+
+
+@person_required
+def sponsor_home(request):
+    if not roles_for(request).is_sponsor:
+        return redirect("sponsorship:register")
+    page = sponsor_page(request.person, timezone.localdate())
+    return render(request, "sponsorship/sponsor_home.html", {"page": page})
+
+
+@person_required
+def protege_home(request):
+    page = protege_page(request.person)
+    return render(request, "sponsorship/protege_home.html", {"page": page})
+
+
+@person_required
+def propose(request):
+    if not roles_for(request).is_sponsor:
+        return redirect("sponsorship:register")
+    form = ProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sponsorship = services.sponsorship_propose(
+                sponsor=request.person, protege=form.cleaned_data["protege"],
+                origin=Sponsorship.Origin.SPONSOR, proposed_by=request.person)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"{sponsorship.protege.full_name} has been asked to accept.")
+            return redirect("sponsorship:detail", pk=sponsorship.pk)
+    return render(request, "sponsorship/propose.html", {"form": form})
+
+
+def _sponsorship_or_404(request, pk) -> Sponsorship:
+    sponsorship = sponsorship_for(roles_for(request).person, request.user, pk)
+    if sponsorship is None:
+        raise Http404("No such sponsorship.")
+    return sponsorship
+
+
+@person_required
+def detail(request, pk):
+    sponsorship = _sponsorship_or_404(request, pk)
+    person = request.person
+    records = (AdvocacyRecord.objects.visible_to(person, request.user)
+               .filter(sponsorship=sponsorship).select_related("career_event"))
+    is_sponsor = sponsorship.sponsor_id == person.pk
+    is_protege = sponsorship.protege_id == person.pk
+    survey_links = {}
+    if is_protege:
+        for phase in SurveyResponse.Phase.values:
+            due = (sponsorship.is_active if phase == SurveyResponse.Phase.BASELINE
+                   else sponsorship.is_closed)
+            if due and not survey_answered(relationship=sponsorship, phase=phase):
+                survey_links[phase] = _survey_link(sponsorship, phase)
+    return render(request, "sponsorship/detail.html", {
+        "sponsorship": sponsorship, "records": records,
+        "touchpoints": sponsorship.touchpoints.select_related("author"),
+        "is_sponsor": is_sponsor, "is_protege": is_protege,
+        "needs_nudge": needs_nudge(sponsorship, timezone.localdate()),
+        "survey_links": survey_links, "close_reasons": CloseReason.choices,
+        "today": timezone.localdate(),
+    })
+
+
+@require_POST
+@person_required
+def answer(request, pk):
+    sponsorship = _sponsorship_or_404(request, pk)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        if accept:
+            services.sponsorship_accept(sponsorship=sponsorship, by=request.person)
+        else:
+            services.sponsorship_decline(sponsorship=sponsorship, by=request.person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("sponsorship:detail", pk=pk)
+    if not accept:
+        messages.info(request, "You declined the sponsorship. Nobody is told why.")
+        return redirect("sponsorship:protege_home")
+    messages.success(request, f"Your sponsorship with {sponsorship.sponsor.full_name} has started.")
+    link = _survey_link(sponsorship, SurveyResponse.Phase.BASELINE)
+    return redirect(link or "sponsorship:detail", *([] if link else [pk]))
+
+
+@person_required
+def touchpoint_new(request, pk):
+    sponsorship = _sponsorship_or_404(request, pk)
+    form = TouchpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_record(relationship=sponsorship, author=request.person, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Touchpoint recorded.")
+            return redirect("sponsorship:detail", pk=pk)
+    return render(request, "sponsorship/touchpoint_form.html",
+                  {"form": form, "sponsorship": sponsorship})
+
+
+@person_required
+def close(request, pk):
+    sponsorship = _sponsorship_or_404(request, pk)
+    form = CloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationship_close(relationship=sponsorship, by=request.person, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "The sponsorship is closed. Thank you for taking part.")
+            return redirect("sponsorship:detail", pk=pk)
+    return render(request, "sponsorship/close.html", {"form": form, "sponsorship": sponsorship})
+
+
+# Advocacy records.
+
+
+@person_required
+def advocacy_new(request, pk):
+    sponsorship = _sponsorship_or_404(request, pk)
+    if sponsorship.sponsor_id != request.person.pk:
+        raise Http404("Only the sponsor records advocacy.")
+    form = AdvocacyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
+                                     **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Advocacy recorded.")
+            return redirect("sponsorship:detail", pk=pk)
+    return render(request, "sponsorship/advocacy_form.html",
+                  {"form": form, "sponsorship": sponsorship})
+
+
+def _record_or_404(request, pk) -> AdvocacyRecord:
+    return get_object_or_404(
+        AdvocacyRecord.objects.visible_to(roles_for(request).person, request.user)
+        .select_related("sponsorship__sponsor", "sponsorship__protege", "career_event"),
+        pk=pk,
+    )
+
+
+@person_required
+def advocacy_detail(request, pk):
+    record = _record_or_404(request, pk)
+    is_sponsor = record.sponsorship.sponsor_id == request.person.pk
+    form = None
+    if is_sponsor:
+        form = OutcomeForm(request.POST or None, initial={
+            "outcome": record.outcome, "outcome_on": record.outcome_on or timezone.localdate(),
+            "note": record.outcome_note,
+            "create_career_event": record.kind in services.CAREER_EVENT_FOR_KIND
+            and record.career_event_id is None,
+        })
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.advocacy_outcome_record(record=record, by=request.person,
+                                                 **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, "Outcome saved.")
+                return redirect("sponsorship:advocacy_detail", pk=pk)
+    elif request.method == "POST":
+        raise Http404("Only the sponsor changes a record.")
+    return render(request, "sponsorship/advocacy_detail.html", {
+        "record": record, "form": form, "is_sponsor": is_sponsor,
+        "makes_career_event": services.CAREER_EVENT_FOR_KIND.get(record.kind),
+    })
+
+
+@require_POST
+@person_required
+def advocacy_share(request, pk):
+    record = _record_or_404(request, pk)
+    try:
+        services.advocacy_share_set(record=record, by=request.person,
+                                    shared=request.POST.get("shared") == "1")
+    except ValidationError:
+        raise Http404("Only the sponsor shares a record.") from None
+    return redirect("sponsorship:advocacy_detail", pk=pk)
+
+
+# HR pages.
+
+
+@hr_admin_required
+def hr_registrations(request):
+    pending = list(SponsorProfile.objects.filter(status=SponsorProfile.Status.PENDING)
+                   .select_related("person__department").prefetch_related("departments")
+                   .order_by("created_at"))
+    labels = dict(SponsorProfile.Opportunity.choices)
+    for profile in pending:
+        profile.opportunity_labels = [labels.get(k, k) for k in profile.opportunity_kinds]
+    decided = (SponsorProfile.objects.exclude(status=SponsorProfile.Status.PENDING)
+               .filter(decided_by__isnull=False)
+               .select_related("person", "decided_by").order_by("-decided_at")[:20])
+    return render(request, "sponsorship/hr_registrations.html", {
+        "pending": pending, "decided": decided, "min_level": settings.SPONSOR_MIN_LEVEL,
+    })
+
+
+@require_POST
+@hr_admin_required
+def hr_registration_decide(request, pk):
+    profile = get_object_or_404(SponsorProfile.objects.select_related("person"), pk=pk)
+    form = RegistrationDecisionForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.sponsor_registration_decide(profile=profile, by=request.user, approve=approve,
+                                             reason=form.cleaned_data.get("reason", ""))
+    except ValidationError as error:
+        messages.error(request, f"{profile.person.full_name}: {' '.join(error.messages)}")
+    else:
+        verb = "approved" if approve else "not approved"
+        messages.success(request, f"{profile.person.full_name}'s registration is {verb}.")
+    return redirect("sponsorship:hr_registrations")
+
+
+@hr_admin_required
+def hr_pair(request):
+    interest = None
+    if request.GET.get("interest") or request.POST.get("interest"):
+        interest = get_object_or_404(
+            SponsorshipInterest.objects.select_related("person").filter(resolved_at__isnull=True),
+            pk=request.GET.get("interest") or request.POST.get("interest"))
+    initial = {"protege": interest.person.email} if interest else {}
+    form = PairForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        hr_person = roles_for(request).person
+        try:
+            sponsorship = services.sponsorship_propose(
+                sponsor=form.cleaned_data["sponsor"].person, protege=form.cleaned_data["protege"],
+                origin=Sponsorship.Origin.INTEREST if interest else Sponsorship.Origin.HR,
+                proposed_by=hr_person, interest=interest)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Proposed: {sponsorship}. {sponsorship.protege.full_name} "
+                                      "has been asked to accept.")
+            return redirect("sponsorship:hr_interests" if interest else "sponsorship:hr_pair")
+    return render(request, "sponsorship/hr_pair.html", {"form": form, "interest": interest})
+
+
+@hr_admin_required
+def hr_interests(request):
+    interests = (SponsorshipInterest.objects.filter(resolved_at__isnull=True)
+                 .select_related("person__department").order_by("created_at"))
+    page = Paginator(interests, 25).get_page(request.GET.get("page"))
+    return render(request, "sponsorship/hr_interests.html", {"page": page})
+
+
+@hr_admin_required
+def hr_career_events(request):
+    filters = CareerEventFilterForm(request.GET or None)
+    events = CareerEvent.objects.select_related("person__department", "advocacy_record")
+    if filters.is_valid():
+        if filters.cleaned_data["kind"]:
+            events = events.filter(kind=filters.cleaned_data["kind"])
+        q = filters.cleaned_data["q"].strip()
+        if q:
+            events = events.filter(Q(person__full_name__icontains=q) | Q(person__email__iexact=q)
+                                   | Q(person__employee_id=q))
+    form = CareerEventForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = career_event_record(recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Recorded: {event}.")
+            return redirect("sponsorship:hr_career_events")
+    page = Paginator(events.order_by("-occurred_on", "-id"), 50).get_page(request.GET.get("page"))
+    return render(request, "sponsorship/hr_career_events.html", {
+        "page": page, "form": form, "filters": filters,
+    })

@@ -1,0 +1,29 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as accounts_views
+from program.core import health
+from program.reminders import urls as reminder_urls
+from program.reports import urls as report_urls
+
+# The Django admin signs in through allauth, so it gets the same rate limits and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Mentorship program admin"
+
+# HR's program pages share one namespace, "hr", whichever folder they come from.
+hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns]
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include("accounts.urls")),
+    path("unsubscribe/<str:token>/", accounts_views.unsubscribe, name="unsubscribe"),
+    path("mentoring/", include("matching.mentorship.urls")),
+    path("sponsorship/", include("matching.sponsorship.urls")),
+    path("cohorts/", include("matching.cohorts.enrolment_urls")),
+    path("hr/cohorts/", include("matching.cohorts.urls")),
+    path("hr/", include((hr_urlpatterns, "hr"))),
+    path("admin/", admin.site.urls),
+]

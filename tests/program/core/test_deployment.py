@@ -1,0 +1,125 @@
+"""The deployment files agree with the project: compose services, commands, variables, Procfile."""
+
+import importlib.util
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[3]
+APP_SERVICES = ("web", "worker", "beat")
+
+
+@pytest.fixture(scope="module")
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def settings_variables() -> set[str]:
+    """Every environment variable program/core/settings.py reads."""
+    source = (ROOT / "program" / "core" / "settings.py").read_text()
+    pattern = (r"""(?:os\.environ\.get|os\.environ\[|envbool|envint|envlist)"""
+               r"""\(?\s*["']([A-Z_]+)["']""")
+    return set(re.findall(pattern, source))
+
+
+def words(command) -> list[str]:
+    if isinstance(command, list):
+        return [w for part in command for w in shlex.split(part)]
+    return shlex.split(command)
+
+
+def test_settings_variables_are_found_by_the_scan():
+    found = settings_variables()
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG",
+            "SIGNUP_EMAIL_DOMAINS", "EMAIL_HOST"} <= found
+
+
+def test_compose_has_the_five_services(compose):
+    assert set(compose["services"]) == {"postgres", "redis", "web", "worker", "beat"}
+    assert compose["services"]["postgres"]["image"].startswith("postgres:")
+    assert compose["services"]["redis"]["image"].startswith("redis:")
+
+
+def test_web_migrates_then_runs_gunicorn_on_the_wsgi_app(compose):
+    command = " ".join(words(compose["services"]["web"]["command"]))
+    assert "manage.py migrate" in command
+    assert command.index("manage.py migrate") < command.index("gunicorn program.core.wsgi")
+    assert (ROOT / "program" / "core" / "wsgi.py").exists()
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_worker_and_beat_run_celery_on_the_program_app(compose, service):
+    command = words(compose["services"][service]["command"])
+    assert command[:4] == ["celery", "-A", "program", service]
+    assert importlib.util.find_spec("program.core.celery") is not None
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_services_set_only_variables_settings_read(compose, service):
+    environment = compose["services"][service]["environment"]
+    names = set(environment) if isinstance(environment, dict) else {
+        item.split("=", 1)[0] for item in environment}
+    assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"} <= names
+    unknown = names - settings_variables()
+    assert not unknown, f"{service} sets variables settings.py never reads: {sorted(unknown)}"
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_app_services_point_at_the_compose_database_and_broker(compose, service):
+    environment = compose["services"][service]["environment"]
+    assert "@postgres:5432/" in environment["DATABASE_URL"]
+    assert environment["REDIS_URL"].startswith("redis://redis:6379/")
+    assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?"), "no default secret"
+    assert set(compose["services"][service]["depends_on"]) <= set(compose["services"])
+
+
+def test_the_dockerfile_builds_the_project_and_runs_gunicorn():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.13-slim$", dockerfile, re.M)
+    for source in re.findall(r"^COPY (\S+) ", dockerfile, re.M):
+        assert (ROOT / source).exists(), f"Dockerfile copies {source}, which does not exist"
+    assert "pip install ." in dockerfile
+    assert "collectstatic" in dockerfile
+    cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.M)
+    assert cmd, "the Dockerfile needs an exec-form CMD"
+    assert yaml.safe_load(cmd.group(1))[:2] == ["gunicorn", "program.core.wsgi"]
+
+
+def test_the_image_has_every_runtime_dependency_the_code_imports():
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    for package in ("gunicorn", "celery", "psycopg", "whitenoise", "dj-database-url"):
+        assert re.search(rf'^\s*"{package}[\[~>=]', pyproject, re.M), package
+
+
+def test_the_procfile_runs_web_worker_and_beat_like_compose_does():
+    lines = dict(line.split(":", 1) for line in
+                 (ROOT / "Procfile").read_text().splitlines() if line.strip())
+    assert set(lines) == {"web", "worker", "beat"}
+    worker, beat = shlex.split(lines["worker"]), shlex.split(lines["beat"])
+    assert worker[0].endswith("celery") and worker[1:4] == ["-A", "program", "worker"]
+    assert beat[0].endswith("celery") and beat[1:4] == ["-A", "program", "beat"]
+    assert "manage.py" in lines["web"] and "$PORT" in lines["web"]
+    for command in (worker[0], beat[0]):
+        assert command.startswith(".venv/bin/"), "make run uses the project's own .venv"
+
+
+def test_the_readme_configuration_table_lists_every_variable_settings_read():
+    readme = (ROOT / "README.md").read_text()
+    table = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M))
+    missing = settings_variables() - table
+    assert not missing, f"README.md's configuration table lacks {sorted(missing)}"
+    assert not table - settings_variables(), "README lists variables settings.py never reads"
+
+
+def test_the_readme_starts_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = readme.split("```sh", 1)[1].split("```", 1)[0]
+    assert "make run" in first_block and "make test" in first_block
+    for section in ("## Mentorship", "## Sponsorship", "## Reminders and the worker",
+                    "## HR dashboards and outcome report", "## Cohort matching"):
+        assert f"\n{section}\n" in readme
+    for image in re.findall(r"\((docs/screenshots/[\w-]+\.png)\)", readme):
+        assert (ROOT / image).exists(), image
