@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Person
@@ -91,13 +91,6 @@ def pair_summary(relationship) -> str:
     return f"{giver.full_name} and {receiver.full_name}"
 
 
-def _url(name: str, *args, fallback: str = "/") -> str:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return fallback
-
-
 def _check_in_context(relationship, person: Person, clock: Clock, due_on: datetime.date) -> dict:
     giver, receiver = participants(relationship)
     other = receiver if person.pk == giver.pk else giver
@@ -169,7 +162,7 @@ def escalation_digest(items: list[dict], hr_admins: list[Person]) -> list[Messag
     longest overdue first."""
     items = sorted(items, key=lambda item: (-item["days_overdue"], item["giver"].full_name,
                                             item["receiver"].full_name))
-    url = _url("hr:reminder_log", fallback="/hr/reminders/") + "?kind=escalation"
+    url = reverse("hr:reminder_log") + "?kind=escalation"
     return [Message(admin, "escalation-digest", {"items": items, "count": len(items)}, url)
             for admin in hr_admins]
 
@@ -233,8 +226,7 @@ def compose_request_nudge(row, mentor_request, clock, hr_admins) -> Composed:
                "asked_on": created_on,
                "days_waiting": (clock.today(mentor.timezone) - created_on).days,
                "expires_on": created_on + _days(settings.MENTOR_REQUEST_EXPIRY_DAYS)}
-    url = _url("mentorship:request_detail", mentor_request.pk,
-               fallback=_url("mentorship:requests", fallback="/"))
+    url = reverse("mentorship:request_detail", args=[mentor_request.pk])
 
     def mark_nudged():
         MentorRequest.objects.filter(pk=mentor_request.pk).update(nudged_at=clock.now)
