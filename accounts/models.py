@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -149,17 +151,55 @@ class Person(models.Model):
         return self.termination_date is None or self.termination_date > timezone.localdate()
 
 
+# How many people a mentor or sponsor takes on at once: the bounds, here with the models. What
+# counts as a taken place (an active relationship) is matching.relationships.capacity's to say.
+MENTOR_CAPACITY = (1, 10)
+MENTOR_CAPACITY_RANGE = "Capacity must be between {} and {} mentees at once.".format(
+    *MENTOR_CAPACITY)
+SPONSOR_CAPACITY = (1, 5)
+SPONSOR_CAPACITY_RANGE = "Capacity is the number of protégés at once: choose {} to {}.".format(
+    *SPONSOR_CAPACITY)
+
+
+def capacity_validators(bounds: tuple[int, int], message: str) -> list:
+    """For a `capacity` field: checked by model forms, the admin, full_clean and
+    capacity_validate."""
+    return [MinValueValidator(bounds[0], message=message),
+            MaxValueValidator(bounds[1], message=message)]
+
+
+def capacity_floor(bounds: tuple[int, int], message: str) -> models.CheckConstraint:
+    """The database holds the floor only: fewer than one place means nothing (pausing is how to
+    take no one new), while the ceiling is program policy that may change without a migration."""
+    return models.CheckConstraint(condition=models.Q(capacity__gte=bounds[0]),
+                                  name="%(class)s_capacity_at_least_min",
+                                  violation_error_message=message)
+
+
+def capacity_validate(model: type[models.Model], capacity: int) -> None:
+    """Refuse a capacity outside `model`'s bounds, with its message on the "capacity" field."""
+    try:
+        model._meta.get_field("capacity").run_validators(capacity)
+    except ValidationError as error:
+        raise ValidationError({"capacity": error.messages}) from None
+
+
 class MentorProfile(models.Model):
     """An employee who has opted in to mentor."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mentor_profile")
-    capacity = models.PositiveSmallIntegerField(default=2, help_text="Mentees at once.")
+    capacity = models.PositiveSmallIntegerField(default=2, help_text="Mentees at once.",
+                                                validators=capacity_validators(
+                                                    MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE))
     skills = models.ManyToManyField(Skill, blank=True, related_name="mentors")
     how_i_can_help = models.TextField(blank=True)
     cadence_days = models.PositiveSmallIntegerField(default=14)
     languages = models.JSONField(default=list, blank=True)
     is_paused = models.BooleanField(default=False, help_text="Paused: no new requests.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [capacity_floor(MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE)]
 
     def __str__(self) -> str:
         return f"Mentor: {self.person}"
@@ -182,7 +222,9 @@ class SponsorProfile(models.Model):
         SPEAKING = "speaking", "Speaking and visibility"
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="sponsor_profile")
-    capacity = models.PositiveSmallIntegerField(default=2, help_text="Protégés at once.")
+    capacity = models.PositiveSmallIntegerField(default=2, help_text="Protégés at once.",
+                                                validators=capacity_validators(
+                                                    SPONSOR_CAPACITY, SPONSOR_CAPACITY_RANGE))
     departments = models.ManyToManyField(Department, blank=True, related_name="sponsors")
     opportunity_kinds = models.JSONField(default=list, blank=True)
     commitment_accepted_at = models.DateTimeField()
@@ -194,6 +236,9 @@ class SponsorProfile(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     is_paused = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [capacity_floor(SPONSOR_CAPACITY, SPONSOR_CAPACITY_RANGE)]
 
     def __str__(self) -> str:
         return f"Sponsor: {self.person}"

@@ -32,8 +32,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db import connection
 from django.db.models import QuerySet
+from django.template.defaultfilters import pluralize
+from django.utils.text import get_text_list
+from django.utils.translation import get_language_info
 
 from accounts.models import MentorProfile, Person, Skill
 
@@ -59,14 +63,6 @@ LEVEL_GAP_FAR_SHARE = 0.25  # five or more levels above
 MAX_PREFERENCE_RANK = 5
 NEAR_TIMEZONE_HOURS = 3
 
-LANGUAGE_NAMES = {
-    "en": "English", "fr": "French", "de": "German", "es": "Spanish", "it": "Italian",
-    "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ja": "Japanese", "zh": "Chinese",
-    "hi": "Hindi", "ar": "Arabic", "ko": "Korean", "ru": "Russian", "tr": "Turkish",
-    "sv": "Swedish",
-}
-NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
-                8: "eight", 9: "nine"}
 # Above this many ids, the reporting lines come from one read of the whole manager map instead
 # of a recursive query seeded with the ids.
 _LINE_BY_CTE_MAX_IDS = 2000
@@ -287,22 +283,27 @@ def level_gap_words(gap: int) -> str:
     """'two levels above you', 'same level as you', 'one level below you'."""
     if gap == 0:
         return "same level as you"
-    count = NUMBER_WORDS.get(abs(gap), str(abs(gap)))
-    unit = "level" if abs(gap) == 1 else "levels"
-    return f"{count} {unit} {'above' if gap > 0 else 'below'} you"
+    return f"{apnumber(abs(gap))} level{pluralize(abs(gap))} {'above' if gap > 0 else 'below'} you"
+
+
+def language_name(code: str) -> str:
+    """The English name Django knows for a language code ("fr" -> "French"), else the code."""
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code
 
 
 def _language_list(codes: Iterable[str]) -> str:
-    names = sorted(LANGUAGE_NAMES.get(code, code) for code in codes)
+    names = sorted(language_name(code) for code in codes)
     # English is the company default: name the others first, where there are any.
     others = [name for name in names if name != "English"]
-    names = others or names
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return get_text_list(others or names, "and")
 
 
 def _hours(hours: float) -> str:
     whole = int(hours) if float(hours).is_integer() else hours
-    return f"{whole} hour{'s' if hours != 1 else ''}"
+    return f"{whole} hour{pluralize(hours)}"
 
 
 @lru_cache(maxsize=512)

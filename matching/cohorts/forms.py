@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 
 from matching.cohorts.match import ROLES
-from matching.cohorts.models import Cohort, CohortEnrolment
+from matching.cohorts.models import ENROLMENT_CAPACITY, Cohort, CohortEnrolment
 from matching.cohorts.scores import MUST_HAVES
-from matching.cohorts.services import CADENCE_DAYS, LENGTH_MONTHS, MAX_CAPACITY
+from matching.cohorts.services import LENGTH_MONTHS
 from matching.cohorts.solver import COVERAGE, SCORE
+from matching.relationships.models import CADENCE_DAYS
 from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
 from matching.sponsorship.forms import PersonField
 
@@ -68,7 +69,8 @@ class WeightsForm(forms.Form):
 class InviteForm(forms.Form):
     person = PersonField(label="Person")
     role = forms.ChoiceField(choices=CohortEnrolment.Role.choices)
-    capacity = forms.IntegerField(min_value=1, max_value=MAX_CAPACITY, initial=1,
+    capacity = forms.IntegerField(min_value=ENROLMENT_CAPACITY[0],
+                                  max_value=ENROLMENT_CAPACITY[1], initial=1,
                                   help_text="Mentors and sponsors: how many people they take.")
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
@@ -90,7 +92,8 @@ class EnrolForm(forms.Form):
     """An employee's own enrolment: their role, and as a mentee their ranking and must-haves."""
 
     role = forms.ChoiceField(widget=forms.RadioSelect, label="I join as")
-    capacity = forms.IntegerField(min_value=1, max_value=MAX_CAPACITY, initial=1, required=False,
+    capacity = forms.IntegerField(min_value=ENROLMENT_CAPACITY[0],
+                                  max_value=ENROLMENT_CAPACITY[1], initial=1, required=False,
                                   label="How many people I can take on",
                                   help_text="Mentors and sponsors only.")
     must_haves = forms.MultipleChoiceField(

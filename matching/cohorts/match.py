@@ -21,6 +21,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import get_text_list
 
 from matching.cohorts import solver
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
@@ -354,7 +355,7 @@ class _Explain:
                          words: dict) -> str:
         if receiver.goals:
             names = sorted(receiver.skill_names.get(pk, str(pk)) for pk in receiver.goals)
-            goals = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+            goals = get_text_list(names, "or")
             offering = allowed & (self.features.overlap[i] > 0)
             template = NO_GOAL_WITH_ROOM if offering.any() else NO_GOAL_AT_ALL
             return template.format(goals=goals, **words)

@@ -5,6 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import capacity_floor, capacity_validators
+from matching.relationships.models import CADENCE_IN_RANGE, CADENCE_VALIDATORS
+
+# How many people a mentor or sponsor takes on in one cohort (mentees and protégés: 1).
+ENROLMENT_CAPACITY = (1, 10)
+ENROLMENT_CAPACITY_RANGE = ("Capacity is how many people you take on in this cohort: {} to {}."
+                            .format(*ENROLMENT_CAPACITY))
+
 
 class CohortQuerySet(models.QuerySet):
     def visible_to(self, person):
@@ -36,7 +44,7 @@ class Cohort(models.Model):
     enrolment_closes_on = models.DateField(null=True, blank=True)
     starts_on = models.DateField(null=True, blank=True)
     length_months = models.PositiveSmallIntegerField(default=6)
-    cadence_days = models.PositiveSmallIntegerField(default=14)
+    cadence_days = models.PositiveSmallIntegerField(default=14, validators=CADENCE_VALIDATORS)
     weights = models.JSONField(default=dict, blank=True, help_text="Points per scoring criterion.")
     objective = models.CharField(max_length=10, default="score")
     created_at = models.DateTimeField(default=timezone.now)
@@ -49,6 +57,7 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [CADENCE_IN_RANGE]
 
     def __str__(self) -> str:
         return self.name
@@ -66,7 +75,8 @@ class CohortEnrolment(models.Model):
         "accounts.Person", on_delete=models.CASCADE, related_name="cohort_enrolments"
     )
     role = models.CharField(max_length=10, choices=Role.choices)
-    capacity = models.PositiveSmallIntegerField(default=1)
+    capacity = models.PositiveSmallIntegerField(
+        default=1, validators=capacity_validators(ENROLMENT_CAPACITY, ENROLMENT_CAPACITY_RANGE))
     preferred = models.JSONField(default=list, blank=True, help_text="Ranked person ids (max 5).")
     must_haves = models.JSONField(default=list, blank=True)
     invited = models.BooleanField(default=False)
@@ -75,7 +85,8 @@ class CohortEnrolment(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["cohort", "person", "role"],
-                                    name="one_enrolment_per_role")
+                                    name="one_enrolment_per_role"),
+            capacity_floor(ENROLMENT_CAPACITY, ENROLMENT_CAPACITY_RANGE),
         ]
 
     def __str__(self) -> str:

@@ -23,13 +23,14 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.models import Person, SponsorProfile, User
+from accounts.models import Person, SponsorProfile, User, capacity_validate
 from accounts.notifications import Notice, notify, notify_many
 from matching.cohorts import solver
 from matching.cohorts.match import ROLES, MatchResult, cohort_match, pin_problem
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.cohorts.scores import MUST_HAVES
 from matching.mentorship.models import Goal, Mentorship
+from matching.relationships.models import cadence_validate
 from matching.relationships.services import add_months, relationship_start_fields, relationship_url
 from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
 from matching.sponsorship.models import Sponsorship
@@ -41,7 +42,6 @@ KIND_INVALID = "A cohort is for mentorship or sponsorship."
 WINDOW_ORDER = "Enrolment must open before it closes."
 START_BEFORE_CLOSE = "The cohort should start after enrolment closes."
 LENGTH_RANGE = "Relationships last 1 to 24 months."
-CADENCE_RANGE = "Meet every 7 to 90 days."
 ALREADY_PUBLISHED = "This cohort has been published; it can no longer change."
 WEIGHT_RANGE = "Points for '{criterion}' must be a whole number from 0 to 100."
 WEIGHTS_ALL_ZERO = "Give at least one criterion some points, or every pair scores 0."
@@ -51,7 +51,6 @@ NOT_INVITED = "This cohort is by invitation only; ask HR if you would like to jo
 ENROLMENT_NOT_OPEN = "Enrolment opens on {day}."
 ENROLMENT_CLOSED = "Enrolment closed on {day}."
 NOT_EMPLOYED = "{name} is no longer employed and cannot be enrolled."
-CAPACITY_RANGE = "Capacity is how many people you take on in this cohort: 1 to 10."
 TOO_MANY_PREFERRED = f"Rank at most {MAX_PREFERENCE_RANK} preferred people."
 PREFERRED_TWICE = "Each preferred person may be ranked once."
 PREFERRED_NOT_ENROLLED = "{name} is not enrolled as a {giver} in this cohort."
@@ -66,10 +65,8 @@ NOTHING_TO_PUBLISH = "No pair can be made yet, so there is nothing to publish."
 CHANGED_SINCE_PREVIEW = ("The enrolments or rules changed since your preview, so the pairs would "
                          "differ from what you saw. Look at the new preview and publish again.")
 
-MAX_CAPACITY = 10
 BULK_BATCH_SIZE = 1000
 LENGTH_MONTHS = (1, 24)
-CADENCE_DAYS = (7, 90)
 _SETTINGS = ("name", "description", "open_to_all", "enrolment_opens_on", "enrolment_closes_on",
              "starts_on", "length_months", "cadence_days")
 
@@ -94,8 +91,10 @@ def _check_settings(cohort: Cohort) -> None:
         errors["starts_on"] = START_BEFORE_CLOSE
     if not LENGTH_MONTHS[0] <= cohort.length_months <= LENGTH_MONTHS[1]:
         errors["length_months"] = LENGTH_RANGE
-    if not CADENCE_DAYS[0] <= cohort.cadence_days <= CADENCE_DAYS[1]:
-        errors["cadence_days"] = CADENCE_RANGE
+    try:
+        cadence_validate(cohort.cadence_days)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -222,8 +221,7 @@ def cohort_enrol(
         _check_window(cohort)
     preferred, must_haves = [int(pk) for pk in preferred], list(dict.fromkeys(must_haves))
     if role == giver_role:
-        if not 1 <= capacity <= MAX_CAPACITY:
-            raise ValidationError({"capacity": CAPACITY_RANGE})
+        capacity_validate(CohortEnrolment, capacity)
         preferred, must_haves = [], []
         if role == CohortEnrolment.Role.SPONSOR and not SponsorProfile.objects.filter(
                 person=person, status=SponsorProfile.Status.APPROVED, is_paused=False).exists():

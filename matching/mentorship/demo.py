@@ -8,6 +8,7 @@ import datetime
 from accounts.demo import DemoContext, demo_step
 from accounts.models import MentorProfile, Person, Skill
 from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
+from matching.relationships.capacity import room
 from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
 from matching.relationships.services import add_months
 
@@ -97,7 +98,7 @@ def create_mentoring(ctx: DemoContext) -> None:
         started = today - datetime.timedelta(days=rng.randint(5, 730))
         age = (today - started).days
         profile = profile_of[mentor]
-        active = (age < 170 and active_count[mentor] < profile.capacity
+        active = (age < 170 and room(capacity=profile.capacity, taken=active_count[mentor]) > 0
                   and (mentor, mentee) not in active_pairs)
         if active:
             active_count[mentor] += 1
@@ -175,7 +176,7 @@ def _fill_mentorships(ctx: DemoContext, mentorships: list[Mentorship],
             last = day
         m.last_met_on = last
         if not closed:
-            m.next_due_on = (last or m.started_on) + datetime.timedelta(days=m.cadence_days)
+            m.next_check_in_schedule()
             if (today - (last or m.started_on)).days > 90:
                 m.inactive_since = (last or m.started_on) + datetime.timedelta(days=90)
         updates.append(m)

@@ -6,15 +6,16 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import Department, Skill
+from accounts.models import MENTOR_CAPACITY, Department, Skill
 from matching.mentorship.models import Goal, MentorRequest
-from matching.relationships.models import CloseReason, RelationshipStatus
+from matching.relationships.models import CADENCE_DAYS, CloseReason, RelationshipStatus
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
 class MentorProfileForm(forms.Form):
-    capacity = forms.IntegerField(min_value=1, max_value=10, initial=2,
+    capacity = forms.IntegerField(min_value=MENTOR_CAPACITY[0], max_value=MENTOR_CAPACITY[1],
+                                  initial=2,
                                   help_text="How many mentees you can take at once.")
     skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.all(), widget=forms.CheckboxSelectMultiple,
@@ -24,7 +25,8 @@ class MentorProfileForm(forms.Form):
         label="How I can help", widget=forms.Textarea(attrs={"rows": 3}), max_length=1000,
         help_text="A few sentences a mentee reads before asking you.",
     )
-    cadence_days = forms.IntegerField(min_value=7, max_value=90, initial=14,
+    cadence_days = forms.IntegerField(min_value=CADENCE_DAYS[0], max_value=CADENCE_DAYS[1],
+                                      initial=14,
                                       label="Meet every (days)",
                                       help_text="Your preferred time between check-ins.")
     languages = forms.MultipleChoiceField(choices=settings.LANGUAGES, required=False,
@@ -96,7 +98,8 @@ class CheckInForm(forms.Form):
 class AgreementForm(forms.Form):
     agreement = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text="What you agreed to work on and how you will meet.")
-    cadence_days = forms.IntegerField(min_value=7, max_value=90, label="Meet every (days)")
+    cadence_days = forms.IntegerField(min_value=CADENCE_DAYS[0], max_value=CADENCE_DAYS[1],
+                                      label="Meet every (days)")
     planned_end_on = forms.DateField(required=False, label="Planned end",
                                      widget=forms.DateInput(attrs={"type": "date"}))
 

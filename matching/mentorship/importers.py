@@ -7,8 +7,6 @@ changes nothing: a row matches the stored mentorship of the same pair started th
 
 from __future__ import annotations
 
-import datetime
-
 from django.utils import timezone
 
 from accounts.importing import Column, Importer, parse_choice, parse_date, register
@@ -118,10 +116,10 @@ class MentorshipImporter(Importer):
                 to_update.append(mentorship)
             mentorship.status = status
             mentorship.ended_on = ended
-            active = status == RelationshipStatus.ACTIVE
-            anchor = mentorship.last_met_on or started
-            mentorship.next_due_on = (anchor + datetime.timedelta(days=mentorship.cadence_days)
-                                      if active else None)
+            if status == RelationshipStatus.ACTIVE:
+                mentorship.next_check_in_schedule()
+            else:
+                mentorship.next_due_on = None
         Mentorship.objects.bulk_create(to_create, batch_size=2000)
         Mentorship.objects.bulk_update(to_update, ["status", "ended_on", "next_due_on"],
                                        batch_size=2000)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from matching.relationships.models import Meeting, Relationship, RelationshipStatus
+from matching.relationships.models import (
+    CADENCE_IN_RANGE,
+    Meeting,
+    Relationship,
+    RelationshipStatus,
+)
 
 
 class MentorRequestQuerySet(models.QuerySet):
@@ -94,7 +99,8 @@ class Mentorship(Relationship):
             models.UniqueConstraint(
                 fields=["mentor", "mentee"], condition=models.Q(status="active"),
                 name="one_active_mentorship_per_pair",
-            )
+            ),
+            CADENCE_IN_RANGE,
         ]
 
     def __str__(self) -> str:

@@ -4,34 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import MentorProfile, Person, Skill
 from matching import scoring
 from matching.mentorship.models import MentorRequest, Mentorship
+from matching.relationships.capacity import with_places, with_room
 from matching.relationships.models import RelationshipStatus
-
-_ACTIVE_MENTEES = Count("person__mentorships_as_mentor",
-                        filter=Q(person__mentorships_as_mentor__status=RelationshipStatus.ACTIVE))
 
 
 def mentor_ids_with_room(*, exclude: Person | None = None) -> list[int]:
-    """Person ids of mentors taking requests, in two small queries (no join, no GROUP BY over
-    profiles): the profiles not paused, and the active mentee count of each mentor."""
-    active = dict(Mentorship.objects.filter(status=RelationshipStatus.ACTIVE)
-                  .values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n"))
-    profiles = MentorProfile.objects.filter(is_paused=False)
+    """Person ids of mentors taking requests (not paused, with room), in one query."""
+    profiles = MentorProfile.objects.all()
     if exclude is not None:
         profiles = profiles.exclude(person=exclude)
-    return [person_id for person_id, capacity in profiles.values_list("person_id", "capacity")
-            if active.get(person_id, 0) < capacity]
-
-
-def mentors_with_room() -> QuerySet[MentorProfile]:
-    """Mentor profiles taking requests: not paused and fewer active mentees than capacity."""
-    return (MentorProfile.objects.filter(is_paused=False)
-            .annotate(active_count=_ACTIVE_MENTEES)
-            .filter(active_count__lt=F("capacity")))
+    return list(with_room(profiles).values_list("person_id", flat=True))
 
 
 def directory(*, query: str = "", skill: Skill | None = None, department=None,
@@ -39,10 +26,8 @@ def directory(*, query: str = "", skill: Skill | None = None, department=None,
               has_capacity: bool = False, exclude: Person | None = None
               ) -> QuerySet[MentorProfile]:
     """Every mentor, filtered; each row knows its active mentee count and skills (prefetched)."""
-    profiles = (MentorProfile.objects
+    profiles = (with_places(MentorProfile.objects.all())
                 .select_related("person", "person__department")
-                .annotate(active_count=_ACTIVE_MENTEES)
-                .annotate(room=F("capacity") - F("active_count"))
                 .prefetch_related(Prefetch("skills", queryset=Skill.objects.order_by("name")))
                 .order_by("person__full_name", "pk"))
     if exclude is not None:
@@ -64,7 +49,7 @@ def directory(*, query: str = "", skill: Skill | None = None, department=None,
         profiles = profiles.filter(Q(languages__icontains=f'"{language}"')
                                    | Q(person__languages__icontains=f'"{language}"'))
     if has_capacity:
-        profiles = profiles.filter(is_paused=False, active_count__lt=F("capacity"))
+        profiles = with_room(profiles)
     return profiles
 
 
@@ -78,7 +63,7 @@ class Suggestion:
 def suggestions_for(person: Person, *, limit: int = 10) -> list[Suggestion]:
     """The best mentors for `person`, explained. Blocked, paused and full mentors never appear.
 
-    Queries: five for the mentee, two for who has room, one for mentors already paired or
+    Queries: five for the mentee, one for who has room, one for mentors already paired or
     asked, at most four for the mentors' features (their ids go in as a subquery), one for the
     winners' profiles: fixed, whatever the number of people.
     """

@@ -14,11 +14,17 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import MentorProfile, Person, Skill
+from accounts.models import MENTOR_CAPACITY_RANGE, MentorProfile, Person, Skill, capacity_validate
 from accounts.notifications import notify
 from matching import scoring
 from matching.mentorship.models import Goal, MentorRequest, Mentorship
-from matching.relationships.models import RelationshipStatus, SurveyResponse
+from matching.relationships.capacity import places_left
+from matching.relationships.models import (
+    CADENCE_RANGE,
+    RelationshipStatus,
+    SurveyResponse,
+    cadence_validate,
+)
 from matching.relationships.services import relationship_start, survey_url
 
 REQUEST_SELF = "You cannot ask yourself to be your mentor."
@@ -39,17 +45,9 @@ REQUEST_NOT_YOURS = "Only {who} can do that."
 DECLINE_REASON_REQUIRED = "Choose a reason for declining."
 ACCEPT_FULL = ("You are at capacity ({capacity} mentees). Close a mentorship or raise your "
                "capacity before accepting.")
-PROFILE_CAPACITY_RANGE = "Capacity must be between 1 and 10 mentees at once."
-PROFILE_CADENCE_RANGE = "Meet every 7 to 90 days."
+PROFILE_CAPACITY_RANGE = MENTOR_CAPACITY_RANGE
+PROFILE_CADENCE_RANGE = CADENCE_RANGE
 GOAL_TITLE_REQUIRED = "Describe the goal in a few words."
-
-MAX_CAPACITY = 10
-
-
-def _capacity_left(profile: MentorProfile) -> int:
-    active = Mentorship.objects.filter(mentor_id=profile.person_id,
-                                       status=RelationshipStatus.ACTIVE).count()
-    return profile.capacity - active
 
 
 # Becoming a mentor.
@@ -67,10 +65,8 @@ def mentor_profile_save(
     is_paused: bool = False,
 ) -> MentorProfile:
     """Opt in, or edit. Pausing stops new requests; current mentorships go on."""
-    if not 1 <= capacity <= MAX_CAPACITY:
-        raise ValidationError({"capacity": PROFILE_CAPACITY_RANGE})
-    if not 7 <= cadence_days <= 90:
-        raise ValidationError({"cadence_days": PROFILE_CADENCE_RANGE})
+    capacity_validate(MentorProfile, capacity)
+    cadence_validate(cadence_days)
     profile, _ = MentorProfile.objects.update_or_create(
         person=person,
         defaults={"capacity": capacity, "how_i_can_help": how_i_can_help.strip(),
@@ -102,7 +98,7 @@ def _request_problem(mentee: Person, mentor: Person) -> str | None:
     if Mentorship.objects.filter(mentor=mentor, mentee=mentee,
                                  status=RelationshipStatus.ACTIVE).exists():
         return REQUEST_ALREADY_PAIRED.format(name=mentor.full_name)
-    if _capacity_left(profile) <= 0:
+    if places_left(profile) <= 0:
         return REQUEST_FULL.format(name=mentor.full_name)
     return None
 
@@ -185,7 +181,7 @@ def mentor_request_accept(
         raise ValidationError(REQUEST_NOT_YOURS.format(who="the mentor who was asked"))
     profile = MentorProfile.objects.select_for_update().get(person_id=mentor_request.mentor_id)
     mentor_request = _lock_open_request(mentor_request, action="accepted")
-    if _capacity_left(profile) <= 0:
+    if places_left(profile) <= 0:
         raise ValidationError(ACCEPT_FULL.format(capacity=profile.capacity))
     if Mentorship.objects.filter(mentor_id=mentor_request.mentor_id,
                                  mentee_id=mentor_request.mentee_id,
@@ -288,17 +284,14 @@ def mentorship_agreement_update(
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if not mentorship.is_active:
         raise ValidationError(NOT_ACTIVE)
-    if not 7 <= cadence_days <= 90:
-        raise ValidationError({"cadence_days": PROFILE_CADENCE_RANGE})
+    cadence_validate(cadence_days)
     if planned_end_on and mentorship.started_on and planned_end_on <= mentorship.started_on:
         raise ValidationError({"planned_end_on": "The planned end must be after the start "
                                                  f"({mentorship.started_on})."})
     mentorship.agreement = agreement.strip()
     mentorship.cadence_days = cadence_days
     mentorship.planned_end_on = planned_end_on
-    anchor = mentorship.last_met_on or mentorship.started_on
-    if anchor:
-        mentorship.next_due_on = anchor + datetime.timedelta(days=cadence_days)
+    mentorship.next_check_in_schedule()
     mentorship.save(update_fields=["agreement", "cadence_days", "planned_end_on", "next_due_on"])
     return mentorship
 

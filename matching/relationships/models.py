@@ -4,9 +4,29 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+# Days between check-ins, for every relationship, a mentor's preference and a cohort's rhythm.
+CADENCE_DAYS = (7, 90)
+CADENCE_RANGE = "Meet every {} to {} days.".format(*CADENCE_DAYS)
+CADENCE_VALIDATORS = [MinValueValidator(CADENCE_DAYS[0], message=CADENCE_RANGE),
+                      MaxValueValidator(CADENCE_DAYS[1], message=CADENCE_RANGE)]
+# For the Meta.constraints of each model with a cadence_days field.
+CADENCE_IN_RANGE = models.CheckConstraint(
+    condition=models.Q(cadence_days__gte=CADENCE_DAYS[0], cadence_days__lte=CADENCE_DAYS[1]),
+    name="%(class)s_cadence_in_range", violation_error_message=CADENCE_RANGE)
+
+
+def cadence_validate(cadence_days: int) -> None:
+    """Refuse a cadence outside CADENCE_DAYS, with CADENCE_RANGE on the "cadence_days" field."""
+    try:
+        for validator in CADENCE_VALIDATORS:
+            validator(cadence_days)
+    except ValidationError:
+        raise ValidationError({"cadence_days": CADENCE_RANGE}) from None
 
 
 class RelationshipStatus(models.TextChoices):
@@ -38,7 +58,7 @@ class Relationship(models.Model):
     started_on = models.DateField(null=True, blank=True)
     planned_end_on = models.DateField(null=True, blank=True)
     ended_on = models.DateField(null=True, blank=True)
-    cadence_days = models.PositiveSmallIntegerField(default=14)
+    cadence_days = models.PositiveSmallIntegerField(default=14, validators=CADENCE_VALIDATORS)
     close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
     close_note = models.TextField(blank=True)
     # Denormalised by the check-in/touchpoint services so the reminder sweep can find what is
@@ -63,11 +83,17 @@ class Relationship(models.Model):
         return self.status in (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY)
 
     def next_check_in_due(self) -> datetime.date | None:
-        """Cadence days after the last meeting, or after the start when there has been none."""
+        """The next check-in date as stored (next_due_on), while the relationship is active."""
+        return self.next_due_on if self.is_active else None
+
+    def next_check_in_schedule(self) -> datetime.date | None:
+        """Store in next_due_on (without saving) the date cadence days after the last meeting, or
+        after the start when there has been none; unchanged when neither is known. Whatever
+        starts, meets, or changes the cadence of a relationship calls this."""
         anchor = self.last_met_on or self.started_on
-        if anchor is None or not self.is_active:
-            return None
-        return anchor + datetime.timedelta(days=self.cadence_days)
+        if anchor is not None:
+            self.next_due_on = anchor + datetime.timedelta(days=self.cadence_days)
+        return self.next_due_on
 
 
 class Meeting(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -57,15 +58,10 @@ MODELS_BY_KIND = {kind.name: model for model, kind in _KINDS.items()}
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later, or the month's last day if shorter (31 Jan -> 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    """The same day `months` later (or earlier), or the month's last day if shorter (31 Jan + 1
+    month = 28/29 Feb), as relativedelta clamps it. The one definition for the app and the
+    reports."""
+    return day + relativedelta(months=months)
 
 
 def _kind(relationship) -> _Kind:
@@ -121,7 +117,7 @@ def relationship_start_fields(*, relationship, started_on: datetime.date):
     relationship.started_on = started_on
     if relationship.planned_end_on is None:
         relationship.planned_end_on = add_months(started_on, _kind(relationship).default_months)
-    relationship.next_due_on = started_on + datetime.timedelta(days=relationship.cadence_days)
+    relationship.next_check_in_schedule()
     relationship.inactive_since = None
     return relationship
 
@@ -168,8 +164,7 @@ def meeting_record(
         meeting = Touchpoint.objects.create(sponsorship=relationship, **fields)
     if relationship.last_met_on is None or occurred_on > relationship.last_met_on:
         relationship.last_met_on = occurred_on
-    relationship.next_due_on = relationship.last_met_on + datetime.timedelta(
-        days=relationship.cadence_days)
+    relationship.next_check_in_schedule()
     relationship.inactive_since = None
     relationship.save(update_fields=["last_met_on", "next_due_on", "inactive_since"])
     return meeting

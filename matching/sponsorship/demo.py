@@ -286,7 +286,7 @@ def _advocacy_touchpoints_surveys(ctx: DemoContext, sponsorships: list[Sponsorsh
             s.last_met_on = day
             day += rng.randint(20, 45) * DAY
         if s.status == RelationshipStatus.ACTIVE:
-            s.next_due_on = (s.last_met_on or s.started_on) + s.cadence_days * DAY
+            s.next_check_in_schedule()
         if rng.random() < 0.85:
             surveys.append(SurveyResponse(
                 respondent_id=s.protege_id, relationship_kind="sponsorship", sponsorship=s,

@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import CareerEvent, Department, Person, SponsorProfile
+from accounts.models import SPONSOR_CAPACITY, CareerEvent, Department, Person, SponsorProfile
 from matching.relationships.models import CloseReason, RelationshipStatus
 from matching.sponsorship.models import AdvocacyRecord
 from matching.sponsorship.services import COMMITMENT_STATEMENT
@@ -42,8 +42,9 @@ class SponsorRegistrationForm(forms.Form):
         choices=SponsorProfile.Opportunity.choices, required=False,
         widget=forms.CheckboxSelectMultiple, label="Opportunities you can open",
     )
-    capacity = forms.IntegerField(min_value=1, max_value=5, initial=2,
-                                  label="Protégés at once", help_text="1 to 5.")
+    capacity = forms.IntegerField(min_value=SPONSOR_CAPACITY[0], max_value=SPONSOR_CAPACITY[1],
+                                  initial=2, label="Protégés at once",
+                                  help_text="{} to {}.".format(*SPONSOR_CAPACITY))
     commitment_accepted = forms.BooleanField(
         required=False, label="I accept this commitment", help_text=COMMITMENT_STATEMENT,
     )

@@ -5,7 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from matching.relationships.models import Meeting, Relationship, RelationshipStatus
+from matching.relationships.models import (
+    CADENCE_IN_RANGE,
+    Meeting,
+    Relationship,
+    RelationshipStatus,
+)
 
 OPEN_STATUSES = (RelationshipStatus.PROPOSED, RelationshipStatus.ACTIVE)
 
@@ -50,7 +55,8 @@ class Sponsorship(Relationship):
             models.UniqueConstraint(
                 fields=["sponsor", "protege"], condition=models.Q(status__in=OPEN_STATUSES),
                 name="one_open_sponsorship_per_pair",
-            )
+            ),
+            CADENCE_IN_RANGE,
         ]
 
     def __str__(self) -> str:

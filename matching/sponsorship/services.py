@@ -14,10 +14,19 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.models import CareerEvent, Department, Person, SponsorProfile, User
+from accounts.models import (
+    SPONSOR_CAPACITY_RANGE,
+    CareerEvent,
+    Department,
+    Person,
+    SponsorProfile,
+    User,
+    capacity_validate,
+)
 from accounts.notifications import notify
 from accounts.services import career_event_record
 from matching.cohorts.models import Cohort
+from matching.relationships.capacity import places_taken, room
 from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import relationship_start, survey_url
 from matching.scoring import (
@@ -37,7 +46,7 @@ COMMITMENT_STATEMENT = (
     "came of it."
 )
 COMMITMENT_REQUIRED = "Accept the commitment statement to register as a sponsor."
-CAPACITY_OUT_OF_RANGE = "Capacity is the number of protégés at once: choose 1 to 5."
+CAPACITY_OUT_OF_RANGE = SPONSOR_CAPACITY_RANGE
 BELOW_LEVEL_REASON = (
     "Level {level} is below the sponsor level ({minimum}); an HR admin reviews the registration."
 )
@@ -98,8 +107,7 @@ def sponsor_register(
     once; below, it waits for HR with the reason shown. A rejected leader may apply again."""
     if not commitment_accepted:
         raise ValidationError({"commitment_accepted": COMMITMENT_REQUIRED})
-    if not 1 <= capacity <= 5:
-        raise ValidationError({"capacity": CAPACITY_OUT_OF_RANGE})
+    capacity_validate(SponsorProfile, capacity)
     minimum = settings.SPONSOR_MIN_LEVEL
     profile = SponsorProfile.objects.select_for_update().filter(person=person).first()
     if profile is None:
@@ -162,8 +170,8 @@ def _approved_profile(sponsor: Person, *, lock: bool = False) -> SponsorProfile:
 
 
 def _check_capacity(profile: SponsorProfile, sponsor: Person) -> None:
-    count = Sponsorship.objects.filter(sponsor=sponsor, status=RelationshipStatus.ACTIVE).count()
-    if count >= profile.capacity:
+    count = places_taken(profile)
+    if room(capacity=profile.capacity, taken=count) <= 0:
         raise ValidationError(SPONSOR_AT_CAPACITY.format(name=sponsor.full_name, count=count))
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Min, OuterRef, Q, Subquery, Sum, When
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.db.models.lookups import GreaterThanOrEqual
 
 from accounts.models import MentorProfile, SponsorProfile
 from matching.mentorship.models import MentorRequest, Mentorship
+from matching.relationships.capacity import has_room_q, places_taken_expression
+from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
-from program.reports.outcome import add_months
 from program.reports.tables import Column, Table
 
 ACTIVE = "active"
@@ -94,20 +94,14 @@ def _request_ages(filters: Filters, now: datetime.datetime) -> dict:
     ).aggregate(open=Count("id"), oldest=Min("created_at"), **buckets)
 
 
-def _capacity(profile_model, relation: str, filters: Filters, **only) -> dict:
+def _capacity(profile_model, filters: Filters, **only) -> dict:
     """Places offered (sum of capacities) and taken (active relationships) for one kind."""
-    model = Mentorship if profile_model is MentorProfile else Sponsorship
-    # A correlated count per profile; written as an expression (not an annotation) so the
-    # aggregate below can sum it and compare it with the capacity in the same query.
-    taken = Coalesce(Subquery(
-        model.objects.filter(**{relation: OuterRef("person_id")}, status=ACTIVE)
-        .order_by().values(relation).annotate(n=Count("id")).values("n"),
-        output_field=IntegerField()), 0)
+    # The places taken are a correlated count per profile (an expression, not an annotation),
+    # so this one aggregate query can sum them and count the profiles without room.
     return profile_model.objects.filter(person_q("person__", filters), **only).aggregate(
         people=Count("id"), places=Coalesce(Sum("capacity"), 0),
-        taken=Coalesce(Sum(taken), 0),
-        full=Coalesce(Sum(Case(When(GreaterThanOrEqual(taken, F("capacity")), then=1),
-                               default=0)), 0),
+        taken=Coalesce(Sum(places_taken_expression(profile_model)), 0),
+        full=Count("id", filter=~has_room_q(profile_model)),
         paused=Count("id", filter=Q(is_paused=True)),
     )
 
@@ -146,9 +140,8 @@ def dashboard_data(*, filters: Filters, now: datetime.datetime) -> dict:
     mentorships = _relationship_counts(Mentorship, "mentee", filters, today)
     sponsorships = _relationship_counts(Sponsorship, "protege", filters, today)
     requests = _request_ages(filters, now)
-    mentor_capacity = _capacity(MentorProfile, "mentor_id", filters)
-    sponsor_capacity = _capacity(SponsorProfile, "sponsor_id", filters,
-                                 status=SponsorProfile.Status.APPROVED)
+    mentor_capacity = _capacity(MentorProfile, filters)
+    sponsor_capacity = _capacity(SponsorProfile, filters, status=SponsorProfile.Status.APPROVED)
 
     month_end = filters.date_to or today
     month_start = filters.date_from or add_months(month_end, -11).replace(day=1)

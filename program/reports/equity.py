@@ -21,9 +21,10 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Val
 
 from accounts.models import CareerEvent, Person
 from matching.mentorship.models import Mentorship
+from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
 from program.reports.dashboard import LEVEL_BANDS
-from program.reports.outcome import COUNTED_STATUSES, add_months
+from program.reports.outcome import COUNTED_STATUSES
 from program.reports.suppression import small, suppress_partition
 from program.reports.tables import Column, Table
 

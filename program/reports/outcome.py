@@ -13,7 +13,6 @@ a checked whole number of months) are spliced into it; dates are always query pa
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import time
 
@@ -24,6 +23,7 @@ from django.db import connection, transaction
 from accounts.models import CareerEvent, Person
 from matching.mentorship.models import Mentorship
 from matching.relationships.models import RelationshipStatus, SurveyResponse
+from matching.relationships.services import add_months
 from matching.sponsorship.models import Sponsorship
 from program.reports import stats
 from program.reports.models import ReportSnapshot
@@ -66,14 +66,6 @@ CAVEAT = (
     "sponsor may already be on a faster track. The differences below are associations in this "
     "company's own data, not proof that the relationship caused them."
 )
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Calendar months, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _add_months_sql(expression: str, months: int) -> str:

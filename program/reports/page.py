@@ -6,6 +6,8 @@ its CSV exports and the command-line output always agree.
 
 from __future__ import annotations
 
+from django.utils.text import get_text_list
+
 from program.reports.outcome import (
     CAVEAT,
     GROUP_LABELS,
@@ -160,6 +162,5 @@ def outcome_summary(report: dict) -> list[str]:
 
 
 def _join(parts: list[str]) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    """'a', 'a and b', 'a, b and c'."""
+    return get_text_list(parts, "and")

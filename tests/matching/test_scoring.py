@@ -107,3 +107,22 @@ def test_rank_orders_by_score_leaves_out_blocked_mentors_and_explains_the_ones_k
         assert (score, reasons) == scoring.score_pair(mentee, mentor,
                                                       scoring.SUGGESTION_WEIGHTS)
     assert len(scoring.rank(mentee, [weak, strong], limit=1)) == 1
+
+
+def test_level_gaps_are_in_words_up_to_nine_and_in_figures_beyond():
+    assert scoring.level_gap_words(1) == "one level above you"
+    assert scoring.level_gap_words(-3) == "three levels below you"
+    assert scoring.level_gap_words(9) == "nine levels above you"
+    assert scoring.level_gap_words(12) == "12 levels above you"
+
+
+def test_languages_are_named_as_django_names_them_and_unknown_codes_stay_codes():
+    assert [scoring.language_name(code) for code in ("en", "fr", "de", "es", "xx")] == [
+        "English", "French", "German", "Spanish", "xx"]
+    mentee = _candidate(person_id=1, languages=frozenset({"en", "fr", "de", "xx"}))
+    mentor = _candidate(person_id=2, languages=frozenset({"en", "fr", "de", "xx"}))
+    _, reasons = scoring.score_pair(mentee, mentor, scoring.SUGGESTION_WEIGHTS)
+    assert "speaks French, German and xx with you" in reasons
+    _, reasons = scoring.score_pair(_candidate(person_id=1), _candidate(person_id=2),
+                                    scoring.SUGGESTION_WEIGHTS)
+    assert "speaks English with you" in reasons

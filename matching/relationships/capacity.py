@@ -1,0 +1,66 @@
+"""Mentor and sponsor capacity, written once: a place is taken by an active relationship, and a
+mentor or sponsor has room while fewer places are taken than their capacity.
+
+The bounds of a capacity live with the profile models (accounts.models: MENTOR_CAPACITY,
+SPONSOR_CAPACITY). Everything that asks "is there room?" comes here: the request and accept
+services (one profile, under its row lock), the directory and suggestions (querysets of
+profiles), the HR dashboard (aggregates) and the demo data (counts it keeps in memory).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import MentorProfile, SponsorProfile
+from matching.mentorship.models import Mentorship
+from matching.relationships.models import RelationshipStatus
+from matching.sponsorship.models import Sponsorship
+
+# Per profile model: the relationship model whose active rows take its places, and the giver.
+_TAKEN_BY = {MentorProfile: (Mentorship, "mentor_id"), SponsorProfile: (Sponsorship, "sponsor_id")}
+
+
+def room(*, capacity: int, taken: int) -> int:
+    """Places left (0 or fewer: full)."""
+    return capacity - taken
+
+
+def _active(profile_model, person_id) -> QuerySet:
+    model, giver = _TAKEN_BY[profile_model]
+    return model.objects.filter(**{giver: person_id}, status=RelationshipStatus.ACTIVE)
+
+
+def places_taken(profile: MentorProfile | SponsorProfile) -> int:
+    """How many active relationships one mentor or sponsor is in (one query). Lock the profile
+    row first when about to take a place, so concurrent acceptances count one after the other."""
+    return _active(type(profile), profile.person_id).count()
+
+
+def places_left(profile: MentorProfile | SponsorProfile) -> int:
+    return room(capacity=profile.capacity, taken=places_taken(profile))
+
+
+def places_taken_expression(profile_model):
+    """places_taken as an expression over a queryset of `profile_model`: a correlated count per
+    profile, not a join, so it can be filtered on, annotated and summed in one query."""
+    _, giver = _TAKEN_BY[profile_model]
+    counts = (_active(profile_model, OuterRef("person_id")).order_by().values(giver)
+              .annotate(n=Count("pk")).values("n"))
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+def has_room_q(profile_model) -> Q:
+    """Profiles with fewer places taken than their capacity (paused or not)."""
+    return Q(capacity__gt=places_taken_expression(profile_model))
+
+
+def with_room(profiles: QuerySet) -> QuerySet:
+    """The profiles taking someone new: not paused, and with room."""
+    return profiles.filter(has_room_q(profiles.model), is_paused=False)
+
+
+def with_places(profiles: QuerySet) -> QuerySet:
+    """Each profile annotated with `active_count` (places taken) and `room` (places left)."""
+    return (profiles.annotate(active_count=places_taken_expression(profiles.model))
+            .annotate(room=F("capacity") - F("active_count")))
