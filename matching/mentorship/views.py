@@ -245,7 +245,7 @@ def _mentorship_for(request, pk):
 
 @person_required
 def detail(request, pk, *, check_in_form=None, agreement_form=None, close_form=None,
-           goal_form=None, status=200):
+           goal_form=None, goal_notice="", status=200):
     mentorship = _mentorship_for(request, pk)
     person = request.person
     check_ins = list(mentorship.check_ins.select_related("author"))
@@ -266,6 +266,7 @@ def detail(request, pk, *, check_in_form=None, agreement_form=None, close_form=N
             "planned_end_on": mentorship.planned_end_on}),
         "close_form": close_form or CloseForm(),
         "goal_form": goal_form or GoalForm(),
+        "goal_notice": goal_notice,
         "baseline_due": mentorship.mentee_id == person.pk and "baseline" not in surveys,
         "closing_due": (mentorship.mentee_id == person.pk and mentorship.is_closed
                         and "closing" not in surveys),
@@ -325,9 +326,16 @@ def goal_status(request, pk, goal_id):
     goal = get_object_or_404(Goal.objects.select_related("mentorship"), pk=goal_id,
                              mentorship=mentorship)
     form = GoalStatusForm(request.POST)
+    notice = ""
     if form.is_valid():
         services.goal_set_status(goal=goal, by=request.person, status=form.cleaned_data["status"])
-        messages.success(request, f"“{goal.title}” is now {goal.get_status_display().lower()}.")
+        notice = f"“{goal.title}” is now {goal.get_status_display().lower()}."
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps the goal list and this notice into the page in place (no redirect, no
+        # message queued): the person keeps their scroll position.
+        return detail(request, pk, goal_notice=notice)
+    if notice:
+        messages.success(request, notice)
     return redirect("mentorship:detail", pk=pk)
 
 

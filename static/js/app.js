@@ -10,8 +10,24 @@ document.addEventListener("DOMContentLoaded", () => {
   const firstError = document.querySelector(".has-error input, .has-error select, .has-error textarea");
   if (firstError) firstError.focus();
 });
-// htmx requests carry the CSRF token from the cookie-less meta tag if present.
+
+// htmx POSTs from a <form> carry its {% csrf_token %} field; this header covers one that does not
+// (hx-post on a button). Only for unsafe methods: GETs need no token.
 document.addEventListener("htmx:configRequest", (event) => {
+  if (event.detail.verb === "get") return;
   const token = document.querySelector("input[name=csrfmiddlewaretoken]");
   if (token) event.detail.headers["X-CSRFToken"] = token.value;
+});
+
+// An htmx request that the server redirected elsewhere (to the sign-in page once the session has
+// expired) loads that page for real instead of swapping a piece of it into this one.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const paths = event.detail.pathInfo;
+  if (!paths || !paths.responsePath) return;
+  const asked = new URL(paths.finalRequestPath, window.location.href);
+  const got = new URL(paths.responsePath, window.location.href);
+  if (got.pathname !== asked.pathname) {
+    event.detail.shouldSwap = false;
+    window.location.assign(got.href);
+  }
 });

@@ -186,6 +186,64 @@ def test_the_directory_filters_by_skill_and_capacity(login, eve, bob, speaking):
     assert "Bob Mentor" not in page and "Olga Other" in page
 
 
+def test_the_directory_answers_an_htmx_request_with_the_whole_page_and_the_filters_applied(
+        login, eve, bob, speaking):
+    """htmx swaps #directory-results (and the count) out of the ordinary page: no fragment mode,
+    so the same URL serves a full load, a shared link and a reload from the back button."""
+    bob.mentor_profile.skills.add(speaking)
+    factories.MentorProfileFactory(person__full_name="Olga Other", capacity=1)
+    client = login(eve)
+    response = client.get("/mentoring/mentors/", {"q": "olga", "skill": ""},
+                          headers={"HX-Request": "true", "HX-Current-URL": "/mentoring/mentors/"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    results = page[page.index('id="directory-results"'):]
+    assert "Olga Other" in results and "Bob Mentor" not in results
+    assert '<p class="m-count" id="directory-count" role="status">1 mentor found</p>' in page
+    assert 'value="olga"' in page
+    response = client.get("/mentoring/mentors/", {"skill": speaking.pk},
+                          headers={"HX-Request": "true"})
+    results = response.content.decode().split('id="directory-results"', 1)[1]
+    assert "Bob Mentor" in results and "Olga Other" not in results
+
+
+def test_the_directory_pages_keep_the_filters_and_swap_the_results_in_place(login, eve):
+    for n in range(23):
+        factories.MentorProfileFactory(person__full_name=f"Pat Page {n:02d}")
+    page = login(eve).get("/mentoring/mentors/?q=pat+page",
+                          headers={"HX-Request": "true"}).content.decode()
+    assert "23 mentors found" in page and "Page 1 of 2" in page
+    assert 'href="?q=pat+page&amp;page=2"' in page
+    results = page.split('id="directory-results"', 1)[1]
+    assert '<div hx-boost="true">' in results  # the pagination links swap the results too
+    page = login(eve).get("/mentoring/mentors/?q=pat+page&page=2").content.decode()
+    assert "Pat Page 22" in page and "Pat Page 00" not in page
+
+
+def test_a_goal_status_posted_by_htmx_comes_back_in_place_and_without_htmx_redirects(
+        login, pair, alice):
+    goal = factories.GoalFactory(mentorship=pair, title="Rehearse the talk")
+    client = login(alice)
+    url = f"/mentoring/{pair.pk}/goals/{goal.pk}/"
+    response = client.post(url, {"status": "achieved"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert ('id="goal-notice" role="status">“Rehearse the talk” is now achieved.</p>'
+            in page)
+    goal_list = page.split('id="goal-list"', 1)[1]
+    assert '<option value="achieved" selected>' in goal_list
+    assert f'id="goal-{goal.pk}-update"' in goal_list
+    goal.refresh_from_db()
+    assert goal.status == "achieved"
+    # Nothing was queued for the next page: the notice was shown in place.
+    assert "is now achieved" not in client.get(f"/mentoring/{pair.pk}/").content.decode()
+    response = client.post(url, {"status": "in_progress"})
+    assert response.status_code == 302 and response.url == f"/mentoring/{pair.pk}/"
+    page = client.get(response.url).content.decode()
+    assert "“Rehearse the talk” is now in progress." in page
+    assert 'id="goal-notice" role="status"></p>' in page
+
+
 def test_the_home_card_shows_the_mentor_and_the_next_check_in(login, pair, alice):
     page = login(alice).get("/").content.decode()
     assert "Your mentor" in page and "Bob Mentor" in page
