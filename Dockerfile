@@ -10,9 +10,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first (their layer is cached while only the code changes).
-COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+# Dependencies first (their layer is cached while only the code changes): exactly the pinned,
+# hash-checked runtime versions of requirements.lock (no development tools), then the project
+# itself without resolving anything; pip check fails the build if the lock misses a dependency
+# pyproject.toml declares (regenerate it with make lock).
+COPY pyproject.toml requirements.lock ./
+RUN pip install --upgrade pip \
+    && pip install --require-hashes -r requirements.lock \
+    && pip install --no-deps . \
+    && pip check
 
 COPY manage.py ./
 COPY program ./program

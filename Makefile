@@ -15,18 +15,26 @@ RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://localhost:$(PORT)}
 # Environment for the tests: production-like settings (DEBUG off) without HTTPS redirects.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: run test lint bench install migrate seed clean help
+.PHONY: run test lint bench install migrate seed clean help lock
 
 help:
 	@echo "make run    - set up and start web, worker and beat on http://localhost:$(PORT)"
 	@echo "make test   - set up and run the whole test suite (lint included)"
 	@echo "make bench  - run the benchmarks under tests/bench/"
+	@echo "make lock   - regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 
-$(BIN)/.installed: pyproject.toml
+$(VENV)/pyvenv.cfg:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (python3.13/python3.12/python3 not found)."; exit 1; }
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
+
+# Exactly the pinned, hash-checked versions of requirements-dev.lock (runtime + dev), then the
+# project itself without resolving anything; pip check fails if pyproject.toml asks for something
+# the lock lacks (run make lock).
+$(BIN)/.installed: $(VENV)/pyvenv.cfg pyproject.toml requirements.lock requirements-dev.lock
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	touch $@
 
 install: $(BIN)/.installed
@@ -55,6 +63,17 @@ test: install lint
 
 bench: install
 	$(TEST_ENV) $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -o addopts="" $(PYTEST_ARGS)
+
+# The lock files: every package pinned with its hashes, for any platform and Python >= 3.12
+# (uv's universal resolution). Existing pins are kept; LOCK_ARGS=--upgrade moves to the newest
+# versions pyproject.toml allows, LOCK_ARGS="--upgrade-package django" just one. uv is needed
+# here only, never to install.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.12 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: $(VENV)/pyvenv.cfg
+	$(BIN)/python -m pip install --quiet 'uv>=0.13'
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra dev -c requirements.lock -o requirements-dev.lock
 
 clean:
 	rm -rf var staticfiles .pytest_cache

@@ -7,29 +7,115 @@ REDIS_URL, SECRET_KEY and the mail variables (README.md has the table).
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
+# Every variable is parsed strictly: a value the app does not understand stops start-up with
+# ImproperlyConfigured naming the variable, instead of silently meaning something else
+# (DEBUG=ture must not quietly mean "off"). An empty value means the default.
+TRUE_WORDS = ("true", "yes", "on", "1")
+FALSE_WORDS = ("false", "no", "off", "0")
+
+
+def envstr(name: str, default: str = "") -> str:
+    """The variable, surrounding spaces removed; empty or unset gives the default."""
+    return os.environ.get(name, "").strip() or default
+
 
 def envbool(name: str, default: str) -> bool:
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+    value = envstr(name, default)
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be true or false, got {value!r}. Accepted (any case): "
+        f"{', '.join(f'{yes}/{no}' for yes, no in zip(TRUE_WORDS, FALSE_WORDS, strict=True))}."
+    )
 
 
-def envint(name: str, default: str) -> int:
-    value = os.environ.get(name, default)
+def envint(name: str, default: str, minimum: int = 0, maximum: int | None = None) -> int:
+    value = envstr(name, default)
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, got {value!r}.") from None
+    if number < minimum or (maximum is not None and number > maximum):
+        limits = f"at least {minimum}" if maximum is None else f"{minimum} to {maximum}"
+        raise ImproperlyConfigured(f"{name} must be {limits}, got {value!r}.")
+    return number
 
 
 def envlist(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """Comma-separated; an item with a space in it is a missing comma, not a value."""
+    items = [item.strip() for item in envstr(name, default).split(",") if item.strip()]
+    for item in items:
+        if any(character.isspace() for character in item):
+            raise ImproperlyConfigured(
+                f"{name} is a comma-separated list, got {item!r} (a space inside an item). "
+                f"Separate items with commas."
+            )
+    return items
+
+
+def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = envstr(name, default).lower()
+    if value not in choices:
+        raise ImproperlyConfigured(
+            f"{name} must be one of {', '.join(choices)} (any case), got {value!r}."
+        )
+    return value
+
+
+def without_password(url: str) -> str:
+    """The URL with whatever stands between "user:" and the last "@" masked, even when the
+    URL is malformed (it is shown in error messages)."""
+    credentials, at, rest = url.rpartition("@")
+    if not at:
+        return url
+    scheme_end = credentials.find("://")
+    start = scheme_end + 3 if scheme_end >= 0 else credentials.find(":") + 1
+    user, colon, _password = credentials[start:].partition(":")
+    return f"{credentials[:start]}{user}{':***' if colon else ''}@{rest}"
+
+
+def envurl(name: str, default: str, schemes: tuple[str, ...] = ()) -> str:
+    """A URL "scheme://...", with one of `schemes` when given; error messages never show its
+    password."""
+    value = envstr(name, default)
+    scheme = urlsplit(value).scheme.lower()
+    if value and ("://" not in value or not scheme or (schemes and scheme not in schemes)):
+        expected = " or ".join(f"{option}://..." for option in schemes) or "scheme://..."
+        raise ImproperlyConfigured(
+            f"{name} must be a URL of the form {expected}, got {without_password(value)!r}."
+        )
+    return value
+
+
+def envcron(name: str, default: str) -> str:
+    """Five cron fields (minute hour day-of-month month day-of-week), checked the way beat
+    will read them (program/core/celery.py), so a typo stops start-up, not just beat."""
+    value = envstr(name, default)
+    fields = value.split()
+    try:
+        if len(fields) != 5:
+            raise ValueError("five fields are needed")
+        minute, hour, day_of_month, month_of_year, day_of_week = fields
+        crontab(minute=minute, hour=hour, day_of_month=day_of_month,
+                month_of_year=month_of_year, day_of_week=day_of_week)
+    except (ValueError, KeyError) as error:
+        raise ImproperlyConfigured(
+            f"{name} must be a cron expression (minute hour day month weekday, such as "
+            f"'0 6 * * mon'), got {value!r}: {error}"
+        ) from None
+    return value
 
 
 DEBUG = envbool("DEBUG", "false")
@@ -46,7 +132,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+SITE_URL = envurl("SITE_URL", "http://localhost:8000", ("http", "https")).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -107,7 +193,7 @@ TEMPLATES = [
 
 # Database: SQLite by default so one can check out the code and run it. Web and worker share the
 # file, so WAL and immediate transactions keep either from hitting "database is locked".
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = envurl("DATABASE_URL", "", ("postgres", "postgresql", "pgsql", "sqlite"))
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
@@ -125,7 +211,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = envurl("REDIS_URL", "", ("redis", "rediss"))
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": REDIS_URL}}
@@ -150,8 +236,9 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
+ACCOUNT_EMAIL_VERIFICATION = envchoice(
+    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory",
+    ("mandatory", "optional", "none"),
 )
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
@@ -187,14 +274,14 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Email: files under var/ by default (every message also lands in the in-app inbox); SMTP when
 # EMAIL_HOST is set. Django 6.1's MAILERS replaces the EMAIL_* backend settings.
-MAIL_HOST = os.environ.get("EMAIL_HOST", "")
+MAIL_HOST = envstr("EMAIL_HOST")
 MAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 if MAIL_HOST:
     MAILERS = {"default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
             "host": MAIL_HOST,
-            "port": envint("EMAIL_PORT", "587"),
+            "port": envint("EMAIL_PORT", "587", minimum=1, maximum=65535),
             "username": os.environ.get("EMAIL_HOST_USER", ""),
             "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
             "use_tls": envbool("EMAIL_USE_TLS", "true"),
@@ -239,7 +326,7 @@ SECURE_CSP = {
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/.
 CELERY_BROKER_DIR = VAR_DIR / "celery-broker"
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
+CELERY_BROKER_URL = envurl("CELERY_BROKER_URL", REDIS_URL or "filesystem://")  # any transport
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(CELERY_BROKER_DIR),
@@ -257,14 +344,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The program's own rules.
-SPONSOR_MIN_LEVEL = envint("SPONSOR_MIN_LEVEL", "6")
-REPORT_MIN_GROUP_SIZE = envint("REPORT_MIN_GROUP_SIZE", "5")
+SPONSOR_MIN_LEVEL = envint("SPONSOR_MIN_LEVEL", "6", minimum=1)
+REPORT_MIN_GROUP_SIZE = envint("REPORT_MIN_GROUP_SIZE", "5", minimum=1)
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", "3")
-MENTEE_MAX_OPEN_REQUESTS = envint("MENTEE_MAX_OPEN_REQUESTS", "3")
-MENTOR_REQUEST_EXPIRY_DAYS = envint("MENTOR_REQUEST_EXPIRY_DAYS", "14")
-MENTOR_REQUEST_NUDGE_DAYS = envint("MENTOR_REQUEST_NUDGE_DAYS", "7")
-INACTIVE_AFTER_DAYS = envint("INACTIVE_AFTER_DAYS", "90")
-OUTCOME_REPORT_CRON = os.environ.get("OUTCOME_REPORT_CRON", "0 6 * * mon")
+MENTEE_MAX_OPEN_REQUESTS = envint("MENTEE_MAX_OPEN_REQUESTS", "3", minimum=1)
+MENTOR_REQUEST_EXPIRY_DAYS = envint("MENTOR_REQUEST_EXPIRY_DAYS", "14", minimum=1)
+MENTOR_REQUEST_NUDGE_DAYS = envint("MENTOR_REQUEST_NUDGE_DAYS", "7", minimum=1)
+INACTIVE_AFTER_DAYS = envint("INACTIVE_AFTER_DAYS", "90", minimum=1)
+OUTCOME_REPORT_CRON = envcron("OUTCOME_REPORT_CRON", "0 6 * * mon")
 
 # Tests that need PostgreSQL or Redis fail instead of skipping when this is on (CI sets it).
 REQUIRE_SERVICES = envbool("REQUIRE_SERVICES", "false")
@@ -273,6 +360,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": envchoice(
+        "LOG_LEVEL", "info", ("debug", "info", "warning", "error", "critical")).upper()},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

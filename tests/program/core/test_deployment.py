@@ -3,6 +3,7 @@
 import importlib.util
 import re
 import shlex
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ def compose():
 def settings_variables() -> set[str]:
     """Every environment variable program/core/settings.py reads."""
     source = (ROOT / "program" / "core" / "settings.py").read_text()
-    pattern = (r"""(?:os\.environ\.get|os\.environ\[|envbool|envint|envlist)"""
+    pattern = (r"""(?:os\.environ\.get|os\.environ\[|\benv[a-z]+)"""
                r"""\(?\s*["']([A-Z_]+)["']""")
     return set(re.findall(pattern, source))
 
@@ -81,7 +82,7 @@ def test_the_dockerfile_builds_the_project_and_runs_gunicorn():
     assert re.search(r"^FROM python:3\.13-slim$", dockerfile, re.M)
     for source in re.findall(r"^COPY (\S+) ", dockerfile, re.M):
         assert (ROOT / source).exists(), f"Dockerfile copies {source}, which does not exist"
-    assert "pip install ." in dockerfile
+    assert "pip install --no-deps ." in dockerfile
     assert "collectstatic" in dockerfile
     cmd = re.search(r"^CMD (\[.*\])$", dockerfile, re.M)
     assert cmd, "the Dockerfile needs an exec-form CMD"
@@ -89,9 +90,78 @@ def test_the_dockerfile_builds_the_project_and_runs_gunicorn():
 
 
 def test_the_image_has_every_runtime_dependency_the_code_imports():
-    pyproject = (ROOT / "pyproject.toml").read_text()
-    for package in ("gunicorn", "celery", "psycopg", "whitenoise", "dj-database-url"):
-        assert re.search(rf'^\s*"{package}[\[~>=]', pyproject, re.M), package
+    runtime = {canonical(requirement) for requirement in pyproject()["project"]["dependencies"]}
+    for package in ("gunicorn", "celery", "psycopg", "whitenoise", "dj-database-url",
+                    "python-dateutil", "numpy", "scipy", "tqdm"):
+        assert package in runtime, package
+    # Development tools stay out of the image: make run's honcho, the tests' libraries.
+    assert not runtime & {"honcho", "pytest", "statsmodels", "pyyaml", "ruff", "playwright"}
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def canonical(requirement: str) -> str:
+    """The normalised project name of a requirement ("Django~=6.1" -> "django")."""
+    name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement).group(1)
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins(lock_file: str) -> dict[str, str]:
+    """{name: version} for every `name==version` line of a lock file."""
+    text = (ROOT / lock_file).read_text()
+    return {canonical(name): version for name, version in
+            re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", text, re.M)}
+
+
+@pytest.mark.parametrize(("lock_file", "extras"), [("requirements.lock", ()),
+                                                   ("requirements-dev.lock", ("dev",))])
+def test_the_lock_files_pin_every_dependency_of_pyproject_with_hashes(lock_file, extras):
+    project = pyproject()["project"]
+    wanted = list(project["dependencies"])
+    for extra in extras:
+        wanted += project["optional-dependencies"][extra]
+    pinned = pins(lock_file)
+    missing = {canonical(requirement) for requirement in wanted} - set(pinned)
+    assert not missing, f"{lock_file} lacks {sorted(missing)}: run make lock"
+    # Extras pull their own packages in: celery[redis] needs redis, psycopg[binary] its binary.
+    assert {"redis", "psycopg-binary"} <= set(pinned)
+    text = (ROOT / lock_file).read_text()
+    assert text.count("--hash=sha256:") >= len(pinned), "every pin carries its hashes"
+
+
+def test_the_pinned_versions_satisfy_pyproject():
+    packaging = pytest.importorskip("packaging.requirements")
+    pinned = pins("requirements-dev.lock")
+    project = pyproject()["project"]
+    for requirement in (*project["dependencies"], *project["optional-dependencies"]["dev"]):
+        parsed = packaging.Requirement(requirement)
+        assert parsed.specifier.contains(pinned[canonical(requirement)], prereleases=True), (
+            f"requirements-dev.lock pins {parsed.name}=={pinned[canonical(requirement)]}, "
+            f"outside pyproject's {parsed.specifier}: run make lock")
+
+
+def test_the_runtime_lock_has_no_development_tools_and_agrees_with_the_dev_lock():
+    runtime, dev = pins("requirements.lock"), pins("requirements-dev.lock")
+    assert not set(runtime) & {"honcho", "pytest", "statsmodels", "pyyaml", "ruff", "playwright"}
+    assert {name: dev.get(name) for name in runtime} == runtime, "the two locks disagree"
+
+
+def test_the_dockerfile_and_make_install_from_the_lock_files():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    copied = re.search(r"^COPY (.*) \./$", dockerfile, re.M).group(1).split()
+    assert "requirements.lock" in copied and "pyproject.toml" in copied
+    install = re.search(r"^RUN pip install .*?(?<!\\)$", dockerfile, re.M | re.S).group(0)
+    assert "pip install --require-hashes -r requirements.lock" in install
+    assert "pip install --no-deps ." in install and "pip check" in install
+    assert install.index("-r requirements.lock") < install.index("--no-deps .")
+    makefile = (ROOT / "Makefile").read_text()
+    target = re.search(r"^\$\(BIN\)/\.installed: (.*)$", makefile, re.M).group(1).split()
+    assert {"pyproject.toml", "requirements.lock", "requirements-dev.lock"} <= set(target), (
+        "editing a lock file must re-install")
+    assert "pip install --quiet --require-hashes -r requirements-dev.lock" in makefile
+    assert "pip install --quiet --no-deps -e ." in makefile
 
 
 def test_the_procfile_runs_web_worker_and_beat_like_compose_does():

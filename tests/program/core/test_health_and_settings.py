@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -94,3 +95,122 @@ def test_check_deploy_is_clean_with_a_production_like_environment(tmp_path, data
                             env={"PATH": os.environ["PATH"], **env})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+# Strict parsing: a value the settings do not understand stops start-up, naming the variable.
+
+def test_a_misspelt_boolean_stops_start_up_with_the_variable_value_and_accepted_words(tmp_path):
+    result = run_python("import django; django.setup()", DEBUG="ture", VAR_DIR=str(tmp_path))
+    assert result.returncode != 0
+    assert ("ImproperlyConfigured: DEBUG must be true or false, got 'ture'. "
+            "Accepted (any case): true/false, yes/no, on/off, 1/0.") in result.stderr
+
+
+def test_boolean_words_are_read_in_any_case_with_spaces_and_empty_means_the_default(tmp_path):
+    code = ("import json, django; django.setup(); from django.conf import settings as s; "
+            "print(json.dumps([s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, "
+            "s.SECURE_HSTS_PRELOAD, s.CELERY_TASK_ALWAYS_EAGER, s.REQUIRE_SERVICES]))")
+    result = run_python(code, DEBUG=" Off ", SECRET_KEY=secrets.token_urlsafe(50),
+                        VAR_DIR=str(tmp_path), SECURE_SSL_REDIRECT="No", SECURE_COOKIES="",
+                        SECURE_HSTS_PRELOAD="YES", CELERY_TASK_ALWAYS_EAGER="on",
+                        REQUIRE_SERVICES="0")
+    assert result.returncode == 0, result.stderr
+    # SECURE_COOKIES="" is its default, true.
+    assert result.stdout.strip() == "[false, false, true, true, true, false]"
+
+
+def test_a_malformed_cron_expression_stops_start_up(tmp_path):
+    result = run_python("import django; django.setup()", DEBUG="1", VAR_DIR=str(tmp_path),
+                        OUTCOME_REPORT_CRON="0 25 * * mon")
+    assert result.returncode != 0
+    assert ("ImproperlyConfigured: OUTCOME_REPORT_CRON must be a cron expression (minute hour "
+            "day month weekday, such as '0 6 * * mon'), got '0 25 * * mon'") in result.stderr
+
+
+@pytest.fixture
+def parsers():
+    """program/core/settings.py, whose env* functions parse the environment."""
+    from program.core import settings
+
+    return settings
+
+
+@pytest.mark.parametrize("value", ["1", "true", "TRUE", "True", "yes", "Yes", "on", " ON "])
+def test_true_words(parsers, monkeypatch, value):
+    monkeypatch.setenv("SOME_FLAG", value)
+    assert parsers.envbool("SOME_FLAG", "false") is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "False", "no", "NO", "off", " off\n"])
+def test_false_words(parsers, monkeypatch, value):
+    monkeypatch.setenv("SOME_FLAG", value)
+    assert parsers.envbool("SOME_FLAG", "true") is False
+
+
+@pytest.mark.parametrize("value", ["ture", "2", "y", "n", "enabled", "-1", "none", "t"])
+def test_anything_else_is_refused_not_read_as_false(parsers, monkeypatch, value):
+    monkeypatch.setenv("SOME_FLAG", value)
+    with pytest.raises(ImproperlyConfigured, match=f"SOME_FLAG must be true or false, got "
+                                                  f"'{value}'"):
+        parsers.envbool("SOME_FLAG", "false")
+
+
+def test_an_empty_or_unset_boolean_is_its_default(parsers, monkeypatch):
+    monkeypatch.delenv("SOME_FLAG", raising=False)
+    assert parsers.envbool("SOME_FLAG", "true") is True
+    monkeypatch.setenv("SOME_FLAG", "  ")
+    assert parsers.envbool("SOME_FLAG", "true") is True
+    assert parsers.envbool("SOME_FLAG", "false") is False
+
+
+def test_numbers_are_whole_within_their_range_and_empty_means_the_default(parsers, monkeypatch):
+    monkeypatch.setenv("SOME_NUMBER", " 12 ")
+    assert parsers.envint("SOME_NUMBER", "3") == 12
+    monkeypatch.setenv("SOME_NUMBER", "")
+    assert parsers.envint("SOME_NUMBER", "3") == 3
+    monkeypatch.setenv("SOME_NUMBER", "2.5")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be a whole number"):
+        parsers.envint("SOME_NUMBER", "3")
+    monkeypatch.setenv("SOME_NUMBER", "0")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be at least 1, got '0'"):
+        parsers.envint("SOME_NUMBER", "3", minimum=1)
+    monkeypatch.setenv("SOME_NUMBER", "70000")
+    with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER must be 1 to 65535"):
+        parsers.envint("SOME_NUMBER", "587", minimum=1, maximum=65535)
+
+
+def test_a_list_item_with_a_space_is_a_missing_comma(parsers, monkeypatch):
+    monkeypatch.setenv("SOME_LIST", " a.com, b.com ,,")
+    assert parsers.envlist("SOME_LIST") == ["a.com", "b.com"]
+    monkeypatch.setenv("SOME_LIST", "a.com b.com")
+    with pytest.raises(ImproperlyConfigured, match="SOME_LIST is a comma-separated list, got "
+                                                  "'a.com b.com'"):
+        parsers.envlist("SOME_LIST")
+
+
+def test_urls_need_a_known_scheme_and_errors_hide_the_password(parsers, monkeypatch):
+    monkeypatch.setenv("SOME_URL", "postgres://user:pw@db:5432/name")
+    assert parsers.envurl("SOME_URL", "", ("postgres",)) == "postgres://user:pw@db:5432/name"
+    for typo in ("postgress://user:s3cret@db/name", "postgres:/user:s3cret@db/name", "db/name"):
+        monkeypatch.setenv("SOME_URL", typo)
+        with pytest.raises(ImproperlyConfigured, match="SOME_URL must be a URL of the form "
+                                                      "postgres://") as error:
+            parsers.envurl("SOME_URL", "", ("postgres",))
+        assert "s3cret" not in str(error.value)
+    monkeypatch.setenv("SOME_URL", "")
+    assert parsers.envurl("SOME_URL", "filesystem://") == "filesystem://"
+
+
+def test_choices_and_cron_are_checked(parsers, monkeypatch):
+    monkeypatch.setenv("SOME_CHOICE", " Optional ")
+    assert parsers.envchoice("SOME_CHOICE", "mandatory", ("mandatory", "optional")) == "optional"
+    monkeypatch.setenv("SOME_CHOICE", "mandatroy")
+    with pytest.raises(ImproperlyConfigured, match="SOME_CHOICE must be one of mandatory, "
+                                                  "optional"):
+        parsers.envchoice("SOME_CHOICE", "mandatory", ("mandatory", "optional"))
+    monkeypatch.setenv("SOME_CRON", "*/15 6-18 * * mon-fri")
+    assert parsers.envcron("SOME_CRON", "0 6 * * mon") == "*/15 6-18 * * mon-fri"
+    for wrong in ("0 6 * mon", "0 6 * * funday", "60 6 * * *"):
+        monkeypatch.setenv("SOME_CRON", wrong)
+        with pytest.raises(ImproperlyConfigured, match="SOME_CRON must be a cron expression"):
+            parsers.envcron("SOME_CRON", "0 6 * * mon")
