@@ -151,6 +151,27 @@ class Person(models.Model):
         return self.termination_date is None or self.termination_date > timezone.localdate()
 
 
+# Days between check-ins, for every relationship, a mentor's preference and a cohort's rhythm.
+# Here, in the lowest layer, because a mentor's preferred cadence is part of the profile.
+CADENCE_DAYS = (7, 90)
+CADENCE_RANGE = "Meet every {} to {} days.".format(*CADENCE_DAYS)
+CADENCE_VALIDATORS = [MinValueValidator(CADENCE_DAYS[0], message=CADENCE_RANGE),
+                      MaxValueValidator(CADENCE_DAYS[1], message=CADENCE_RANGE)]
+# For the Meta.constraints of each model with a cadence_days field.
+CADENCE_IN_RANGE = models.CheckConstraint(
+    condition=models.Q(cadence_days__gte=CADENCE_DAYS[0], cadence_days__lte=CADENCE_DAYS[1]),
+    name="%(class)s_cadence_in_range", violation_error_message=CADENCE_RANGE)
+
+
+def cadence_validate(cadence_days: int) -> None:
+    """Refuse a cadence outside CADENCE_DAYS, with CADENCE_RANGE on the "cadence_days" field."""
+    try:
+        for validator in CADENCE_VALIDATORS:
+            validator(cadence_days)
+    except ValidationError:
+        raise ValidationError({"cadence_days": CADENCE_RANGE}) from None
+
+
 # How many people a mentor or sponsor takes on at once: the bounds, here with the models. What
 # counts as a taken place (an active relationship) is matching.relationships.capacity's to say.
 MENTOR_CAPACITY = (1, 10)
@@ -193,13 +214,13 @@ class MentorProfile(models.Model):
                                                     MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE))
     skills = models.ManyToManyField(Skill, blank=True, related_name="mentors")
     how_i_can_help = models.TextField(blank=True)
-    cadence_days = models.PositiveSmallIntegerField(default=14)
+    cadence_days = models.PositiveSmallIntegerField(default=14, validators=CADENCE_VALIDATORS)
     languages = models.JSONField(default=list, blank=True)
     is_paused = models.BooleanField(default=False, help_text="Paused: no new requests.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [capacity_floor(MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE)]
+        constraints = [capacity_floor(MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE), CADENCE_IN_RANGE]
 
     def __str__(self) -> str:
         return f"Mentor: {self.person}"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.models import CADENCE_DAYS
 from matching.cohorts.match import ROLES
 from matching.cohorts.models import ENROLMENT_CAPACITY, Cohort, CohortEnrolment
 from matching.cohorts.scores import MUST_HAVES
 from matching.cohorts.services import LENGTH_MONTHS
 from matching.cohorts.solver import COVERAGE, SCORE
-from matching.relationships.models import CADENCE_DAYS
 from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
 from matching.sponsorship.forms import PersonField
 

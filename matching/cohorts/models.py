@@ -5,8 +5,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import capacity_floor, capacity_validators
-from matching.relationships.models import CADENCE_IN_RANGE, CADENCE_VALIDATORS
+from accounts.models import (
+    CADENCE_IN_RANGE,
+    CADENCE_VALIDATORS,
+    capacity_floor,
+    capacity_validators,
+)
 
 # How many people a mentor or sponsor takes on in one cohort (mentees and protégés: 1).
 ENROLMENT_CAPACITY = (1, 10)

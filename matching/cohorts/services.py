@@ -23,14 +23,13 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.models import Person, SponsorProfile, User, capacity_validate
+from accounts.models import Person, SponsorProfile, User, cadence_validate, capacity_validate
 from accounts.notifications import Notice, notify, notify_many
 from matching.cohorts import solver
 from matching.cohorts.match import ROLES, MatchResult, cohort_match, pin_problem
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.cohorts.scores import MUST_HAVES
 from matching.mentorship.models import Goal, Mentorship
-from matching.relationships.models import cadence_validate
 from matching.relationships.services import add_months, relationship_start_fields, relationship_url
 from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
 from matching.sponsorship.models import Sponsorship

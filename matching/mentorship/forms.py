@@ -6,9 +6,9 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import MENTOR_CAPACITY, Department, Skill
+from accounts.models import CADENCE_DAYS, MENTOR_CAPACITY, Department, Skill
 from matching.mentorship.models import Goal, MentorRequest
-from matching.relationships.models import CADENCE_DAYS, CloseReason, RelationshipStatus
+from matching.relationships.models import CloseReason, RelationshipStatus
 
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from matching.relationships.models import (
-    CADENCE_IN_RANGE,
-    Meeting,
-    Relationship,
-    RelationshipStatus,
-)
+from accounts.models import CADENCE_IN_RANGE
+from matching.relationships.models import Meeting, Relationship, RelationshipStatus
 
 
 class MentorRequestQuerySet(models.QuerySet):

@@ -14,17 +14,20 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import MENTOR_CAPACITY_RANGE, MentorProfile, Person, Skill, capacity_validate
+from accounts.models import (
+    CADENCE_RANGE,
+    MENTOR_CAPACITY_RANGE,
+    MentorProfile,
+    Person,
+    Skill,
+    cadence_validate,
+    capacity_validate,
+)
 from accounts.notifications import notify
 from matching import scoring
 from matching.mentorship.models import Goal, MentorRequest, Mentorship
 from matching.relationships.capacity import places_left
-from matching.relationships.models import (
-    CADENCE_RANGE,
-    RelationshipStatus,
-    SurveyResponse,
-    cadence_validate,
-)
+from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.relationships.services import relationship_start, survey_url
 
 REQUEST_SELF = "You cannot ask yourself to be your mentor."

@@ -4,29 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-# Days between check-ins, for every relationship, a mentor's preference and a cohort's rhythm.
-CADENCE_DAYS = (7, 90)
-CADENCE_RANGE = "Meet every {} to {} days.".format(*CADENCE_DAYS)
-CADENCE_VALIDATORS = [MinValueValidator(CADENCE_DAYS[0], message=CADENCE_RANGE),
-                      MaxValueValidator(CADENCE_DAYS[1], message=CADENCE_RANGE)]
-# For the Meta.constraints of each model with a cadence_days field.
-CADENCE_IN_RANGE = models.CheckConstraint(
-    condition=models.Q(cadence_days__gte=CADENCE_DAYS[0], cadence_days__lte=CADENCE_DAYS[1]),
-    name="%(class)s_cadence_in_range", violation_error_message=CADENCE_RANGE)
-
-
-def cadence_validate(cadence_days: int) -> None:
-    """Refuse a cadence outside CADENCE_DAYS, with CADENCE_RANGE on the "cadence_days" field."""
-    try:
-        for validator in CADENCE_VALIDATORS:
-            validator(cadence_days)
-    except ValidationError:
-        raise ValidationError({"cadence_days": CADENCE_RANGE}) from None
+from accounts.models import CADENCE_VALIDATORS
 
 
 class RelationshipStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import (
+    CADENCE_RANGE,
     MENTOR_CAPACITY_RANGE,
     SPONSOR_CAPACITY_RANGE,
     MentorProfile,
@@ -22,7 +23,6 @@ from matching.cohorts.models import ENROLMENT_CAPACITY_RANGE
 from matching.mentorship import services as mentoring
 from matching.mentorship.models import Mentorship
 from matching.relationships import capacity
-from matching.relationships.models import CADENCE_RANGE
 from matching.relationships.services import add_months, meeting_record, relationship_close
 from program.reports import outcome
 from tests import factories
@@ -96,6 +96,7 @@ def test_the_database_refuses_a_cadence_outside_the_allowed_range(alice, bob):
     refused_by_the_database(lambda: factories.MentorshipFactory(cadence_days=6))
     refused_by_the_database(lambda: factories.SponsorshipFactory(cadence_days=91))
     refused_by_the_database(lambda: factories.CohortFactory(cadence_days=100))
+    refused_by_the_database(lambda: factories.MentorProfileFactory(cadence_days=3))
     mentorship = Mentorship(mentor=bob, mentee=alice, cadence_days=5)
     with pytest.raises(ValidationError) as error:
         mentorship.clean_fields()
