@@ -1,7 +1,18 @@
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from .models import Person, Skill
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: beside the field it names when the form has
+    that field, at the top otherwise. Every view that calls a service with a form uses this."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 class ProfileForm(forms.ModelForm):

@@ -197,15 +197,7 @@ class CareerEventImporter(Importer):
     ]
 
     def check(self, rows: list[dict]) -> None:
-        wanted = {row["employee_id"] for row in rows}
-        self.people = dict(
-            Person.objects.filter(employee_id__in=wanted).values_list("employee_id", "pk")
-        )
-        for row in rows:
-            if row["employee_id"] not in self.people:
-                self.problem(row["_row"], "employee_id",
-                             f"no person has employee_id {row['employee_id']!r}; import people "
-                             "first")
+        self.people = self.person_ids(rows, "employee_id")
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         existing = set(

@@ -25,6 +25,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
+from accounts.models import Person
+
 
 @dataclass(frozen=True)
 class Column:
@@ -128,6 +130,20 @@ class Importer:
 
     def problem(self, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(row, column, message))
+
+    def person_ids(self, rows: list[dict], *columns: str) -> dict[str, int]:
+        """Person ids by employee id for the given columns, in one query; a problem for each
+        employee id that names nobody."""
+        wanted = {row[c] for row in rows for c in columns if row.get(c)}
+        found = dict(Person.objects.filter(employee_id__in=wanted)
+                     .values_list("employee_id", "pk"))
+        for row in rows:
+            for column in columns:
+                value = row.get(column)
+                if value and value not in found:
+                    self.problem(row["_row"], column,
+                                 f"no person has employee_id {value!r}; import people first")
+        return found
 
     # Hooks for subclasses.
 

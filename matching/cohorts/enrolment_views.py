@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.forms import add_service_errors
 from accounts.roles import person_required
 from matching.cohorts import services
 from matching.cohorts.forms import EnrolForm
 from matching.cohorts.match import GIVER_WORD, RECEIVER_WORD, ROLES
 from matching.cohorts.models import Cohort, CohortEnrolment
-from matching.cohorts.views import _add_errors
 
 
 @person_required
@@ -51,7 +51,7 @@ def enrol(request, slug):
                                   preferred=form.preferred(),
                                   must_haves=form.cleaned_data["must_haves"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"You are enrolled in {cohort.name}. You can change "
                                       "this until HR matches the cohort.")

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Person, SponsorProfile, User, cadence_validate, capacity_validate
@@ -255,13 +255,10 @@ def cohort_invite(*, cohort: Cohort, person: Person, role: str,
 
 
 def enrolment_url(cohort: Cohort | None = None) -> str:
-    """The employee-facing enrolment page (or the list of cohorts), "" if not mounted."""
-    try:
-        if cohort is None:
-            return reverse("cohort_enrolment:list")
-        return reverse("cohort_enrolment:enrol", args=[cohort.slug])
-    except NoReverseMatch:
-        return ""
+    """The employee-facing enrolment page (or the list of cohorts)."""
+    if cohort is None:
+        return reverse("cohort_enrolment:list")
+    return reverse("cohort_enrolment:enrol", args=[cohort.slug])
 
 
 @transaction.atomic

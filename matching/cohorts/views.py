@@ -10,6 +10,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from accounts.forms import add_service_errors
 from accounts.models import Person
 from accounts.roles import hr_admin_required
 from matching.cohorts import services
@@ -29,17 +30,6 @@ from matching.sponsorship.models import Sponsorship
 
 RECEIVER_ROLES = [CohortEnrolment.Role.MENTEE, CohortEnrolment.Role.PROTEGE]
 GIVER_ROLES = [CohortEnrolment.Role.MENTOR, CohortEnrolment.Role.SPONSOR]
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form, beside the field it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _flash(request, error: ValidationError) -> None:
@@ -64,7 +54,7 @@ def cohort_new(request):
         try:
             cohort = services.cohort_create(**form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{cohort.name} is open for enrolment.")
             return redirect("cohorts:detail", cohort.slug)
@@ -116,7 +106,7 @@ def cohort_edit(request, slug):
         try:
             services.cohort_update(cohort=cohort, changes=form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The cohort's settings are saved.")
             return redirect("cohorts:detail", cohort.slug)

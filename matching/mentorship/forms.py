@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from accounts.models import CADENCE_DAYS, MENTOR_CAPACITY, Department, Skill
 from matching.mentorship.models import Goal, MentorRequest
+from matching.relationships.forms import RATING_CHOICES
 from matching.relationships.models import CloseReason, RelationshipStatus
-
-RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
 class MentorProfileForm(forms.Form):
@@ -124,26 +123,3 @@ class CloseForm(forms.Form):
                                help_text="None of these is anyone's fault.")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            label="A note for the other person (optional)")
-
-
-class SurveyForm(forms.Form):
-    confidence = forms.TypedChoiceField(
-        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-        label="How confident are you in your career direction?",
-        help_text="1 = not at all, 5 = very confident.",
-    )
-    goal_progress = forms.TypedChoiceField(
-        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-        label="How much progress have you made on your development goals?",
-        help_text="1 = none yet, 5 = a lot.",
-    )
-    usefulness = forms.TypedChoiceField(
-        choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect,
-        label="How useful was the relationship to you?",
-        help_text="1 = not useful, 5 = very useful.",
-    )
-
-    def __init__(self, *args, phase: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        if phase != "closing":
-            del self.fields["usefulness"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.utils import timezone
 
 from accounts.importing import Column, Importer, parse_choice, parse_date, register
-from accounts.models import Person
 from matching.mentorship.models import Mentorship
 from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import add_months
@@ -32,20 +31,12 @@ class MentorshipImporter(Importer):
     ]
 
     def check(self, rows: list[dict]) -> None:
-        wanted = {row[c] for row in rows for c in ("mentor_employee_id", "mentee_employee_id")
-                  if row.get(c)}
-        self.people = dict(Person.objects.filter(employee_id__in=wanted)
-                           .values_list("employee_id", "pk"))
+        self.people = self.person_ids(rows, "mentor_employee_id", "mentee_employee_id")
         today = timezone.localdate()
         seen: dict[tuple, int] = {}
         active_in_file: dict[tuple, int] = {}
         for row in rows:
             number = row["_row"]
-            for column in ("mentor_employee_id", "mentee_employee_id"):
-                value = row.get(column)
-                if value and value not in self.people:
-                    self.problem(number, column, f"no person has employee_id {value!r}; import "
-                                 "people first")
             mentor, mentee = row.get("mentor_employee_id"), row.get("mentee_employee_id")
             if mentor and mentor == mentee:
                 self.problem(number, "mentee_employee_id", "a person cannot mentor themself")

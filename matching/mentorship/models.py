@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import CADENCE_IN_RANGE
+from accounts.models import CADENCE_IN_RANGE, MentorProfile
 from matching.relationships.models import Meeting, Relationship, RelationshipStatus
 
 
@@ -73,6 +73,10 @@ class MentorshipQuerySet(models.QuerySet):
 
 
 class Mentorship(Relationship):
+    GIVER_PROFILE = MentorProfile
+    KIND, GIVER, RECEIVER, RECEIVER_WORD, DEFAULT_MONTHS = (
+        "mentorship", "mentor", "mentee", "mentee", 6)
+
     mentor = models.ForeignKey(
         "accounts.Person", on_delete=models.CASCADE, related_name="mentorships_as_mentor"
     )
@@ -85,6 +89,9 @@ class Mentorship(Relationship):
     agreement = models.TextField(blank=True, help_text="What the pair agreed to work on.")
 
     objects = MentorshipQuerySet.as_manager()
+
+    def meeting_create(self, **fields) -> CheckIn:
+        return CheckIn.objects.create(mentorship=self, **fields)
 
     class Meta:
         ordering = ["-started_on", "-id"]

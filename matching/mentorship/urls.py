@@ -1,6 +1,7 @@
 from django.urls import path
 
 from matching.mentorship import views
+from matching.relationships import views as survey_views
 
 app_name = "mentorship"
 urlpatterns = [
@@ -23,5 +24,5 @@ urlpatterns = [
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/next-check-in.ics", views.next_check_in_ics, name="ics"),
     # Shared by both kinds: /mentoring/survey/sponsorship/7/closing/ works the same way.
-    path("survey/<str:kind>/<int:pk>/<str:phase>/", views.survey, name="survey"),
+    path("survey/<str:kind>/<int:pk>/<str:phase>/", survey_views.survey, name="survey"),
 ]

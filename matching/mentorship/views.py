@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.forms import add_service_errors
 from accounts.models import MentorProfile, Person
 from accounts.roles import person_required
 from matching import scoring
@@ -28,22 +29,11 @@ from matching.mentorship.forms import (
     GoalStatusForm,
     MentorProfileForm,
     MentorRequestForm,
-    SurveyForm,
 )
 from matching.mentorship.models import Goal, MentorRequest
 from matching.relationships import services as relationships
-from matching.relationships.models import SurveyResponse
 
 DIRECTORY_PAGE_SIZE = 20
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @person_required
@@ -73,7 +63,7 @@ def profile_edit(request):
         try:
             services.mentor_profile_save(person=person, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if form.cleaned_data["is_paused"]:
                 messages.success(request, "Saved. You are paused: nobody can send you new "
@@ -154,7 +144,7 @@ def request_create(request, person_id):
                                            message=form.cleaned_data["message"],
                                            goals=form.cleaned_data["goals"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Your request is on its way to {mentor.full_name}. "
                                       "You will hear back here and by email.")
@@ -283,7 +273,7 @@ def _act_on_mentorship(request, pk, form_class, form_name: str, action, done: st
         try:
             action(mentorship, form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if done:
                 messages.success(request, done)
@@ -349,7 +339,7 @@ def close(request, pk):
             relationships.relationship_close(relationship=mentorship, by=request.person,
                                              **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The mentorship is closed. Thank you both.")
             if mentorship.mentee_id == request.person.pk:
@@ -388,34 +378,3 @@ def next_check_in_ics(request, pk):
 def _ics_text(value: str) -> str:
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
-
-
-# Surveys, for both kinds of relationship.
-
-
-@person_required
-def survey(request, kind, pk, phase):
-    model = relationships.MODELS_BY_KIND.get(kind)
-    if model is None or phase not in SurveyResponse.Phase.values:
-        raise Http404("No such survey.")
-    receiver = "mentee" if kind == "mentorship" else "protege"
-    # Scoped to the respondent: anyone else gets a 404, not a hint that it exists.
-    relationship = get_object_or_404(model.objects.filter(**{receiver: request.person}), pk=pk)
-    giver, _ = relationships.participants(relationship)
-    answered = relationships.survey_answered(relationship=relationship, phase=phase)
-    form = SurveyForm(request.POST or None, phase=phase)
-    if request.method == "POST" and not answered and form.is_valid():
-        try:
-            relationships.survey_record(relationship=relationship, respondent=request.person,
-                                        phase=phase, **form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, "Thank you: your answers are saved.")
-            back = relationships.relationship_url(relationship)
-            return redirect(back or "home")
-    return render(request, "mentorship/survey.html",
-                  {"form": form, "relationship": relationship, "kind": kind, "phase": phase,
-                   "giver": giver, "answered": answered,
-                   "back_url": relationships.relationship_url(relationship),
-                   "closing_too_early": phase == "closing" and not relationship.is_closed})

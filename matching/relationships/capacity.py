@@ -13,12 +13,16 @@ from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subq
 from django.db.models.functions import Coalesce
 
 from accounts.models import MentorProfile, SponsorProfile
-from matching.mentorship.models import Mentorship
-from matching.relationships.models import RelationshipStatus
-from matching.sponsorship.models import Sponsorship
+from matching.relationships.models import RelationshipStatus, relationship_models
 
-# Per profile model: the relationship model whose active rows take its places, and the giver.
-_TAKEN_BY = {MentorProfile: (Mentorship, "mentor_id"), SponsorProfile: (Sponsorship, "sponsor_id")}
+
+def _taken_by(profile_model) -> tuple[type, str]:
+    """The relationship model whose active rows take `profile_model`'s places, and its giver
+    column: each kind names its giver's profile (Mentorship.GIVER_PROFILE = MentorProfile)."""
+    for model in relationship_models().values():
+        if model.GIVER_PROFILE is profile_model:
+            return model, f"{model.GIVER}_id"
+    raise TypeError(f"No relationship takes places of {profile_model.__name__}")
 
 
 def room(*, capacity: int, taken: int) -> int:
@@ -27,7 +31,7 @@ def room(*, capacity: int, taken: int) -> int:
 
 
 def _active(profile_model, person_id) -> QuerySet:
-    model, giver = _TAKEN_BY[profile_model]
+    model, giver = _taken_by(profile_model)
     return model.objects.filter(**{giver: person_id}, status=RelationshipStatus.ACTIVE)
 
 
@@ -44,7 +48,7 @@ def places_left(profile: MentorProfile | SponsorProfile) -> int:
 def places_taken_expression(profile_model):
     """places_taken as an expression over a queryset of `profile_model`: a correlated count per
     profile, not a join, so it can be filtered on, annotated and summed in one query."""
-    _, giver = _TAKEN_BY[profile_model]
+    _, giver = _taken_by(profile_model)
     counts = (_active(profile_model, OuterRef("person_id")).order_by().values(giver)
               .annotate(n=Count("pk")).values("n"))
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)

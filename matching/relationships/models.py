@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
+from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -31,7 +33,15 @@ class CloseReason(models.TextChoices):
 
 
 class Relationship(models.Model):
-    """The lifecycle both kinds share. Subclasses name the two people."""
+    """The lifecycle both kinds share. Each kind describes itself in the class attributes below,
+    so the shared services (matching/relationships/services.py) never import a kind."""
+
+    KIND: ClassVar[str]  # "mentorship": the SurveyResponse kind, URL namespace and survey <kind>
+    GIVER: ClassVar[str]  # the field naming who gives: "mentor"
+    RECEIVER: ClassVar[str]  # the field naming who receives: "mentee"
+    RECEIVER_WORD: ClassVar[str]  # how pages and messages call the receiver: "mentee"
+    DEFAULT_MONTHS: ClassVar[int]  # planned length unless one is agreed
+    GIVER_PROFILE: ClassVar[type[models.Model]]  # the giver's profile, whose capacity it takes
 
     status = models.CharField(
         max_length=12, choices=RelationshipStatus.choices, default=RelationshipStatus.ACTIVE,
@@ -149,3 +159,9 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.respondent} {self.relationship_kind} {self.phase}"
+
+
+def relationship_models() -> dict[str, type[Relationship]]:
+    """Every kind of relationship by its KIND: {"mentorship": Mentorship, ...}."""
+    return {model.KIND: model for model in apps.get_app_config("matching").get_models()
+            if issubclass(model, Relationship)}

@@ -1,25 +1,30 @@
 """What mentorships and sponsorships share, written once: start, meet, close, survey.
 
-Every function takes either a Mentorship or a Sponsorship. Their differences (who the two people
-are, what a meeting is called, how long they run by default) live in `_KINDS` below.
+Every function takes any Relationship (a Mentorship or a Sponsorship). Their differences (who the
+two people are, what a meeting is called, how long they run by default) are the models' own class
+attributes (KIND, GIVER, RECEIVER, RECEIVER_WORD, DEFAULT_MONTHS, meeting_create), so this module
+never imports a kind.
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Person
 from accounts.notifications import notify
-from matching.mentorship.models import CheckIn, Mentorship
-from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
-from matching.sponsorship.models import Sponsorship, Touchpoint
+from matching.relationships.models import (
+    CloseReason,
+    Relationship,
+    RelationshipStatus,
+    SurveyResponse,
+    relationship_models,
+)
 
 NOT_A_PARTICIPANT = "Only the two people in this relationship can do that."
 NOT_ACTIVE = "This relationship is not active, so nothing more can be recorded in it."
@@ -41,22 +46,6 @@ SURVEY_USEFULNESS_BASELINE = "Usefulness is asked at the close only."
 SURVEY_CLOSING_TOO_EARLY = "The closing survey opens once the relationship has closed."
 
 
-@dataclass(frozen=True)
-class _Kind:
-    name: str  # SurveyResponse.Kind value and the survey URL's <kind>
-    giver: str
-    receiver: str
-    receiver_word: str
-    default_months: int
-
-
-_KINDS = {
-    Mentorship: _Kind("mentorship", "mentor", "mentee", "mentee", 6),
-    Sponsorship: _Kind("sponsorship", "sponsor", "protege", "protégé", 12),
-}
-MODELS_BY_KIND = {kind.name: model for model, kind in _KINDS.items()}
-
-
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later (or earlier), or the month's last day if shorter (31 Jan + 1
     month = 28/29 Feb), as relativedelta clamps it. The one definition for the app and the
@@ -64,27 +53,31 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return day + relativedelta(months=months)
 
 
-def _kind(relationship) -> _Kind:
-    try:
-        return _KINDS[type(relationship)]
-    except KeyError:
-        raise TypeError(f"Not a mentorship or sponsorship: {relationship!r}") from None
+def _kind(relationship) -> type[Relationship]:
+    if not isinstance(relationship, Relationship):
+        raise TypeError(f"Not a mentorship or sponsorship: {relationship!r}")
+    return type(relationship)
+
+
+def relationship_model(kind: str) -> type[Relationship] | None:
+    """The model for a kind's name ("mentorship"), or None for an unknown name."""
+    return relationship_models().get(kind)
 
 
 def kind_name(relationship) -> str:
     """'mentorship' or 'sponsorship'."""
-    return _kind(relationship).name
+    return _kind(relationship).KIND
 
 
 def participants(relationship) -> tuple[Person, Person]:
     """(mentor, mentee) or (sponsor, protégé)."""
     kind = _kind(relationship)
-    return getattr(relationship, kind.giver), getattr(relationship, kind.receiver)
+    return getattr(relationship, kind.GIVER), getattr(relationship, kind.RECEIVER)
 
 
 def _participant_ids(relationship) -> tuple[int, int]:
     kind = _kind(relationship)
-    return getattr(relationship, f"{kind.giver}_id"), getattr(relationship, f"{kind.receiver}_id")
+    return getattr(relationship, f"{kind.GIVER}_id"), getattr(relationship, f"{kind.RECEIVER}_id")
 
 
 def _require_participant(relationship, person: Person) -> None:
@@ -98,11 +91,7 @@ def _locked(relationship):
 
 
 def relationship_url(relationship) -> str:
-    name = kind_name(relationship)
-    try:
-        return reverse(f"{name}:detail", args=[relationship.pk])
-    except NoReverseMatch:  # the other kind's pages are written separately
-        return ""
+    return reverse(f"{kind_name(relationship)}:detail", args=[relationship.pk])
 
 
 def survey_url(relationship, phase: str) -> str:
@@ -116,7 +105,7 @@ def relationship_start_fields(*, relationship, started_on: datetime.date):
     relationship.status = RelationshipStatus.ACTIVE
     relationship.started_on = started_on
     if relationship.planned_end_on is None:
-        relationship.planned_end_on = add_months(started_on, _kind(relationship).default_months)
+        relationship.planned_end_on = add_months(started_on, _kind(relationship).DEFAULT_MONTHS)
     relationship.next_check_in_schedule()
     relationship.inactive_since = None
     return relationship
@@ -158,10 +147,7 @@ def meeting_record(
     fields = {"occurred_on": occurred_on, "discussed": discussed.strip(),
               "private_notes": private_notes.strip(), "progress_rating": progress_rating,
               "author": author}
-    if isinstance(relationship, Mentorship):
-        meeting = CheckIn.objects.create(mentorship=relationship, **fields)
-    else:
-        meeting = Touchpoint.objects.create(sponsorship=relationship, **fields)
+    meeting = relationship.meeting_create(**fields)
     if relationship.last_met_on is None or occurred_on > relationship.last_met_on:
         relationship.last_met_on = occurred_on
     relationship.next_check_in_schedule()
@@ -212,11 +198,11 @@ def relationship_close(
     giver, receiver = participants(relationship)
     other = receiver if by.pk == giver.pk else giver
     kind = _kind(relationship)
-    context = {"relationship": relationship, "kind": kind.name, "closed_by": by, "other": other,
+    context = {"relationship": relationship, "kind": kind.KIND, "closed_by": by, "other": other,
                "giver": giver, "receiver": receiver,
                "status_label": relationship.get_status_display(),
                "reason_label": relationship.get_close_reason_display()}
-    notify(recipient=other, kind=f"{kind.name}_closed", template="relationship-closed",
+    notify(recipient=other, kind=f"{kind.KIND}_closed", template="relationship-closed",
            context=context, url=relationship_url(relationship))
     notify(recipient=receiver, kind="survey_closing", template="survey-request",
            context={**context, "phase": SurveyResponse.Phase.CLOSING},
@@ -242,7 +228,7 @@ def survey_record(
     """The mentee's or protégé's answers, once per relationship and phase."""
     kind = _kind(relationship)
     if respondent.pk != _participant_ids(relationship)[1]:
-        raise ValidationError(SURVEY_NOT_RESPONDENT.format(role=kind.receiver_word))
+        raise ValidationError(SURVEY_NOT_RESPONDENT.format(role=kind.RECEIVER_WORD))
     if phase not in SurveyResponse.Phase.values:
         raise ValidationError(SURVEY_PHASE_INVALID)
     relationship = _locked(relationship)  # two tabs submitting at once: one wins
@@ -260,13 +246,13 @@ def survey_record(
     if survey_answered(relationship=relationship, phase=phase):
         raise ValidationError(SURVEY_ALREADY_ANSWERED)
     return SurveyResponse.objects.create(
-        respondent=respondent, relationship_kind=kind.name, phase=phase,
+        respondent=respondent, relationship_kind=kind.KIND, phase=phase,
         answered_on=answered_on or timezone.localdate(),
         confidence=confidence, goal_progress=goal_progress, usefulness=usefulness,
-        **{kind.name: relationship},
+        **{kind.KIND: relationship},
     )
 
 
 def survey_answered(*, relationship, phase: str) -> bool:
     kind = _kind(relationship)
-    return SurveyResponse.objects.filter(**{kind.name: relationship}, phase=phase).exists()
+    return SurveyResponse.objects.filter(**{kind.KIND: relationship}, phase=phase).exists()

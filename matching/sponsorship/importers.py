@@ -1,4 +1,4 @@
-"""Import kinds for sponsorship: `sponsorships`, `advocacy`, and `surveys` (both kinds).
+"""Import kinds for sponsorship: `sponsorships` and `advocacy`.
 
 All-or-nothing like every import (accounts/importing.py): each problem is reported with its row
 and column, and a file with any problem writes nothing. Re-importing the same file changes
@@ -16,43 +16,16 @@ from accounts.importing import (
     Importer,
     parse_choice,
     parse_date,
-    parse_rating,
     register,
 )
-from accounts.models import Person, SponsorProfile
-from matching.mentorship.models import Mentorship
-from matching.relationships.models import RelationshipStatus, SurveyResponse
+from accounts.models import SponsorProfile
+from matching.relationships.importers import covering
+from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import add_months
 from matching.scoring import blocked_reason, load_candidates
 from matching.sponsorship.models import OPEN_STATUSES, AdvocacyRecord, Sponsorship
 
 CLOSED_STATUSES = (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY)
-
-
-def _people(importer: Importer, rows: list[dict], *columns: str) -> dict[str, int]:
-    """Person ids by employee id for the given columns; a problem for each unknown id."""
-    wanted = {row[c] for row in rows for c in columns if row.get(c)}
-    found = dict(Person.objects.filter(employee_id__in=wanted).values_list("employee_id", "pk"))
-    for row in rows:
-        for column in columns:
-            value = row.get(column)
-            if value and value not in found:
-                importer.problem(row["_row"], column,
-                                 f"no person has employee_id {value!r}; import people first")
-    return found
-
-
-def _covering(relationships: list, day):
-    """The relationship running on `day`, else the most recent one started by then, else the
-    most recent of all. `relationships` is sorted newest start first."""
-    for relationship in relationships:
-        started, ended = relationship.started_on, relationship.ended_on
-        if started and started <= day and (ended is None or day <= ended):
-            return relationship
-    for relationship in relationships:
-        if relationship.started_on and relationship.started_on <= day:
-            return relationship
-    return relationships[0] if relationships else None
 
 
 @register
@@ -69,7 +42,7 @@ class SponsorshipImporter(Importer):
     ]
 
     def check(self, rows: list[dict]) -> None:
-        self.people = _people(self, rows, "sponsor_employee_id", "protege_employee_id")
+        self.people = self.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
         today = timezone.localdate()
         open_pairs: dict[tuple, int] = {}
         seen: dict[tuple, int] = {}
@@ -187,7 +160,7 @@ class AdvocacyImporter(Importer):
     ]
 
     def check(self, rows: list[dict]) -> None:
-        people = _people(self, rows, "sponsor_employee_id", "protege_employee_id")
+        people = self.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
         pairs: dict[tuple[int, int], list[Sponsorship]] = defaultdict(list)
         sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
                        if r["sponsor_employee_id"] in people}
@@ -216,7 +189,7 @@ class AdvocacyImporter(Importer):
             protege = people.get(row["protege_employee_id"])
             if sponsor is None or protege is None:
                 continue
-            sponsorship = _covering(pairs.get((sponsor, protege), []), occurred) \
+            sponsorship = covering(pairs.get((sponsor, protege), []), occurred) \
                 if occurred else None
             if sponsorship is None:
                 self.problem(number, "protege_employee_id",
@@ -255,92 +228,3 @@ class AdvocacyImporter(Importer):
                 changed.append(sponsorship)
         Sponsorship.objects.bulk_update(changed, ["last_advocacy_on"], batch_size=5000)
         return len(new), 0
-
-
-@register
-class SurveyImporter(Importer):
-    kind = "surveys"
-    description = ("Survey answers from the mentee or protégé, linked to their relationship of "
-                   "that kind running on answered_on (else their most recent).")
-    columns = [
-        Column("employee_id"),
-        Column("relationship_kind", parse_choice(SurveyResponse.Kind.values)),
-        Column("phase", parse_choice(SurveyResponse.Phase.values)),
-        Column("answered_on", parse_date),
-        Column("confidence", parse_rating),
-        Column("goal_progress", parse_rating),
-        Column("usefulness", parse_rating, required=False),
-    ]
-
-    def check(self, rows: list[dict]) -> None:
-        people = _people(self, rows, "employee_id")
-        ids = list(people.values())
-        relationships: dict[tuple[str, int], list] = defaultdict(list)
-        for mentorship in (Mentorship.objects.filter(mentee_id__in=ids)
-                           .exclude(status__in=[RelationshipStatus.PROPOSED,
-                                                RelationshipStatus.DECLINED])
-                           .order_by("-started_on", "-id")):
-            relationships[("mentorship", mentorship.mentee_id)].append(mentorship)
-        for sponsorship in (Sponsorship.objects.filter(protege_id__in=ids)
-                            .exclude(status__in=[RelationshipStatus.PROPOSED,
-                                                 RelationshipStatus.DECLINED])
-                            .order_by("-started_on", "-id")):
-            relationships[("sponsorship", sponsorship.protege_id)].append(sponsorship)
-        today = timezone.localdate()
-        self.links: dict[int, object] = {}
-        seen: dict[tuple, int] = {}
-        for row in rows:
-            number, phase, kind = row["_row"], row["phase"], row["relationship_kind"]
-            if row["answered_on"] and row["answered_on"] > today:
-                self.problem(number, "answered_on", f"{row['answered_on']} is in the future")
-            if phase == SurveyResponse.Phase.CLOSING and row.get("usefulness") is None:
-                self.problem(number, "usefulness", "the closing survey asks how useful it was "
-                             "(1-5)")
-            if phase == SurveyResponse.Phase.BASELINE and row.get("usefulness") is not None:
-                self.problem(number, "usefulness", "usefulness is asked at the close only; "
-                             "leave it blank for a baseline answer")
-            person = people.get(row["employee_id"])
-            if person is None or kind is None or row["answered_on"] is None:
-                continue
-            relationship = _covering(relationships.get((kind, person), []), row["answered_on"])
-            if relationship is None:
-                role = "mentee" if kind == "mentorship" else "protégé"
-                self.problem(number, "relationship_kind",
-                             f"{row['employee_id']} has no {kind} as {role}; import "
-                             f"{'mentorships' if kind == 'mentorship' else 'sponsorships'} first")
-                continue
-            key = (kind, relationship.pk, phase)
-            if key in seen:
-                self.problem(number, "phase", f"the same {kind} already has a {phase} answer "
-                             f"on row {seen[key]}")
-            seen.setdefault(key, number)
-            self.links[number] = relationship
-
-    def write(self, rows: list[dict]) -> tuple[int, int]:
-        stored = {}
-        for response in SurveyResponse.objects.filter(
-                mentorship_id__in=[r.pk for r in self.links.values()
-                                   if isinstance(r, Mentorship)]) | SurveyResponse.objects.filter(
-                sponsorship_id__in=[r.pk for r in self.links.values()
-                                    if isinstance(r, Sponsorship)]):
-            kind = response.relationship_kind
-            stored[(kind, response.mentorship_id or response.sponsorship_id,
-                    response.phase)] = response
-        new, changed = [], []
-        fields = ["answered_on", "confidence", "goal_progress", "usefulness"]
-        for row in rows:
-            relationship, kind = self.links[row["_row"]], row["relationship_kind"]
-            values = {name: row.get(name) for name in fields}
-            current = stored.get((kind, relationship.pk, row["phase"]))
-            if current is not None:
-                if any(getattr(current, name) != value for name, value in values.items()):
-                    for name, value in values.items():
-                        setattr(current, name, value)
-                    changed.append(current)
-                continue
-            respondent = relationship.mentee_id if kind == "mentorship" else relationship.protege_id
-            new.append(SurveyResponse(respondent_id=respondent, relationship_kind=kind,
-                                      phase=row["phase"], **{kind: relationship}, **values))
-        SurveyResponse.objects.bulk_create(new, batch_size=5000)
-        SurveyResponse.objects.bulk_update(changed, fields, batch_size=5000)
-        return len(new), len(changed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import CADENCE_IN_RANGE
+from accounts.models import CADENCE_IN_RANGE, SponsorProfile
 from matching.relationships.models import Meeting, Relationship, RelationshipStatus
 
 OPEN_STATUSES = (RelationshipStatus.PROPOSED, RelationshipStatus.ACTIVE)
@@ -21,6 +21,10 @@ class SponsorshipQuerySet(models.QuerySet):
 
 
 class Sponsorship(Relationship):
+    GIVER_PROFILE = SponsorProfile
+    KIND, GIVER, RECEIVER, RECEIVER_WORD, DEFAULT_MONTHS = (
+        "sponsorship", "sponsor", "protege", "protégé", 12)
+
     class Origin(models.TextChoices):
         HR = "hr", "Paired by HR"
         SPONSOR = "sponsor", "Proposed by the sponsor"
@@ -41,6 +45,9 @@ class Sponsorship(Relationship):
     last_advocacy_on = models.DateField(null=True, blank=True)
 
     objects = SponsorshipQuerySet.as_manager()
+
+    def meeting_create(self, **fields) -> Touchpoint:
+        return Touchpoint.objects.create(sponsorship=self, **fields)
 
     class Meta:
         ordering = ["-started_on", "-id"]

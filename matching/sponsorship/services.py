@@ -11,7 +11,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import (
@@ -245,15 +245,8 @@ def sponsorship_accept(*, sponsorship: Sponsorship, by: Person,
     notify(recipient=sponsorship.protege, kind="survey_baseline", template="survey-request",
            context={"relationship": sponsorship, "kind": "sponsorship", "phase": "baseline",
                     "giver": sponsorship.sponsor, "receiver": sponsorship.protege},
-           url=_survey_url_or_detail(sponsorship))
+           url=survey_url(sponsorship, "baseline"))
     return sponsorship
-
-
-def _survey_url_or_detail(sponsorship: Sponsorship) -> str:
-    try:
-        return survey_url(sponsorship, "baseline")
-    except NoReverseMatch:  # the shared survey page is not mounted
-        return reverse("sponsorship:detail", args=[sponsorship.pk])
 
 
 @transaction.atomic

@@ -13,10 +13,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.roles import hr_admin_required, person_required, roles_for
 from accounts.services import career_event_record
@@ -43,23 +43,6 @@ from matching.sponsorship.forms import (
 )
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship, SponsorshipInterest
 from matching.sponsorship.selectors import needs_nudge, protege_page, sponsor_page, sponsorship_for
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _survey_link(sponsorship: Sponsorship, phase: str) -> str:
-    try:
-        return survey_url(sponsorship, phase)
-    except NoReverseMatch:  # the shared survey page is not mounted
-        return ""
-
 
 # Everyone: the overview, registering, telling HR you'd like a sponsor.
 
@@ -92,7 +75,7 @@ def register(request):
         try:
             profile = services.sponsor_register(person=person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             if profile.status == SponsorProfile.Status.APPROVED:
                 messages.success(request, "You are registered as a sponsor.")
@@ -148,7 +131,7 @@ def propose(request):
                 sponsor=request.person, protege=form.cleaned_data["protege"],
                 origin=Sponsorship.Origin.SPONSOR, proposed_by=request.person)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{sponsorship.protege.full_name} has been asked to accept.")
             return redirect("sponsorship:detail", pk=sponsorship.pk)
@@ -176,7 +159,7 @@ def detail(request, pk):
             due = (sponsorship.is_active if phase == SurveyResponse.Phase.BASELINE
                    else sponsorship.is_closed)
             if due and not survey_answered(relationship=sponsorship, phase=phase):
-                survey_links[phase] = _survey_link(sponsorship, phase)
+                survey_links[phase] = survey_url(sponsorship, phase)
     return render(request, "sponsorship/detail.html", {
         "sponsorship": sponsorship, "records": records,
         "touchpoints": sponsorship.touchpoints.select_related("author"),
@@ -204,7 +187,7 @@ def answer(request, pk):
         messages.info(request, "You declined the sponsorship. Nobody is told why.")
         return redirect("sponsorship:protege_home")
     messages.success(request, f"Your sponsorship with {sponsorship.sponsor.full_name} has started.")
-    link = _survey_link(sponsorship, SurveyResponse.Phase.BASELINE)
+    link = survey_url(sponsorship, SurveyResponse.Phase.BASELINE)
     return redirect(link or "sponsorship:detail", *([] if link else [pk]))
 
 
@@ -216,7 +199,7 @@ def touchpoint_new(request, pk):
         try:
             meeting_record(relationship=sponsorship, author=request.person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Touchpoint recorded.")
             return redirect("sponsorship:detail", pk=pk)
@@ -232,7 +215,7 @@ def close(request, pk):
         try:
             relationship_close(relationship=sponsorship, by=request.person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The sponsorship is closed. Thank you for taking part.")
             return redirect("sponsorship:detail", pk=pk)
@@ -253,7 +236,7 @@ def advocacy_new(request, pk):
             services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
                                      **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Advocacy recorded.")
             return redirect("sponsorship:detail", pk=pk)
@@ -286,7 +269,7 @@ def advocacy_detail(request, pk):
                 services.advocacy_outcome_record(record=record, by=request.person,
                                                  **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, "Outcome saved.")
                 return redirect("sponsorship:advocacy_detail", pk=pk)
@@ -364,7 +347,7 @@ def hr_pair(request):
                 origin=Sponsorship.Origin.INTEREST if interest else Sponsorship.Origin.HR,
                 proposed_by=hr_person, interest=interest)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Proposed: {sponsorship}. {sponsorship.protege.full_name} "
                                       "has been asked to accept.")
@@ -396,7 +379,7 @@ def hr_career_events(request):
         try:
             event = career_event_record(recorded_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Recorded: {event}.")
             return redirect("sponsorship:hr_career_events")

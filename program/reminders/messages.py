@@ -22,7 +22,6 @@ from accounts.notifications import Notice
 from matching.mentorship.models import MentorRequest
 from matching.mentorship.services import mentor_request_expire
 from matching.relationships.services import participants, relationship_url
-from matching.sponsorship.models import Sponsorship
 from program.reminders.models import ReminderLog
 
 Kind = ReminderLog.Kind
@@ -97,7 +96,7 @@ def _check_in_context(relationship, person: Person, clock: Clock, due_on: dateti
     today = clock.today(person.timezone)
     return {
         "relationship": relationship,
-        "kind_name": _kind_name(relationship),
+        "kind_name": relationship.KIND,
         "other": other,
         "due_on": due_on,
         "today": today,
@@ -121,7 +120,7 @@ def _check_in(row: ReminderLog, relationship, clock: Clock, template: str) -> Co
     summary = pair_summary(relationship)
     if relationship.next_due_on != row.due_on:
         return Composed(summary=summary, skipped_reason=SKIP_MET)
-    url = relationship_url(relationship) or "/"
+    url = relationship_url(relationship)
     return Composed(summary=summary, messages=[
         Message(person, template, _check_in_context(relationship, person, clock, row.due_on), url)
         for person in participants(relationship)
@@ -146,9 +145,9 @@ def compose_escalation(row, relationship, clock, hr_admins) -> Composed:
     giver, receiver = participants(relationship)
     # As the sweep plans it: the later of the two people's dates.
     today = max(clock.today(giver.timezone), clock.today(receiver.timezone))
-    url = relationship_url(relationship) or "/"
+    url = relationship_url(relationship)
     return Composed(summary=composed.summary, digest_item={
-        "giver": giver, "receiver": receiver, "kind_name": _kind_name(relationship),
+        "giver": giver, "receiver": receiver, "kind_name": relationship.KIND,
         "due_on": row.due_on, "days_overdue": (today - row.due_on).days,
         # Due on due_on and again every cadence since: two or more in a row were missed.
         "missed": 1 + (today - row.due_on).days // max(relationship.cadence_days, 1),
@@ -167,10 +166,6 @@ def escalation_digest(items: list[dict], hr_admins: list[Person]) -> list[Messag
             for admin in hr_admins]
 
 
-def _kind_name(relationship) -> str:
-    return "sponsorship" if isinstance(relationship, Sponsorship) else "mentorship"
-
-
 def compose_inactive(row, relationship, clock, hr_admins) -> Composed:
     if skipped := _unsendable(relationship):
         return skipped
@@ -178,7 +173,7 @@ def compose_inactive(row, relationship, clock, hr_admins) -> Composed:
     anchor = relationship.last_met_on or relationship.started_on
     if relationship.inactive_since or anchor + _days(settings.INACTIVE_AFTER_DAYS) != row.due_on:
         return Composed(summary=summary, skipped_reason=SKIP_MET)
-    url = relationship_url(relationship) or "/"
+    url = relationship_url(relationship)
     messages = []
     for person in participants(relationship):
         context = _check_in_context(relationship, person, clock, row.due_on)
@@ -205,7 +200,7 @@ def compose_advocacy_nudge(row, sponsorship, clock, hr_admins) -> Composed:
     context = {"relationship": sponsorship, "protege": sponsorship.protege,
                "last_advocacy_on": sponsorship.last_advocacy_on,
                "days": settings.INACTIVE_AFTER_DAYS, "today": clock.today(sponsor.timezone)}
-    url = relationship_url(sponsorship) or "/"
+    url = relationship_url(sponsorship)
     return Composed(summary=summary,
                     messages=[Message(sponsor, "reminder-advocacy-nudge", context, url)])
 
