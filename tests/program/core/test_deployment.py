@@ -1,8 +1,11 @@
 """The deployment files agree with the project: compose services, commands, variables, Procfile."""
 
 import importlib.util
+import os
 import re
 import shlex
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -193,3 +196,22 @@ def test_the_readme_starts_with_the_two_commands():
         assert f"\n{section}\n" in readme
     for image in re.findall(r"\((docs/screenshots/[\w-]+\.png)\)", readme):
         assert (ROOT / image).exists(), image
+
+
+def test_collectstatic_succeeds_with_the_production_manifest_storage(tmp_path):
+    """What the Dockerfile runs (DEBUG=0: hashed names, compressed). The manifest storage
+    follows every url() and sourceMappingURL in the files, so a vendored file that names a map
+    it does not ship fails the image build."""
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import django; from django.conf import settings; django.setup(); "
+         f"settings.STATIC_ROOT = {str(tmp_path)!r}; "
+         "from django.core.management import call_command; "
+         "call_command('collectstatic', '--no-input', '-v0')"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "program.core.settings",
+             "DEBUG": "0", "SECRET_KEY": "collectstatic-only-not-a-real-key",
+             "VAR_DIR": str(tmp_path / "var")})
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "staticfiles.json").read_text()
+    assert "vendor/chart-4.6.1.umd.min.js" in manifest and "css/app.css" in manifest
