@@ -3,12 +3,15 @@
 `outcome_report(as_of=, window_months=)` returns the JSON contract that
 `manage.py outcome_report --json` prints and ReportSnapshot stores. The database does all the
 counting in two aggregate queries whatever the size of the company (outcome and
-time-to-promotion cells per group; survey changes); program/stats.py turns the totals into
-estimates; and program/suppression.py blanks every cell small enough to point at a person.
+time-to-promotion cells per group: GROUP_QUERY + CELLS; survey changes: SURVEY_QUERY +
+SURVEY_SUMS); program/reports/stats.py turns the totals into estimates; and
+program/reports/suppression.py blanks every cell small enough to point at a person.
 
-The SQL is written once for SQLite and PostgreSQL; the only differences (adding calendar months,
-days between two dates) come from two small helpers. Only constants (table names, choice values,
-a checked whole number of months) are spliced into it; dates are always query parameters.
+Each step of the SQL is one module-level CTE constant, commented with the docs/metrics.md
+definition it implements. It is written once for SQLite and PostgreSQL; the only differences
+(adding calendar months, days between two dates) come from two small helpers. Only constants
+(table names, choice values, a checked whole number of months) are spliced into it; dates are
+always query parameters.
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ CAVEAT = (
 
 
 def _add_months_sql(expression: str, months: int) -> str:
+    """`expression` plus `months` calendar months, clamped to the month's last day."""
     if connection.vendor == "postgresql":
         return f"CAST({expression} + make_interval(months => {months}) AS date)"
     # SQLite rolls Jan 31 + 1 month over to Mar 2 or 3; clamp to the month's last day instead,
@@ -78,104 +82,271 @@ def _add_months_sql(expression: str, months: int) -> str:
 
 
 def _days_sql(later: str, earlier: str) -> str:
+    """Whole days from the date `earlier` to the date `later`."""
     if connection.vendor == "postgresql":
         return f"({later} - {earlier})"
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-# The group and the index date, from a person's first mentorship (m) and sponsorship (s).
-GROUP_CASE = """CASE WHEN m.first_on IS NOT NULL AND s.first_on IS NOT NULL THEN 'both'
-                 WHEN m.first_on IS NOT NULL THEN 'mentorship_only'
-                 WHEN s.first_on IS NOT NULL THEN 'sponsorship_only'
-                 ELSE 'neither' END"""
-INDEX_CASE = """CASE WHEN m.first_on IS NULL AND s.first_on IS NULL THEN %(window_start)s
-                 WHEN m.first_on IS NULL THEN s.first_on
-                 WHEN s.first_on IS NULL THEN m.first_on
-                 WHEN m.first_on <= s.first_on THEN m.first_on
-                 ELSE s.first_on END"""
+# ---------------------------------------------------------------------------------------------
+# The SQL: one constant per step, each a CTE named after what it holds, in the order
+# docs/metrics.md defines them, and each preceded by the definition it implements. _sql() joins
+# a list of them into `WITH a AS (...), b AS (...) SELECT ...` and fills in the {braces} with
+# constants only: table names (_meta.db_table), choice values, and the two vendor helpers' SQL
+# for a checked whole number of months. Dates are always the query parameters %(as_of)s and
+# %(window_start)s (as_of − W months, computed by add_months()).
+#
+# No CTE is MATERIALIZED: PostgreSQL inlines a CTE that is read once into the query reading it
+# (so `members`, `windowed` and the rest are planned as one query over `person`), and computes
+# a CTE that is read twice once and stores it: only `started`, one row per person with a
+# counted relationship.
+# ---------------------------------------------------------------------------------------------
+
+# docs/metrics.md, Groups: "A relationship *counts* when it started on or before as_of and its
+# status is active, completed or ended early (a proposal never accepted, or a decline, does
+# not)." One row per counted relationship: the mentee or protégé, its kind and its start.
+COUNTED_STARTS = """
+counted_starts AS (
+    SELECT mentee_id AS person_id, 'mentorship' AS kind, started_on
+    FROM {mentorship}
+    WHERE status IN ({counted_statuses}) AND started_on IS NOT NULL AND started_on <= %(as_of)s
+    UNION ALL
+    SELECT protege_id AS person_id, 'sponsorship' AS kind, started_on
+    FROM {sponsorship}
+    WHERE status IN ({counted_statuses}) AND started_on IS NOT NULL AND started_on <= %(as_of)s
+)"""
+
+# docs/metrics.md, Groups and Index date, for everyone with a counted relationship (`members`
+# adds the `neither` group): `both` "has been both" a mentee and a protégé (counted starts of
+# both kinds), `mentorship_only` "has been a mentee, never a protégé", `sponsorship_only` "has
+# been a protégé, never a mentee". The index date is "the start of the person's first counted
+# relationship of that kind; for `both`, the earlier of the two first starts": in every case
+# the person's earliest counted start.
+STARTED = """
+started AS (
+    SELECT person_id,
+        CASE WHEN MIN(kind) <> MAX(kind) THEN 'both'
+             WHEN MIN(kind) = 'mentorship' THEN 'mentorship_only'
+             ELSE 'sponsorship_only' END AS grp,
+        MIN(started_on) AS index_on
+    FROM counted_starts
+    GROUP BY person_id
+)"""
+
+# docs/metrics.md, Groups: everyone in a group, with the group, the index date and the end of
+# their window [index date, index date + W months] (Dates: calendar months, clamped to the
+# month's end). `neither` is "neither, and employed at some point in the window before as_of
+# (hired on or before as_of and not terminated on or before as_of − W)"; a missing hire date
+# counts as hired. Their index date is as_of − W months; their window ends on as_of itself,
+# not on index date + W months, which can fall a few days short of it at a month's end (as_of
+# 31 May, W = 3: index date 28 February, + 3 months = 28 May).
+MEMBERS = """
+members AS (
+    SELECT p.id AS person_id, p.hire_date, p.termination_date,
+        COALESCE(st.grp, 'neither') AS grp,
+        COALESCE(st.index_on, %(window_start)s) AS index_on,
+        COALESCE({started_window_end}, %(as_of)s) AS window_end
+    FROM {person} p
+    LEFT JOIN started st ON st.person_id = p.id
+    WHERE st.person_id IS NOT NULL
+       OR ((p.hire_date IS NULL OR p.hire_date <= %(as_of)s)
+           AND (p.termination_date IS NULL OR p.termination_date > %(window_start)s))
+)"""
+
+# docs/metrics.md, Rates: a rate is "counted over the members whose whole window [...] ends on
+# or before as_of and who were employed on their index date (hired on or before it, and not
+# terminated on or before it)"; a missing hire date counts as hired. Time to first promotion
+# follows the members employed on their index date too.
+WINDOWED = """
+windowed AS (
+    SELECT person_id, grp, index_on, window_end, termination_date,
+        CASE WHEN (hire_date IS NULL OR hire_date <= index_on)
+              AND (termination_date IS NULL OR termination_date > index_on)
+             THEN 1 ELSE 0 END AS employed_at_index
+    FROM members
+)"""
+
+# The career events the report counts (promotion, high-visibility assignment, leadership role,
+# exit) that happened on or after the person's index date, each with the end of the person's
+# window: index date and window end are worked out as in `members` (from `started`, or as_of − W
+# and as_of for a person in no relationship). Events of people in no group drop out in
+# `member_outcomes`.
+DATED_EVENTS = """
+dated_events AS (
+    SELECT e.person_id, e.kind, e.occurred_on,
+        COALESCE({started_window_end}, %(as_of)s) AS window_end
+    FROM {career_event} e
+    LEFT JOIN started st ON st.person_id = e.person_id
+    WHERE e.kind IN ('{promotion}', '{high_visibility}', '{leadership}', '{exit}')
+      AND e.occurred_on >= COALESCE(st.index_on, %(window_start)s)
+)"""
+
+# Per person with such events (docs/metrics.md, Rates and Time to first promotion):
+# - promotion, high_visibility, leadership, exited: an event of that kind "inside the window
+#   (both ends included)": on or after the index date (`dated_events`), on or before its end;
+# - promoted_on: the first promotion on or after the index date, up to as_of;
+# - exit_on: the first exit event on or after the index date. (The docs say "the first exit
+#   event after the index date"; an exit on the index date itself counts too.)
+# `events` (with `dated_events`) is computed from the (small) career events table and the
+# first starts (`started`), not from `windowed`, so PostgreSQL can inline `windowed` instead of
+# materialising 100,000 rows twice (it materialises a CTE that is read more than once).
+EVENTS = """
+events AS (
+    SELECT person_id,
+        MAX(CASE WHEN kind = '{promotion}' AND occurred_on <= window_end
+                 THEN 1 ELSE 0 END) AS promotion,
+        MAX(CASE WHEN kind = '{high_visibility}' AND occurred_on <= window_end
+                 THEN 1 ELSE 0 END) AS high_visibility,
+        MAX(CASE WHEN kind = '{leadership}' AND occurred_on <= window_end
+                 THEN 1 ELSE 0 END) AS leadership,
+        MAX(CASE WHEN kind = '{exit}' AND occurred_on <= window_end
+                 THEN 1 ELSE 0 END) AS exited,
+        MIN(CASE WHEN kind = '{promotion}' AND occurred_on <= %(as_of)s
+                 THEN occurred_on END) AS promoted_on,
+        MIN(CASE WHEN kind = '{exit}' THEN occurred_on END) AS exit_on
+    FROM dated_events
+    GROUP BY person_id
+)"""
+
+# Per member (docs/metrics.md, Rates and Time to first promotion):
+# - eligible: counted in the rates' n (the whole window ended on or before as_of, and employed
+#   on the index date);
+# - promotion, high_visibility, leadership: from `events` (0 without any);
+# - retention: "no exit career event inside the window and no termination date inside the
+#   window" (a termination on or before the index date makes the member ineligible, so only
+#   the window's end is tested);
+# - promoted_on: the first promotion on or after the index date, up to as_of;
+# - stop_on: where follow-up stops, "censored at the earliest of the termination date, the
+#   first exit event [on or] after the index date, and as_of".
+MEMBER_OUTCOMES = """
+member_outcomes AS (
+    SELECT w.grp, w.index_on, w.employed_at_index,
+        CASE WHEN w.window_end <= %(as_of)s AND w.employed_at_index = 1
+             THEN 1 ELSE 0 END AS eligible,
+        COALESCE(f.promotion, 0) AS promotion,
+        COALESCE(f.high_visibility, 0) AS high_visibility,
+        COALESCE(f.leadership, 0) AS leadership,
+        CASE WHEN COALESCE(f.exited, 0) = 0
+              AND (w.termination_date IS NULL OR w.termination_date > w.window_end)
+             THEN 1 ELSE 0 END AS retention,
+        f.promoted_on,
+        CASE WHEN w.termination_date IS NOT NULL AND w.termination_date < %(as_of)s
+                  AND (f.exit_on IS NULL OR w.termination_date <= f.exit_on)
+                  THEN w.termination_date
+             WHEN f.exit_on IS NOT NULL AND f.exit_on < %(as_of)s THEN f.exit_on
+             ELSE %(as_of)s END AS stop_on
+    FROM windowed w
+    LEFT JOIN events f ON f.person_id = w.person_id
+)"""
+
+# docs/metrics.md, Time to first promotion: for members employed on their index date, the days
+# from the index date to the first promotion (promoted = 1) or, without one by the time
+# follow-up stops, to stop_on (promoted = 0: censored). A promotion on the day follow-up stops
+# counts as a promotion. days is NULL for members not employed on their index date.
+FOLLOW_UP = """
+follow_up AS (
+    SELECT grp, eligible, promotion, high_visibility, leadership, retention, employed_at_index,
+        CASE WHEN employed_at_index = 0 THEN NULL
+             WHEN promoted_on IS NOT NULL AND promoted_on <= stop_on THEN {days_to_promotion}
+             ELSE {days_to_stop} END AS days,
+        CASE WHEN employed_at_index = 1 AND promoted_on IS NOT NULL AND promoted_on <= stop_on
+             THEN 1 ELSE 0 END AS promoted
+    FROM member_outcomes
+)"""
+
+# The group query's result: members counted in cells that share the group, every flag and the
+# same follow-up, a few thousand rows for a company of any size. _group_cells() adds the cells
+# up per group (n, the rates' n and counts) and hands the follow-up to Kaplan–Meier.
+CELLS = """
+SELECT grp, eligible, promotion, high_visibility, leadership, retention, employed_at_index,
+    days, promoted, COUNT(*) AS people
+FROM follow_up
+GROUP BY grp, eligible, promotion, high_visibility, leadership, retention, employed_at_index,
+    days, promoted"""
+
+GROUP_QUERY = [COUNTED_STARTS, STARTED, MEMBERS, WINDOWED, DATED_EVENTS, EVENTS, MEMBER_OUTCOMES,
+               FOLLOW_UP]
+
+# docs/metrics.md, Survey change: "For each person and relationship kind with at least one
+# `baseline` and one `closing` survey answered by as_of: the mean closing answer minus the mean
+# baseline answer (1–5 scale), for `confidence` and for `goal_progress`."
+SURVEY_CHANGES = """
+survey_changes AS (
+    SELECT respondent_id AS person_id, relationship_kind,
+        AVG(CASE WHEN phase = '{closing}' THEN CAST(confidence AS DOUBLE PRECISION) END)
+          - AVG(CASE WHEN phase = '{baseline}' THEN CAST(confidence AS DOUBLE PRECISION) END)
+          AS confidence,
+        AVG(CASE WHEN phase = '{closing}' THEN CAST(goal_progress AS DOUBLE PRECISION) END)
+          - AVG(CASE WHEN phase = '{baseline}' THEN CAST(goal_progress AS DOUBLE PRECISION) END)
+          AS goal_progress
+    FROM {survey_response}
+    WHERE answered_on <= %(as_of)s
+    GROUP BY respondent_id, relationship_kind
+    HAVING COUNT(CASE WHEN phase = '{closing}' THEN 1 END) > 0
+       AND COUNT(CASE WHEN phase = '{baseline}' THEN 1 END) > 0
+)"""
+
+# docs/metrics.md, Survey change, one change per person in a group: "`mentorship_only` members
+# count their mentorship surveys, `sponsorship_only` their sponsorship surveys, `both` the
+# average of their two kinds" (of the kinds they have a change for: one or two); "`neither` has
+# none": people with no counted relationship drop out of the join with `started`.
+PERSON_CHANGES = """
+person_changes AS (
+    SELECT st.grp, c.person_id,
+        AVG(c.confidence) AS confidence, AVG(c.goal_progress) AS goal_progress
+    FROM survey_changes c
+    JOIN started st ON st.person_id = c.person_id
+    WHERE st.grp = 'both'
+       OR (st.grp = 'mentorship_only' AND c.relationship_kind = '{mentorship_kind}')
+       OR (st.grp = 'sponsorship_only' AND c.relationship_kind = '{sponsorship_kind}')
+    GROUP BY st.grp, c.person_id
+)"""
+
+# The survey query's result, per group: the people with a change and, per measure, the sum of
+# their changes and of the changes squared (program/reports/stats.py makes a mean and a t-based
+# interval of them).
+SURVEY_SUMS = """
+SELECT grp, COUNT(*) AS people,
+    SUM(confidence) AS confidence_sum,
+    SUM(confidence * confidence) AS confidence_squares,
+    SUM(goal_progress) AS goal_progress_sum,
+    SUM(goal_progress * goal_progress) AS goal_progress_squares
+FROM person_changes
+GROUP BY grp"""
+
+SURVEY_QUERY = [COUNTED_STARTS, STARTED, SURVEY_CHANGES, PERSON_CHANGES]
 
 
-def _window_end_sql(months: int) -> str:
-    """Needs columns grp and index_on."""
-    return (f"CASE WHEN grp = 'neither' THEN %(as_of)s "
-            f"ELSE {_add_months_sql('index_on', months)} END")
+def _sql(ctes: list[str], select: str, months: int) -> str:
+    """`WITH <ctes> <select>`, with the {braces} filled in by constants only (see above)."""
+    kinds, survey = CareerEvent.Kind, SurveyResponse
+    constants = {
+        "person": Person._meta.db_table,
+        "mentorship": Mentorship._meta.db_table,
+        "sponsorship": Sponsorship._meta.db_table,
+        "career_event": CareerEvent._meta.db_table,
+        "survey_response": SurveyResponse._meta.db_table,
+        "counted_statuses": ", ".join(f"'{status.value}'" for status in COUNTED_STATUSES),
+        "promotion": kinds.PROMOTION.value,
+        "high_visibility": kinds.HIGH_VISIBILITY.value,
+        "leadership": kinds.LEADERSHIP.value,
+        "exit": kinds.EXIT.value,
+        "baseline": survey.Phase.BASELINE.value,
+        "closing": survey.Phase.CLOSING.value,
+        "mentorship_kind": survey.Kind.MENTORSHIP.value,
+        "sponsorship_kind": survey.Kind.SPONSORSHIP.value,
+        "started_window_end": _add_months_sql("st.index_on", months),
+        "days_to_promotion": _days_sql("promoted_on", "index_on"),
+        "days_to_stop": _days_sql("stop_on", "index_on"),
+    }
+    return ("WITH" + ",".join(ctes) + "\n" + select).format(**constants)
 
 
-def _starts_sql() -> str:
-    """CTEs `mentee` and `protege`: each person's first relationship start of that kind."""
-    statuses = ", ".join(f"'{status}'" for status in COUNTED_STATUSES)
-    return f"""
-    mentee AS (
-        SELECT mentee_id AS person_id, MIN(started_on) AS first_on
-        FROM {Mentorship._meta.db_table}
-        WHERE status IN ({statuses}) AND started_on IS NOT NULL AND started_on <= %(as_of)s
-        GROUP BY mentee_id
-    ),
-    protege AS (
-        SELECT protege_id AS person_id, MIN(started_on) AS first_on
-        FROM {Sponsorship._meta.db_table}
-        WHERE status IN ({statuses}) AND started_on IS NOT NULL AND started_on <= %(as_of)s
-        GROUP BY protege_id
-    )"""  # noqa: S608
-
-
-def _members_sql(months: int) -> str:
-    """The CTEs the group query starts from (parameters: as_of, window_start):
-
-    - `mentee`, `protege`: first relationship starts (see _starts_sql);
-    - `members`: each person in a group, with the group and the index date;
-    - `windowed`: + the window's end and whether they were employed on the index date;
-    - `events`: per person with career events on or after their index date, which outcomes fell
-      in the window, the first promotion up to as_of and the first exit. It is computed from the
-      (small) career events table and the first starts, not from `windowed`, so PostgreSQL can
-      inline `windowed` instead of materialising 100,000 rows twice.
-    """
-    person = Person._meta.db_table
-    kinds = CareerEvent.Kind
-    in_window = "occurred_on <= window_end"
-    return f"""{_starts_sql()},
-    members AS (
-        SELECT p.id, p.hire_date, p.termination_date, {GROUP_CASE} AS grp,
-            {INDEX_CASE} AS index_on
-        FROM {person} p
-        LEFT JOIN mentee m ON m.person_id = p.id
-        LEFT JOIN protege s ON s.person_id = p.id
-        WHERE m.first_on IS NOT NULL OR s.first_on IS NOT NULL
-           OR ((p.hire_date IS NULL OR p.hire_date <= %(as_of)s)
-               AND (p.termination_date IS NULL OR p.termination_date > %(window_start)s))
-    ),
-    windowed AS (
-        SELECT id, grp, index_on, hire_date, termination_date,
-            {_window_end_sql(months)} AS window_end,
-            CASE WHEN (hire_date IS NULL OR hire_date <= index_on)
-                  AND (termination_date IS NULL OR termination_date > index_on)
-                 THEN 1 ELSE 0 END AS employed_at_index
-        FROM members
-    ),
-    event_rows AS (
-        SELECT person_id, kind, occurred_on, index_on, {_window_end_sql(months)} AS window_end
-        FROM (SELECT e.person_id, e.kind, e.occurred_on, {GROUP_CASE} AS grp,
-                     {INDEX_CASE} AS index_on
-              FROM {CareerEvent._meta.db_table} e
-              LEFT JOIN mentee m ON m.person_id = e.person_id
-              LEFT JOIN protege s ON s.person_id = e.person_id
-              WHERE e.kind IN ({", ".join(f"'{k}'" for k in (
-                  kinds.PROMOTION, kinds.HIGH_VISIBILITY, kinds.LEADERSHIP, kinds.EXIT))})
-             ) dated
-    ),
-    events AS (
-        SELECT person_id AS id,
-            {", ".join(
-                f"MAX(CASE WHEN kind = '{kind}' AND {in_window} THEN 1 ELSE 0 END) AS {key}"
-                for key, kind in OUTCOMES.items() if kind)},
-            MAX(CASE WHEN kind = '{kinds.EXIT}' AND {in_window} THEN 1 ELSE 0 END) AS exited,
-            MIN(CASE WHEN kind = '{kinds.PROMOTION}' AND occurred_on <= %(as_of)s
-                     THEN occurred_on END) AS promoted_on,
-            MIN(CASE WHEN kind = '{kinds.EXIT}' THEN occurred_on END) AS exit_event_on
-        FROM event_rows
-        WHERE occurred_on >= index_on
-        GROUP BY person_id
-    )"""  # noqa: S608 (only constants and a checked whole number are spliced in)
+def _rows(sql: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, list]]:
@@ -185,103 +356,30 @@ def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, 
     to promotion (or censoring): a few thousand cells for a company of any size. Adding up the
     cells per group here is summing the database's counts, not reading people.
     """
-    flags = ", ".join(f"COALESCE(f.{key}, 0) AS {key}" for key, kind in OUTCOMES.items() if kind)
-    sql = f"""
-    WITH {_members_sql(months)},
-    base AS (
-        SELECT w.grp, w.index_on, w.employed_at_index, {flags},
-            CASE WHEN w.window_end <= %(as_of)s AND w.employed_at_index = 1
-                 THEN 1 ELSE 0 END AS eligible,
-            CASE WHEN COALESCE(f.exited, 0) = 0
-                  AND (w.termination_date IS NULL OR w.termination_date > w.window_end)
-                 THEN 1 ELSE 0 END AS retention,
-            f.promoted_on,
-            -- Time to promotion is censored at the first of: termination, exit event, as_of.
-            CASE WHEN w.termination_date IS NOT NULL AND w.termination_date < %(as_of)s
-                      AND (f.exit_event_on IS NULL OR w.termination_date <= f.exit_event_on)
-                      THEN w.termination_date
-                 WHEN f.exit_event_on IS NOT NULL AND f.exit_event_on < %(as_of)s
-                      THEN f.exit_event_on
-                 ELSE %(as_of)s END AS stop_on
-        FROM windowed w LEFT JOIN events f ON f.id = w.id
-    ),
-    cells AS (
-        SELECT grp, eligible, {", ".join(OUTCOMES)}, employed_at_index,
-            CASE WHEN employed_at_index = 0 THEN NULL
-                 WHEN promoted_on IS NOT NULL AND promoted_on <= stop_on
-                 THEN {_days_sql("promoted_on", "index_on")}
-                 ELSE {_days_sql("stop_on", "index_on")} END AS days,
-            CASE WHEN employed_at_index = 1 AND promoted_on IS NOT NULL
-                      AND promoted_on <= stop_on THEN 1 ELSE 0 END AS promoted
-        FROM base
-    )
-    SELECT grp, eligible, {", ".join(OUTCOMES)}, employed_at_index, days, promoted, COUNT(*)
-    FROM cells
-    GROUP BY grp, eligible, {", ".join(OUTCOMES)}, employed_at_index, days, promoted
-    """  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     counts = {group: {"n": 0, "eligible": 0, **dict.fromkeys(OUTCOMES, 0)} for group in GROUPS}
     times: dict[str, list[tuple[int, int, int]]] = {group: [] for group in GROUPS}
-    width = len(OUTCOMES)
-    for group, eligible, *rest in rows:
-        outcomes, (employed, days, promoted, people) = rest[:width], rest[width:]
+    for row in _rows(_sql(GROUP_QUERY, CELLS, months), params):
+        group, people = row["grp"], row["people"]
         cell = counts[group]
         cell["n"] += people
-        if eligible:
+        if row["eligible"]:
             cell["eligible"] += people
-            for key, flag in zip(OUTCOMES, outcomes, strict=True):
-                cell[key] += people if flag else 0
-        if employed:
-            times[group].append((int(days), people if promoted else 0,
-                                 0 if promoted else people))
+            for key in OUTCOMES:
+                cell[key] += people if row[key] else 0
+        if row["employed_at_index"]:
+            times[group].append((int(row["days"]), people if row["promoted"] else 0,
+                                 0 if row["promoted"] else people))
     return counts, times
 
 
-def _survey_sums(params: dict) -> dict[str, dict[str, tuple[int, float, float]]]:
+def _survey_sums(params: dict, months: int) -> dict[str, dict[str, tuple[int, float, float]]]:
     """Per group and measure: (people, sum of changes, sum of squared changes)."""
-    pieces = []
-    for measure in SURVEY_MEASURES:
-        value = f"CAST({measure} AS DOUBLE PRECISION)"
-        pieces.append(
-            f"AVG(CASE WHEN phase = 'closing' THEN {value} END)"
-            f" - AVG(CASE WHEN phase = 'baseline' THEN {value} END) AS {measure}"
-        )
-    sums = ", ".join(f"SUM({m}), SUM({m} * {m})" for m in SURVEY_MEASURES)
-    sql = f"""
-    WITH {_starts_sql()},
-    pairs AS (
-        SELECT respondent_id, relationship_kind, {", ".join(pieces)}
-        FROM {SurveyResponse._meta.db_table}
-        WHERE answered_on <= %(as_of)s
-        GROUP BY respondent_id, relationship_kind
-        HAVING COUNT(CASE WHEN phase = 'closing' THEN 1 END) > 0
-           AND COUNT(CASE WHEN phase = 'baseline' THEN 1 END) > 0
-    ),
-    grouped AS (
-        SELECT pairs.*, {GROUP_CASE} AS grp
-        FROM pairs
-        LEFT JOIN mentee m ON m.person_id = pairs.respondent_id
-        LEFT JOIN protege s ON s.person_id = pairs.respondent_id
-    ),
-    people AS (
-        SELECT grp, {", ".join(f"AVG({m}) AS {m}" for m in SURVEY_MEASURES)}
-        FROM grouped
-        WHERE grp = 'both'
-           OR (grp = 'mentorship_only' AND relationship_kind = 'mentorship')
-           OR (grp = 'sponsorship_only' AND relationship_kind = 'sponsorship')
-        GROUP BY grp, respondent_id
-    )
-    SELECT grp, COUNT(*), {sums} FROM people GROUP BY grp"""  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     result = {group: dict.fromkeys(SURVEY_MEASURES, (0, 0.0, 0.0)) for group in GROUPS}
-    for group, n, *values in rows:
-        result[group] = {
-            measure: (int(n), float(values[2 * i] or 0), float(values[2 * i + 1] or 0))
-            for i, measure in enumerate(SURVEY_MEASURES)
+    for row in _rows(_sql(SURVEY_QUERY, SURVEY_SUMS, months), params):
+        result[row["grp"]] = {
+            measure: (int(row["people"]), float(row[f"{measure}_sum"] or 0),
+                      float(row[f"{measure}_squares"] or 0))
+            for measure in SURVEY_MEASURES
         }
     return result
 
@@ -370,7 +468,7 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         counts, times = _group_cells(params, window_months)
-        surveys = _survey_sums(params)
+        surveys = _survey_sums(params, window_months)
     hidden = suppress_partition({group: counts[group]["n"] for group in GROUPS}, minimum)
     groups = {
         group: _null_group() if group in hidden
