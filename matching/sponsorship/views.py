@@ -187,8 +187,7 @@ def answer(request, pk):
         messages.info(request, "You declined the sponsorship. Nobody is told why.")
         return redirect("sponsorship:protege_home")
     messages.success(request, f"Your sponsorship with {sponsorship.sponsor.full_name} has started.")
-    link = survey_url(sponsorship, SurveyResponse.Phase.BASELINE)
-    return redirect(link or "sponsorship:detail", *([] if link else [pk]))
+    return redirect(survey_url(sponsorship, SurveyResponse.Phase.BASELINE))
 
 
 @person_required
