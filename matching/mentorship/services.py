@@ -28,7 +28,12 @@ from matching import scoring
 from matching.mentorship.models import Goal, MentorRequest, Mentorship
 from matching.relationships.capacity import places_left
 from matching.relationships.models import RelationshipStatus, SurveyResponse
-from matching.relationships.services import relationship_start, survey_url
+from matching.relationships.services import (
+    NOT_A_PARTICIPANT,
+    NOT_ACTIVE,
+    relationship_start,
+    survey_url,
+)
 
 REQUEST_SELF = "You cannot ask yourself to be your mentor."
 REQUEST_LINE = ("{name} is your manager or above you in your reporting line; choose a mentor "
@@ -280,8 +285,6 @@ def mentorship_agreement_update(
     *, mentorship: Mentorship, by: Person, agreement: str, cadence_days: int,
     planned_end_on: datetime.date | None,
 ) -> Mentorship:
-    from matching.relationships.services import NOT_A_PARTICIPANT, NOT_ACTIVE
-
     if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
         raise ValidationError(NOT_A_PARTICIPANT)
     mentorship = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
@@ -302,8 +305,6 @@ def mentorship_agreement_update(
 @transaction.atomic
 def goal_add(*, mentorship: Mentorship, by: Person, title: str,
              skill: Skill | None = None) -> Goal:
-    from matching.relationships.services import NOT_A_PARTICIPANT, NOT_ACTIVE
-
     if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
         raise ValidationError(NOT_A_PARTICIPANT)
     if not mentorship.is_active:
@@ -315,8 +316,6 @@ def goal_add(*, mentorship: Mentorship, by: Person, title: str,
 
 @transaction.atomic
 def goal_set_status(*, goal: Goal, by: Person, status: str) -> Goal:
-    from matching.relationships.services import NOT_A_PARTICIPANT
-
     mentorship = goal.mentorship
     if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
         raise ValidationError(NOT_A_PARTICIPANT)

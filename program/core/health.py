@@ -5,6 +5,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from program.core.celery import app
+
 
 def _database_state() -> str:
     try:
@@ -17,8 +19,6 @@ def _database_state() -> str:
 
 
 def _broker_state() -> str:
-    from program.core.celery import app
-
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
