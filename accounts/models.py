@@ -312,3 +312,48 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ARG002 - append-only
+        raise PermissionError("The audit trail is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit trail is append-only.")
+
+
+class AuditEvent(models.Model):
+    """One sensitive action: who did what to which record, and when. Append-only.
+
+    Written through accounts.audit.audit_record(), never edited or deleted by the app.
+    """
+
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, blank=True)  # kept if the user goes
+    action = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    summary = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["action", "created_at"]),
+                   models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit trail is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit trail is append-only.")
