@@ -7,9 +7,11 @@ The library escapes text and folds lines at 75 octets as RFC 5545 requires.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -30,13 +32,18 @@ def meeting_uid(proposal: MeetingProposal) -> str:
 
 
 def meeting_calendar(proposal: MeetingProposal) -> bytes:
+    """The invitation for one meeting (METHOD:REQUEST, or CANCEL once cancelled)."""
+    cancelled = proposal.status == MeetingProposal.Status.CANCELLED
+    calendar = _calendar("Meeting")
+    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
+    calendar.add_component(_meeting_event(proposal))
+    return calendar.to_ical()
+
+
+def _meeting_event(proposal: MeetingProposal) -> Event:
     relationship = proposal.relationship
     giver, receiver = relationships.participants(relationship)
     cancelled = proposal.status == MeetingProposal.Status.CANCELLED
-    calendar = Calendar()
-    calendar.add("prodid", "-//Grow Together//Mentorship and sponsorship program//EN")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     event = Event()
     event.add("uid", meeting_uid(proposal))
     event.add("dtstamp", timezone.now())
@@ -52,5 +59,51 @@ def meeting_calendar(proposal: MeetingProposal) -> bytes:
     event.add("organizer", _address(proposal.proposed_by, "CHAIR"))
     for person in (giver, receiver):
         event.add("attendee", _address(person), encode=0)
-    calendar.add_component(event)
+    return event
+
+
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Grow Together//Mentorship and sponsorship program//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def person_feed(person) -> bytes:
+    """Everything ahead of the person as a subscribable calendar (METHOD-less, as feeds are):
+    agreed meetings of their active relationships as timed events, and each relationship's next
+    check-in due date as an all-day event. Three queries per kind of relationship, at most."""
+    calendar = _calendar("Mentoring and sponsorship")
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    now = timezone.now()
+    for kind, model in relationships.relationship_models().items():
+        active = (model.objects.filter(Q(**{model.GIVER: person}) | Q(**{model.RECEIVER: person}),
+                                       status="active")
+                  .select_related(model.GIVER, model.RECEIVER))
+        by_pk = {r.pk: r for r in active}
+        if not by_pk:
+            continue
+        meetings = (MeetingProposal.objects
+                    .filter(**{f"{kind}__in": list(by_pk)}, status="accepted",
+                            starts_at__gte=now - timedelta(days=1))
+                    .select_related("proposed_by"))
+        for proposal in meetings:
+            proposal_relationship = by_pk[getattr(proposal, f"{kind}_id")]
+            setattr(proposal, kind, proposal_relationship)
+            calendar.add_component(_meeting_event(proposal))
+        for relationship in by_pk.values():
+            if relationship.next_due_on is None:
+                continue
+            giver, receiver = relationships.participants(relationship)
+            other = receiver if giver.pk == person.pk else giver
+            event = Event()
+            event.add("uid", f"due-{kind}-{relationship.pk}@{host}")
+            event.add("dtstamp", now)
+            event.add("dtstart", relationship.next_due_on)
+            event.add("dtend", relationship.next_due_on + timedelta(days=1))
+            event.add("summary", f"{kind.capitalize()} check-in with {other.full_name} due")
+            event.add("url", settings.SITE_URL + relationships.relationship_url(relationship))
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
     return calendar.to_ical()

@@ -8,6 +8,7 @@ Messages are the pair's own: nobody else reads them, HR included (the rule of ch
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.db import models
 from django.utils import timezone
@@ -137,3 +138,20 @@ class MeetingProposal(PairRecord):
         if self.starts_at is None:
             return None
         return self.starts_at + datetime.timedelta(minutes=self.duration_minutes)
+
+
+def feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar subscription: a secret address listing their agreed meetings and
+    check-in due dates. Resetting it gives a new address and the old one stops working."""
+
+    person = models.OneToOneField("accounts.Person", on_delete=models.CASCADE,
+                                  related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person_id}"

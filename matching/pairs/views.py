@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,7 +16,7 @@ from accounts.forms import add_service_errors
 from accounts.roles import person_required
 from matching.pairs import calendar, services
 from matching.pairs.forms import AnswerForm, MessageForm, ProposeForm
-from matching.pairs.models import MeetingProposal
+from matching.pairs.models import CalendarFeed, MeetingProposal
 from matching.relationships import services as relationships
 
 THREAD_PAGE = 200  # the latest messages shown; older ones stay in the database
@@ -164,5 +166,36 @@ def meeting_ics(request, proposal_id):
     response = HttpResponse(calendar.meeting_calendar(proposal),
                             content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="meeting-{proposal.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The personal calendar feed.
+
+
+def _feed_urls(request, feed: CalendarFeed) -> dict:
+    https = request.build_absolute_uri(reverse("pairs:feed", args=[feed.token]))
+    return {"feed_url": https, "webcal_url": "webcal://" + https.split("://", 1)[1]}
+
+
+@person_required
+def calendar_page(request):
+    feed, _ = CalendarFeed.objects.get_or_create(person=request.person)
+    if request.method == "POST":
+        with transaction.atomic():
+            CalendarFeed.objects.filter(pk=feed.pk).delete()
+            feed = CalendarFeed.objects.create(person=request.person)
+        messages.success(request, "Done: the old address no longer works. Subscribe again "
+                                  "with the new one below.")
+        return redirect("pairs:calendar")
+    return render(request, "pairs/calendar.html", _feed_urls(request, feed))
+
+
+def feed(request, token):
+    """No sign-in (calendar apps cannot): the secret address is the key."""
+    subscription = get_object_or_404(CalendarFeed.objects.select_related("person"),
+                                     token=token)
+    response = HttpResponse(calendar.person_feed(subscription.person),
+                            content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

@@ -294,3 +294,66 @@ def test_the_invitation_is_a_timed_event_with_both_attendees_and_valid_lines(
     event = cancelled.walk("VEVENT")[0]
     assert cancelled["METHOD"] == "CANCEL" and event["STATUS"] == "CANCELLED"
     assert event["SEQUENCE"] == 1 and event["UID"] == f"meeting-{proposal.pk}@grow.example.com"
+
+
+# The calendar feed.
+
+
+def test_the_personal_feed_lists_meetings_and_due_dates_and_a_reset_kills_the_old_address(
+        login, mentorship, sponsorship, alice, bob, sam, eve, settings):
+    settings.SITE_URL = "https://grow.example.com"
+    sponsorship.next_due_on = TODAY + datetime.timedelta(days=9)
+    sponsorship.save()
+    proposal = services.meeting_propose(relationship=mentorship, person=alice, options=[soon(2)])
+    services.meeting_accept(proposal=proposal, person=bob, starts_at=proposal.option_1)
+    other = factories.MentorshipFactory(mentee=eve)  # not Alice's: must not appear
+    services.meeting_accept(
+        proposal=services.meeting_propose(relationship=other, person=eve, options=[soon(3)]),
+        person=other.mentor, starts_at=soon(3))
+    client = login(alice)
+    page = client.get(reverse("pairs:calendar")).content.decode()
+    feed_url = re.search(r'value="(https?://[^"]+feed\.ics)"', page).group(1)
+    client.logout()
+    response = client.get(feed_url)  # a calendar app: no session
+    assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
+    events = Calendar.from_ical(response.content).walk("VEVENT")
+    uids = sorted(str(e["UID"]) for e in events)
+    assert uids == sorted([f"meeting-{proposal.pk}@grow.example.com",
+                           f"due-mentorship-{mentorship.pk}@grow.example.com",
+                           f"due-sponsorship-{sponsorship.pk}@grow.example.com"])
+    due = next(e for e in events if str(e["UID"]).startswith("due-sponsorship"))
+    assert due.decoded("DTSTART") == sponsorship.next_due_on
+    summaries = " ".join(str(e["SUMMARY"]) for e in events)
+    assert "Sam Sponsor" in summaries and eve.full_name not in summaries
+    login(alice).post(reverse("pairs:calendar"))
+    assert client.get(feed_url).status_code == 404
+
+
+def test_the_feed_runs_a_fixed_number_of_queries(client, alice, django_assert_max_num_queries):
+    from matching.pairs.models import CalendarFeed
+
+    feed = CalendarFeed.objects.create(person=alice)
+    for _ in range(5):
+        mentorship = factories.MentorshipFactory(mentee=alice)
+        services.meeting_accept(
+            proposal=services.meeting_propose(relationship=mentorship, person=alice,
+                                              options=[soon(2)]),
+            person=mentorship.mentor, starts_at=soon(2))
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("pairs:feed", args=[feed.token]))
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 10
+
+
+def test_the_mentor_reads_who_asks_on_the_request(login, alice, bob):
+    from matching.mentorship import services as mentoring
+
+    alice.interests, alice.meeting_preference = "Distributed systems", "Walks"
+    alice.save()
+    alice.development_goals.add(factories.SkillFactory(name="Public speaking"))
+    alice.skills.add(factories.SkillFactory(name="Python"))
+    request = mentoring.mentor_request_create(mentee=alice, mentor=bob, message="Hi",
+                                              goals=[factories.SkillFactory(name="Go")])
+    page = login(bob).get(reverse("mentorship:request_detail", args=[request.pk]))
+    text = page.content.decode()
+    for expected in ("Public speaking", "Python", "Distributed systems", "Walks"):
+        assert expected in text
