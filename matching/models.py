@@ -5,7 +5,12 @@ Import a model from its domain (`matching.mentorship.models`), not from here.
 
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
-from matching.pairs.models import CalendarFeed, MeetingProposal, Message, ThreadRead
+from matching.pairs.models import (
+    CalendarFeed,
+    MeetingProposal,
+    Message,
+    ThreadRead,
+)
 from matching.relationships.models import Meeting, Relationship, SurveyResponse
 from matching.sponsorship.models import (
     AdvocacyRecord,

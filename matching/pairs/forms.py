@@ -5,7 +5,12 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
-from matching.pairs.models import DURATION_MINUTES, MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH
+from matching.pairs.models import (
+    DURATION_MINUTES,
+    MESSAGE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    ClosingReflection,
+)
 from matching.pairs.services import MESSAGE_EMPTY, MESSAGE_TOO_LONG
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -68,3 +73,17 @@ class ProposeForm(forms.Form):
 class AnswerForm(forms.Form):
     choice = forms.IntegerField(min_value=1, max_value=3, required=False)
     note = forms.CharField(max_length=NOTE_MAX_LENGTH, required=False)
+
+
+class ReflectionForm(forms.ModelForm):
+    how_it_went = forms.TypedChoiceField(
+        label=ClosingReflection._meta.get_field("how_it_went").verbose_name,
+        choices=[(n, str(n)) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect)
+    would_do_again = forms.TypedChoiceField(
+        label="Would you do it again?", choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect)
+
+    class Meta:
+        model = ClosingReflection
+        fields = ["how_it_went", "would_do_again", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import secrets
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -155,3 +156,32 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.person_id}"
+
+
+class ClosingReflection(PairRecord):
+    """The mentor's or sponsor's own answer at the close (how it went, would they do it again),
+    kept apart from the mentee's or protégé's survey so neither colours the other."""
+
+    respondent = models.ForeignKey("accounts.Person", on_delete=models.CASCADE,
+                                   related_name="+")
+    how_it_went = models.PositiveSmallIntegerField(
+        "How did it go? (1 = poorly, 5 = very well)",
+        validators=[MinValueValidator(1), MaxValueValidator(5)])
+    would_do_again = models.BooleanField("Would you do it again?")
+    comment = models.TextField("Anything HR should know (optional)", max_length=1000,
+                               blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            _one_relationship("closingreflection_one_relationship"),
+            models.UniqueConstraint(fields=["mentorship"], name="one_reflection_mentorship",
+                                    condition=models.Q(mentorship__isnull=False)),
+            models.UniqueConstraint(fields=["sponsorship"], name="one_reflection_sponsorship",
+                                    condition=models.Q(sponsorship__isnull=False)),
+            models.CheckConstraint(condition=models.Q(how_it_went__gte=1, how_it_went__lte=5),
+                                   name="closingreflection_how_it_went_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection of {self.respondent_id}"

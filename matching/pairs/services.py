@@ -22,6 +22,7 @@ from matching.pairs.models import (
     DURATION_MINUTES,
     MAX_OPTIONS,
     MESSAGE_MAX_LENGTH,
+    ClosingReflection,
     MeetingProposal,
     Message,
     ThreadRead,
@@ -306,3 +307,41 @@ def meeting_upcoming(accepted: list[MeetingProposal]) -> MeetingProposal | None:
     """The first of `accepted` that has not ended yet."""
     now = timezone.now()
     return next((p for p in accepted if p.ends_at >= now), None)
+
+
+# The giver's voice at the close.
+
+REFLECTION_NOT_GIVER = "Only the {giver} answers this: the {receiver} has their own survey."
+REFLECTION_NOT_CLOSED = "This opens once the relationship has closed."
+REFLECTION_DONE = "You have already answered. Thank you!"
+
+
+def reflection_due(relationship, person: Person) -> bool:
+    giver, _ = relationships.participants(relationship)
+    return (relationship.is_closed and giver.pk == person.pk
+            and not ClosingReflection.objects.filter(**_link(relationship)).exists())
+
+
+@transaction.atomic
+def reflection_record(*, relationship, person: Person, how_it_went: int, would_do_again: bool,
+                      comment: str = "") -> ClosingReflection:
+    model = type(relationship)
+    giver, _ = relationships.participants(relationship)
+    if giver.pk != person.pk:
+        raise ValidationError(REFLECTION_NOT_GIVER.format(giver=model.GIVER,
+                                                          receiver=model.RECEIVER_WORD))
+    relationship = _locked(relationship)
+    if not relationship.is_closed:
+        raise ValidationError(REFLECTION_NOT_CLOSED)
+    if ClosingReflection.objects.filter(**_link(relationship)).exists():
+        raise ValidationError(REFLECTION_DONE)
+    if not 1 <= how_it_went <= 5:
+        raise ValidationError({"how_it_went": "Answer with a whole number from 1 to 5."})
+    return ClosingReflection.objects.create(
+        respondent=person, how_it_went=how_it_went, would_do_again=would_do_again,
+        comment=(comment or "").strip()[:1000], **_link(relationship))
+
+
+def reflection_url(relationship) -> str:
+    return reverse("pairs:reflection",
+                   args=[relationships.kind_name(relationship), relationship.pk])

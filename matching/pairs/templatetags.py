@@ -13,9 +13,13 @@ register = template.Library()
 @register.inclusion_tag("pairs/_panel.html", takes_context=True)
 def pair_panel(context, relationship):
     person = getattr(context.get("request"), "person", None)
-    if (person is None or not relationship.is_active
+    if (person is None
             or person.pk not in (p.pk for p in relationships.participants(relationship))):
         return {"show": False}  # HR reads the record, not the pair's channel
+    if not relationship.is_active:
+        return {"show": False, "reflection_url": services.reflection_url(relationship)
+                if services.reflection_due(relationship, person) else "",
+                "other": services.other_side(relationship, person)}
     other = services.other_side(relationship, person)
     accepted = services.meetings_accepted(relationship)
     upcoming = services.meeting_upcoming(accepted)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import add_service_errors
 from accounts.roles import person_required
 from matching.pairs import calendar, services
-from matching.pairs.forms import AnswerForm, MessageForm, ProposeForm
+from matching.pairs.forms import AnswerForm, MessageForm, ProposeForm, ReflectionForm
 from matching.pairs.models import CalendarFeed, MeetingProposal
 from matching.relationships import services as relationships
 
@@ -199,3 +199,27 @@ def feed(request, token):
                             content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@person_required
+def reflection(request, kind, pk):
+    relationship = _relationship_or_404(request, kind, pk)
+    giver, _ = relationships.participants(relationship)
+    if giver.pk != request.person.pk:
+        raise Http404("Only the mentor or sponsor answers this.")
+    form = ReflectionForm(request.POST or None)
+    due = services.reflection_due(relationship, request.person)
+    if request.method == "POST" and due and form.is_valid():
+        try:
+            services.reflection_record(relationship=relationship, person=request.person,
+                                       **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: your answers are saved.")
+            return redirect(relationships.relationship_url(relationship))
+    return render(request, "pairs/reflection.html", {
+        "form": form, "relationship": relationship, "kind": kind, "due": due,
+        "other": services.other_side(relationship, request.person),
+        "back_url": relationships.relationship_url(relationship)},
+        status=400 if form.errors else 200)

@@ -357,3 +357,36 @@ def test_the_mentor_reads_who_asks_on_the_request(login, alice, bob):
     text = page.content.decode()
     for expected in ("Public speaking", "Python", "Distributed systems", "Walks"):
         assert expected in text
+
+
+# Both voices at the close.
+
+
+def test_the_mentor_answers_their_own_closing_questions_kept_apart(login, mentorship, alice,
+                                                                     bob):
+    from matching.pairs.models import ClosingReflection
+    from matching.relationships import services as relationships
+    from matching.relationships.models import SurveyResponse
+
+    url = reverse("pairs:reflection", args=["mentorship", mentorship.pk])
+    client = login(bob)
+    assert "opens once" in client.get(url).content.decode()
+    relationships.relationship_close(relationship=mentorship, by=bob, status="completed",
+                                     ended_on=TODAY)
+    detail = client.get(reverse("mentorship:detail", args=[mentorship.pk])).content.decode()
+    assert url in detail
+    response = client.post(url, {"how_it_went": "7", "would_do_again": "yes"})
+    assert response.status_code == 400 and not ClosingReflection.objects.exists()
+    response = client.post(url, {"how_it_went": "4", "would_do_again": "no",
+                                 "comment": "Good, but we met too rarely"})
+    assert response.status_code == 302
+    answer = ClosingReflection.objects.get()
+    assert (answer.respondent, answer.how_it_went, answer.would_do_again) == (bob, 4, False)
+    assert not SurveyResponse.objects.exists()  # the mentee's survey is untouched
+    assert url not in client.get(reverse("mentorship:detail", args=[mentorship.pk])
+                                 ).content.decode()
+    # The mentee has her own survey; this page is not hers.
+    assert login(alice).get(url).status_code == 404
+    with pytest.raises(ValidationError):
+        services.reflection_record(relationship=mentorship, person=alice, how_it_went=3,
+                                   would_do_again=True)
