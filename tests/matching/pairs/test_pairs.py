@@ -390,3 +390,32 @@ def test_the_mentor_answers_their_own_closing_questions_kept_apart(login, mentor
     with pytest.raises(ValidationError):
         services.reflection_record(relationship=mentorship, person=alice, how_it_went=3,
                                    would_do_again=True)
+
+
+# The inbox follows requests.
+
+
+def test_an_answered_request_leaves_the_mentors_inbox_and_a_withdrawal_is_told(alice, bob):
+    from matching.mentorship import services as mentoring
+
+    goal = factories.SkillFactory(name="Go")
+    carla = factories.MentorProfileFactory(person__full_name="Carla Coach").person
+    dan = factories.MentorProfileFactory(person__full_name="Dan Dev").person
+    to_bob = mentoring.mentor_request_create(mentee=alice, mentor=bob, message="Hi", goals=[goal])
+    to_carla = mentoring.mentor_request_create(mentee=alice, mentor=carla, message="Hi",
+                                               goals=[goal])
+    mentoring.mentor_request_create(mentee=alice, mentor=dan, message="Hi", goals=[goal])
+
+    def waiting(person):
+        return Notification.objects.filter(recipient=person, kind="mentor_request_received",
+                                           read_at__isnull=True).count()
+
+    assert (waiting(bob), waiting(carla), waiting(dan)) == (1, 1, 1)
+    mentoring.mentor_request_withdraw(mentor_request=to_carla, by=alice)
+    assert waiting(carla) == 0
+    assert Notification.objects.filter(recipient=carla, kind="mentor_request_withdrawn").exists()
+    mentoring.mentor_request_accept(mentor_request=to_bob, by=bob)
+    assert (waiting(bob), waiting(dan)) == (0, 0)  # Bob answered; Dan's request was withdrawn
+    told = Notification.objects.get(recipient=dan, kind="mentor_request_withdrawn")
+    assert "another mentor accepted them first" in told.body
+    assert not Notification.objects.filter(recipient=bob, kind="mentor_request_withdrawn").exists()
