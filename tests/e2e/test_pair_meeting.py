@@ -44,7 +44,8 @@ def test_a_pair_messages_agrees_a_time_meets_and_logs_it(new_page, shots, alice,
 
     # 2. Bob writes; Alice sees it as new and answers.
     panel.get_by_role("link", name=re.compile("Messages and meeting times")).click()
-    bob_page.get_by_role("textbox", name="Message").fill("Welcome! Send me a couple of times that suit you.")
+    bob_page.get_by_role("textbox", name="Message").fill(
+        "Welcome! Send me a couple of times that suit you.")
     bob_page.get_by_role("button", name="Send", exact=True).click()
     alice_page = sign_in(new_page(), alice.email)
     alice_page.goto(f"/mentoring/{mentorship.pk}/")
@@ -75,7 +76,7 @@ def test_a_pair_messages_agrees_a_time_meets_and_logs_it(new_page, shots, alice,
     assert bob_page.get_by_text("Accepted: it is your next meeting").is_visible()
     with bob_page.expect_download() as download:
         bob_page.get_by_role("link", name="Add to calendar (.ics)").click()
-    event = Calendar.from_ical(open(download.value.path(), "rb").read()).walk("VEVENT")[0]
+    event = Calendar.from_ical(download.value.path().read_bytes()).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == proposal.option_1
     mentorship.refresh_from_db()
     assert mentorship.next_due_on == timezone.localdate(proposal.option_1)
