@@ -31,7 +31,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["skills", "development_goals", "interests", "languages", "preferred_language",
+        fields = ["skills", "development_goals", "interests", "languages", "meeting_preference",
+                  "preferred_language",
                   "email_reminders", "email_requests", "email_reports"]
         labels = {
             "preferred_language": "Language for emails",

@@ -132,6 +132,11 @@ class Person(models.Model):
     interests = models.TextField(blank=True)
     languages = models.JSONField(default=list, blank=True, help_text="Language codes, e.g. en, fr.")
     preferred_language = models.CharField(max_length=8, default="en")
+    # Shown to the other person of an active mentorship or sponsorship, beside email and time zone.
+    meeting_preference = models.CharField(
+        "How you like to meet", max_length=200, blank=True,
+        help_text="Shown to your mentor, mentee, sponsor or protégé: e.g. video call, or coffee "
+                  "in the Lisbon office.")
     # Notification preferences: in-app inbox always; email per kind.
     email_reminders = models.BooleanField(default=True)
     email_requests = models.BooleanField(default=True)

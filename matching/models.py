@@ -5,6 +5,12 @@ Import a model from its domain (`matching.mentorship.models`), not from here.
 
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
+from matching.pairs.models import (
+    CalendarFeed,
+    MeetingProposal,
+    Message,
+    ThreadRead,
+)
 from matching.relationships.models import Meeting, Relationship, SurveyResponse
 from matching.sponsorship.models import (
     AdvocacyRecord,
@@ -14,7 +20,7 @@ from matching.sponsorship.models import (
 )
 
 __all__ = [
-    "AdvocacyRecord", "CheckIn", "Cohort", "CohortEnrolment", "CohortPairRule", "Goal",
-    "Meeting", "MentorRequest", "Mentorship", "Relationship", "Sponsorship",
-    "SponsorshipInterest", "SurveyResponse", "Touchpoint",
+    "AdvocacyRecord", "CalendarFeed", "CheckIn", "Cohort", "CohortEnrolment", "CohortPairRule",
+    "Goal", "Meeting", "MeetingProposal", "MentorRequest", "Message", "Mentorship", "Relationship",
+    "Sponsorship", "SponsorshipInterest", "SurveyResponse", "ThreadRead", "Touchpoint",
 ]

@@ -18,12 +18,13 @@ from accounts.models import (
     CADENCE_RANGE,
     MENTOR_CAPACITY_RANGE,
     MentorProfile,
+    Notification,
     Person,
     Skill,
     cadence_validate,
     capacity_validate,
 )
-from accounts.notifications import notify
+from accounts.notifications import Notice, notify, notify_many
 from matching import scoring
 from matching.mentorship.models import Goal, MentorRequest, Mentorship
 from matching.relationships.capacity import places_left
@@ -164,6 +165,25 @@ def _lock_open_request(mentor_request: MentorRequest, *, action: str) -> MentorR
     return locked
 
 
+def _request_url(mentor_request_id: int) -> str:
+    return reverse("mentorship:request_detail", args=[mentor_request_id])
+
+
+def _requests_answered_in_inbox(request_ids: list[int], now: datetime.datetime) -> None:
+    """The mentors' "asks you to mentor them" notifications of these requests are done: marked
+    read once the request is answered, withdrawn or expired, so the inbox shows only what waits."""
+    Notification.objects.filter(kind="mentor_request_received", read_at__isnull=True,
+                                url__in=[_request_url(pk) for pk in request_ids]).update(
+        read_at=now)
+
+
+def _tell_mentors_withdrawn(requests: list[MentorRequest], *, reason: str) -> None:
+    notify_many([Notice(recipient=r.mentor, kind="mentor_request_withdrawn",
+                        template="mentor-request-withdrawn",
+                        context={"mentor_request": r, "mentee": r.mentee, "reason": reason},
+                        url=_request_url(r.pk)) for r in requests])
+
+
 @transaction.atomic
 def mentor_request_withdraw(*, mentor_request: MentorRequest, by: Person) -> MentorRequest:
     if by.pk != mentor_request.mentee_id:
@@ -172,6 +192,8 @@ def mentor_request_withdraw(*, mentor_request: MentorRequest, by: Person) -> Men
     mentor_request.status = MentorRequest.Status.WITHDRAWN
     mentor_request.answered_at = timezone.now()
     mentor_request.save(update_fields=["status", "answered_at"])
+    _requests_answered_in_inbox([mentor_request.pk], mentor_request.answered_at)
+    _tell_mentors_withdrawn([mentor_request], reason="withdrawn")
     return mentor_request
 
 
@@ -206,9 +228,13 @@ def mentor_request_accept(
     goals = list(mentor_request.goals.all())
     Goal.objects.bulk_create([Goal(mentorship=mentorship, title=skill.name, skill=skill)
                               for skill in goals])
-    MentorRequest.objects.filter(mentee_id=mentor_request.mentee_id,
-                                 status=MentorRequest.Status.OPEN).update(
+    others = list(MentorRequest.objects.select_for_update()
+                  .filter(mentee_id=mentor_request.mentee_id, status=MentorRequest.Status.OPEN)
+                  .select_related("mentor", "mentee"))
+    MentorRequest.objects.filter(pk__in=[r.pk for r in others]).update(
         status=MentorRequest.Status.WITHDRAWN, answered_at=now)
+    _requests_answered_in_inbox([mentor_request.pk] + [r.pk for r in others], now)
+    _tell_mentors_withdrawn(others, reason="found a mentor")
     mentee = mentor_request.mentee
     notify(recipient=mentee, kind="mentor_request_accepted", template="mentor-request-accepted",
            context={"mentor_request": mentor_request, "mentor": by, "mentorship": mentorship,
@@ -232,6 +258,7 @@ def mentor_request_decline(
     mentor_request.answered_at = timezone.now()
     mentor_request.save(update_fields=["status", "decline_reason", "decline_note",
                                        "answered_at"])
+    _requests_answered_in_inbox([mentor_request.pk], mentor_request.answered_at)
     notify(recipient=mentor_request.mentee, kind="mentor_request_declined",
            template="mentor-request-declined",
            context={"mentor_request": mentor_request, "mentor": by,
@@ -258,6 +285,7 @@ def mentor_request_expire(
     if not claimed:
         return False
     mentor_request.refresh_from_db()
+    _requests_answered_in_inbox([mentor_request.pk], now)
     notify(recipient=mentor_request.mentee, kind="mentor_request_expired",
            template="mentor-request-expired",
            context={"mentor_request": mentor_request, "mentor": mentor_request.mentor,

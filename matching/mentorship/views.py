@@ -163,6 +163,9 @@ def request_detail(request, pk):
     is_mentor = mentor_request.mentor_id == request.person.pk
     context = {"mentor_request": mentor_request, "is_mentor": is_mentor,
                "accept_form": AcceptForm(), "decline_form": DeclineForm()}
+    if is_mentor:  # the mentor decides knowing who asks: their goals, skills and interests
+        context["mentee_goals"] = list(mentor_request.mentee.development_goals.all())
+        context["mentee_skills"] = list(mentor_request.mentee.skills.all())
     if is_mentor and mentor_request.status == MentorRequest.Status.OPEN:
         candidates = scoring.load_candidates([mentor_request.mentee_id])
         mentor = scoring.load_candidates([request.person.pk], mentors=True)

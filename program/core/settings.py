@@ -186,6 +186,7 @@ TEMPLATES = [
             "libraries": {
                 "mentorship_tags": "matching.mentorship.templatetags",
                 "sponsorship_tags": "matching.sponsorship.templatetags",
+                "pairs_tags": "matching.pairs.templatetags",
             },
         },
     },

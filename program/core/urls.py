@@ -22,6 +22,7 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", accounts_views.unsubscribe, name="unsubscribe"),
     path("mentoring/", include("matching.mentorship.urls")),
     path("sponsorship/", include("matching.sponsorship.urls")),
+    path("pairs/", include("matching.pairs.urls")),
     path("cohorts/", include("matching.cohorts.enrolment_urls")),
     path("hr/cohorts/", include("matching.cohorts.urls")),
     path("hr/", include((hr_urlpatterns, "hr"))),
