@@ -25,5 +25,6 @@ urlpatterns = [
     path("cohorts/", include("matching.cohorts.enrolment_urls")),
     path("hr/cohorts/", include("matching.cohorts.urls")),
     path("hr/", include((hr_urlpatterns, "hr"))),
+    path("scim/", include("program.scim.urls")),
     path("admin/", admin.site.urls),
 ]
