@@ -86,12 +86,16 @@ def resource_types(request, token):
     return _json(_listed(discovery.resource_types()))
 
 
+def _one(items: list[dict], wanted: str, what: str) -> HttpResponse:
+    found = [item for item in items if item["id"] == wanted]
+    if not found:
+        raise ScimError(404, f"No {what} {wanted}.")
+    return _json(found[0])
+
+
 @scim_view(("GET",))
 def resource_type(request, token, name):
-    found = [r for r in discovery.resource_types() if r["id"] == name]
-    if not found:
-        raise ScimError(404, f"No resource type {name}.")
-    return _json(found[0])
+    return _one(discovery.resource_types(), name, "resource type")
 
 
 @scim_view(("GET",))
@@ -101,10 +105,7 @@ def schemas(request, token):
 
 @scim_view(("GET",))
 def schema(request, token, schema_id):
-    found = [s for s in discovery.schemas() if s["id"] == schema_id]
-    if not found:
-        raise ScimError(404, f"No schema {schema_id}.")
-    return _json(found[0])
+    return _one(discovery.schemas(), schema_id, "schema")
 
 
 @scim_view(("GET", "POST"))
