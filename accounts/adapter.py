@@ -1,13 +1,30 @@
 """allauth hooks: the sign-up domain rule and linking a new user to their imported Person."""
 
+import logging
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Person
+from .models import Person, User
 
+log = logging.getLogger(__name__)
 DOMAIN_NOT_ALLOWED = "Sign-up is only open to {domains} email addresses. Use your work email."
+SSO_ONLY = ("{domain} addresses sign in with the company's single sign-on: use the "
+            "“{provider}” button.")
+
+
+def sso_only(email: str) -> bool:
+    """Whether the address must sign in through the company's identity provider."""
+    domain = (email or "").rsplit("@", 1)[-1].lower()
+    return bool(email) and domain in settings.SSO_ONLY_EMAIL_DOMAINS
+
+
+def _sso_only_error(email: str) -> ValidationError:
+    return ValidationError(SSO_ONLY.format(domain="@" + email.rsplit("@", 1)[-1].lower(),
+                                           provider="Company sign-in"))
 
 
 def email_domain_allowed(email: str) -> bool:
@@ -23,7 +40,17 @@ class AccountAdapter(DefaultAccountAdapter):
         if not email_domain_allowed(email):
             domains = ", ".join("@" + d for d in settings.SIGNUP_EMAIL_DOMAINS)
             raise ValidationError(DOMAIN_NOT_ALLOWED.format(domains=domains))
+        if sso_only(email):
+            raise _sso_only_error(email)
         return email
+
+    def pre_authenticate(self, request, **credentials):
+        """Passwords are refused for SSO-only domains, except for superusers (break-glass)."""
+        email = (credentials.get("email") or "").strip()
+        if sso_only(email) and not User.objects.filter(email__iexact=email,
+                                                       is_superuser=True).exists():
+            raise _sso_only_error(email)
+        return super().pre_authenticate(request, **credentials)
 
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
@@ -37,3 +64,24 @@ def link_person(user) -> Person | None:
     """Attach the Person HR imported with this email, if there is one and it is unclaimed."""
     updated = Person.objects.filter(email__iexact=user.email, user__isnull=True).update(user=user)
     return Person.objects.filter(user=user).first() if updated else None
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Single sign-on: the provider's assertion is taken as it is. An address it marks verified
+    signs in (and links to the imported Person); one it does not is stored unverified and links
+    to nothing until the person proves it by email."""
+
+    def on_authentication_error(self, request, provider, error=None, exception=None,
+                                extra_context=None):
+        """What went wrong, for whoever runs the app (the person sees allauth's page)."""
+        log.warning("Single sign-on through %s failed: %s %r", getattr(provider, "id", provider),
+                    error, exception)
+        return super().on_authentication_error(request, provider, error=error,
+                                               exception=exception, extra_context=extra_context)
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form=form)
+        verified = [a.email for a in sociallogin.email_addresses if a.verified]
+        if any(address.lower() == user.email.lower() for address in verified):
+            link_person(user)
+        return user

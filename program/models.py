@@ -2,5 +2,6 @@
 
 from program.reminders.models import ReminderLog
 from program.reports.models import ReportSnapshot
+from program.scim.models import ApiToken, ScimIdentity
 
-__all__ = ["ReminderLog", "ReportSnapshot"]
+__all__ = ["ApiToken", "ReminderLog", "ReportSnapshot", "ScimIdentity"]

@@ -146,6 +146,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "accounts",
     "matching",
     "program",
@@ -253,6 +255,30 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Mentorship program"
 MFA_TOTP_TOLERANCE = 1  # accept the previous/next 30-second code too (RFC 6238 clock drift)
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in envlist("SIGNUP_EMAIL_DOMAINS")]
+
+# Single sign-on through the company's OpenID Connect provider (Entra ID, Okta, Google Workspace,
+# Keycloak ...): set OIDC_SERVER_URL (the issuer, whose /.well-known/openid-configuration is
+# read), OIDC_CLIENT_ID and OIDC_CLIENT_SECRET; or let an admin add a "social application"
+# (provider "OpenID Connect") in /admin/. README.md, "Single sign-on", says what to enter where.
+# A sign-in is linked to the Person HR imported only through an address the provider asserts
+# as verified (email_verified), never through one it did not.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # a verified SSO address signs in its account
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider vouches, or the address stays unverified
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_ONLY = False
+OIDC_SERVER_URL = envurl("OIDC_SERVER_URL", "", ("https", "http"))
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": [{
+    "provider_id": envstr("OIDC_PROVIDER_ID", "company"),
+    "name": envstr("OIDC_NAME", "Company sign-in"),
+    "client_id": envstr("OIDC_CLIENT_ID", ""),
+    "secret": envstr("OIDC_CLIENT_SECRET", ""),
+    "settings": {"server_url": OIDC_SERVER_URL},
+}] if OIDC_SERVER_URL else []}}
+# People whose address is in one of these domains sign in through SSO only; passwords stay for
+# the demo and for break-glass superusers.
+SSO_ONLY_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in envlist("SSO_ONLY_EMAIL_DOMAINS")]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")]

@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import sso
 from accounts import views as accounts_views
 from program.core import health
 from program.reminders import urls as reminder_urls
@@ -17,6 +18,9 @@ hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns]
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # Before allauth's own: its SSO "Continue" page, with the provider allowed as form-action.
+    path("accounts/oidc/<str:provider_id>/login/", sso.oidc_login,
+         name="openid_connect_login"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("unsubscribe/<str:token>/", accounts_views.unsubscribe, name="unsubscribe"),
@@ -26,5 +30,6 @@ urlpatterns = [
     path("cohorts/", include("matching.cohorts.enrolment_urls")),
     path("hr/cohorts/", include("matching.cohorts.urls")),
     path("hr/", include((hr_urlpatterns, "hr"))),
+    path("scim/", include("program.scim.urls")),
     path("admin/", admin.site.urls),
 ]
