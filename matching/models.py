@@ -8,13 +8,15 @@ from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
 from matching.relationships.models import Meeting, Relationship, SurveyResponse
 from matching.sponsorship.models import (
     AdvocacyRecord,
+    Commitment,
     Sponsorship,
     SponsorshipInterest,
     Touchpoint,
 )
 
 __all__ = [
-    "AdvocacyRecord", "CheckIn", "Cohort", "CohortEnrolment", "CohortPairRule", "Goal",
+    "AdvocacyRecord", "CheckIn", "Commitment", "Cohort", "CohortEnrolment", "CohortPairRule",
+    "Goal",
     "Meeting", "MentorRequest", "Mentorship", "Relationship", "Sponsorship",
     "SponsorshipInterest", "SurveyResponse", "Touchpoint",
 ]
