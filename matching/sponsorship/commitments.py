@@ -82,9 +82,10 @@ def commitment_make(
     description: str = "",
     shared_with_protege: bool = False,
     made_on: datetime.date | None = None,
+    tell_protege: bool = True,
 ) -> Commitment:
     """The sponsor commits to something for the protégé. `made_on` is today unless an import
-    brings an older one."""
+    brings an older one (and an import of history tells nobody)."""
     sponsorship = Sponsorship.objects.select_related("protege").get(pk=sponsorship.pk)
     _sponsors_own(sponsorship, by)
     today = timezone.localdate()
@@ -112,7 +113,7 @@ def commitment_make(
         decision_maker=decision_maker, description=description.strip(),
         shared_with_protege=shared_with_protege,
     )
-    if shared_with_protege:
+    if shared_with_protege and tell_protege:
         notify(recipient=sponsorship.protege, kind="commitment_shared",
                template="commitment-shared", context={"commitment": commitment},
                url=reverse("sponsorship:detail", args=[sponsorship.pk]))
