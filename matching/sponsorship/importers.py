@@ -151,6 +151,35 @@ class SponsorshipImporter(Importer):
         return len(new), len(changed)
 
 
+def link_to_sponsorships(importer: Importer, rows: list[dict], date_column: str, *,
+                         exclude: list[str]) -> dict[int, Sponsorship]:
+    """Each row's sponsorship: the pair's one running on the row's date (else their most
+    recent), by row number; a problem for a pair with none. Two queries."""
+    people = importer.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
+    pairs: dict[tuple[int, int], list[Sponsorship]] = defaultdict(list)
+    sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
+                   if r["sponsor_employee_id"] in people}
+    for sponsorship in (Sponsorship.objects.filter(sponsor_id__in=sponsor_ids)
+                        .exclude(status__in=exclude).select_related("sponsor")
+                        .order_by("-started_on", "-id")):
+        pairs[(sponsorship.sponsor_id, sponsorship.protege_id)].append(sponsorship)
+    links = {}
+    for row in rows:
+        sponsor = people.get(row["sponsor_employee_id"])
+        protege = people.get(row["protege_employee_id"])
+        if sponsor is None or protege is None:
+            continue
+        day = row[date_column]
+        sponsorship = covering(pairs.get((sponsor, protege), []), day) if day else None
+        if sponsorship is None:
+            importer.problem(row["_row"], "protege_employee_id",
+                             f"{row['sponsor_employee_id']} has no sponsorship with "
+                             f"{row['protege_employee_id']}; import sponsorships first")
+        else:
+            links[row["_row"]] = sponsorship
+    return links
+
+
 @register
 class AdvocacyImporter(Importer):
     kind = "advocacy"
@@ -169,17 +198,7 @@ class AdvocacyImporter(Importer):
     ]
 
     def check(self, rows: list[dict]) -> None:
-        people = self.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
-        pairs: dict[tuple[int, int], list[Sponsorship]] = defaultdict(list)
-        sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
-                       if r["sponsor_employee_id"] in people}
-        for sponsorship in (Sponsorship.objects.filter(sponsor_id__in=sponsor_ids)
-                            .exclude(status__in=[RelationshipStatus.PROPOSED,
-                                                 RelationshipStatus.DECLINED])
-                            .order_by("-started_on", "-id")):
-            pairs[(sponsorship.sponsor_id, sponsorship.protege_id)].append(sponsorship)
         today = timezone.localdate()
-        self.links: dict[int, Sponsorship] = {}
         for row in rows:
             number = row["_row"]
             occurred, outcome, outcome_on = row["occurred_on"], row.get("outcome"), \
@@ -194,18 +213,8 @@ class AdvocacyImporter(Importer):
             if occurred and outcome_on and outcome_on < occurred:
                 self.problem(number, "outcome_on",
                              f"{outcome_on} is before the advocacy itself ({occurred})")
-            sponsor = people.get(row["sponsor_employee_id"])
-            protege = people.get(row["protege_employee_id"])
-            if sponsor is None or protege is None:
-                continue
-            sponsorship = covering(pairs.get((sponsor, protege), []), occurred) \
-                if occurred else None
-            if sponsorship is None:
-                self.problem(number, "protege_employee_id",
-                             f"{row['sponsor_employee_id']} has no sponsorship with "
-                             f"{row['protege_employee_id']}; import sponsorships first")
-            else:
-                self.links[number] = sponsorship
+        self.links = link_to_sponsorships(self, rows, "occurred_on", exclude=[
+            RelationshipStatus.PROPOSED, RelationshipStatus.DECLINED])
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         ids = {s.pk for s in self.links.values()}
@@ -272,15 +281,6 @@ class CommitmentImporter(Importer):
     ]
 
     def check(self, rows: list[dict]) -> None:
-        people = self.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
-        pairs: dict[tuple[int, int], list[Sponsorship]] = defaultdict(list)
-        sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
-                       if r["sponsor_employee_id"] in people}
-        for sponsorship in (Sponsorship.objects.filter(sponsor_id__in=sponsor_ids)
-                            .exclude(status=RelationshipStatus.DECLINED)
-                            .select_related("sponsor").order_by("-started_on", "-id")):
-            pairs[(sponsorship.sponsor_id, sponsorship.protege_id)].append(sponsorship)
-        self.links: dict[int, Sponsorship] = {}
         for row in rows:
             number, state = row["_row"], row.get("state") or Commitment.State.OPEN
             if state == Commitment.State.KEPT and not row.get("kept_on"):
@@ -294,17 +294,8 @@ class CommitmentImporter(Importer):
                                   ("drop_reason", "dropped")):
                 if row.get(column) and state != needs:
                     self.problem(number, column, f"only a {needs} commitment has a {column}")
-            sponsor = people.get(row["sponsor_employee_id"])
-            protege = people.get(row["protege_employee_id"])
-            if sponsor is None or protege is None:
-                continue
-            sponsorship = covering(pairs.get((sponsor, protege), []), row["made_on"])
-            if sponsorship is None:
-                self.problem(number, "protege_employee_id",
-                             f"{row['sponsor_employee_id']} has no sponsorship with "
-                             f"{row['protege_employee_id']}; import sponsorships first")
-            else:
-                self.links[number] = sponsorship
+        self.links = link_to_sponsorships(self, rows, "made_on",
+                                          exclude=[RelationshipStatus.DECLINED])
         self._find_keeping_records(rows)
 
     def _find_keeping_records(self, rows: list[dict]) -> None:
