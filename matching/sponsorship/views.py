@@ -122,7 +122,8 @@ def sponsor_home(request):
 @person_required
 def protege_home(request):
     page = protege_page(request.person)
-    return render(request, "sponsorship/protege_home.html", {"page": page})
+    return render(request, "sponsorship/protege_home.html",
+                  {"page": page, "today": timezone.localdate()})
 
 
 @person_required

@@ -308,3 +308,21 @@ def test_the_sponsorship_page_runs_a_fixed_number_of_queries(sponsorship, sam, l
         factories.CommitmentFactory(sponsorship=sponsorship)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("sponsorship:detail", args=[sponsorship.pk]))
+
+
+def test_the_protege_reads_a_kept_commitment_without_a_link_to_an_unshared_record(
+        sponsorship, sam, alice, login):
+    commitment = _make(sponsorship, sam, shared_with_protege=True)
+    record = _record(sponsorship, shared_with_protege=False)
+    svc.commitment_keep(commitment=commitment, by=sam, record=record)
+    page = login(alice).get(reverse("sponsorship:commitment_detail", args=[commitment.pk]))
+    text = page.content.decode()
+    assert "Kept on time" in text
+    assert reverse("sponsorship:advocacy_detail", args=[record.pk]) not in text
+
+
+def test_the_protege_page_marks_an_overdue_shared_commitment(sponsorship, sam, alice, login):
+    _make(sponsorship, sam, made_on=TODAY() - days(20), due_on=TODAY() - days(2),
+          shared_with_protege=True)
+    page = login(alice).get(reverse("sponsorship:protege_home")).content.decode()
+    assert "Overdue" in page
