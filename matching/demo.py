@@ -2,4 +2,5 @@
 
 from matching.cohorts import demo as cohorts_demo  # noqa: F401
 from matching.mentorship import demo as mentorship_demo  # noqa: F401
+from matching.sponsorship import commitment_demo  # noqa: F401
 from matching.sponsorship import demo as sponsorship_demo  # noqa: F401

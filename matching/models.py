@@ -7,6 +7,7 @@ from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
 from matching.pairs.models import (
     CalendarFeed,
+    ClosingReflection,
     MeetingProposal,
     Message,
     ThreadRead,
@@ -14,13 +15,15 @@ from matching.pairs.models import (
 from matching.relationships.models import Meeting, Relationship, SurveyResponse
 from matching.sponsorship.models import (
     AdvocacyRecord,
+    Commitment,
     Sponsorship,
     SponsorshipInterest,
     Touchpoint,
 )
 
 __all__ = [
-    "AdvocacyRecord", "CalendarFeed", "CheckIn", "Cohort", "CohortEnrolment", "CohortPairRule",
-    "Goal", "Meeting", "MeetingProposal", "MentorRequest", "Message", "Mentorship", "Relationship",
-    "Sponsorship", "SponsorshipInterest", "SurveyResponse", "ThreadRead", "Touchpoint",
+    "AdvocacyRecord", "CalendarFeed", "CheckIn", "ClosingReflection", "Cohort", "CohortEnrolment",
+    "CohortPairRule", "Commitment", "Goal", "Meeting", "MeetingProposal", "MentorRequest",
+    "Message", "Mentorship", "Relationship", "Sponsorship", "SponsorshipInterest",
+    "SurveyResponse", "ThreadRead", "Touchpoint",
 ]

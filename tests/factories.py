@@ -19,7 +19,7 @@ from accounts.models import (
 from matching.cohorts.models import Cohort, CohortEnrolment
 from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
 from matching.relationships.models import SurveyResponse
-from matching.sponsorship.models import AdvocacyRecord, Sponsorship
+from matching.sponsorship.models import AdvocacyRecord, Commitment, Sponsorship
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -208,3 +208,14 @@ class TouchpointFactory(factory.django.DjangoModelFactory):
     author = factory.SelfAttribute("sponsorship.protege")
     occurred_on = factory.LazyFunction(timezone.localdate)
     discussed = "Talked through the next promotion round."
+
+
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    sponsorship = factory.SubFactory(SponsorshipFactory)
+    kind = Commitment.Kind.PROMOTION_NOMINATION
+    forum = "Q3 promotion committee"
+    made_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.made_on + datetime.timedelta(days=30))

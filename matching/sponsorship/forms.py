@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import SPONSOR_CAPACITY, CareerEvent, Department, Person, SponsorProfile
 from matching.relationships.models import CloseReason, RelationshipStatus
-from matching.sponsorship.models import AdvocacyRecord
+from matching.sponsorship.models import AdvocacyRecord, Commitment
 from matching.sponsorship.services import COMMITMENT_STATEMENT
 
 NO_SUCH_PERSON = "No current employee has that email or employee ID."
@@ -163,3 +163,62 @@ class CloseForm(forms.Form):
                                label="Reason (when ending early)",
                                help_text="None of these is anyone's fault.")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommitmentForm(forms.ModelForm):
+    class Meta:
+        model = Commitment
+        fields = ["kind", "decision_maker", "forum", "due_on", "description",
+                  "shared_with_protege"]
+        labels = {
+            "kind": "What you will do",
+            "decision_maker": "Decision maker (for an introduction)",
+            "forum": "Where",
+            "due_on": "By when",
+            "description": "Details",
+            "shared_with_protege": "Share this commitment with the protégé",
+        }
+        help_texts = {
+            "decision_maker": "Their name and role, e.g. Dana Ruiz, VP Platform.",
+            "forum": "For example: Q3 promotion committee, staffing review, all-hands.",
+            "shared_with_protege": "Unshared commitments are seen only by you and HR admins.",
+        }
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class CommitmentDropForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why it is dropped",
+                             help_text="HR sees this; the protégé too if the commitment is shared.")
+
+
+class CommitmentKeepForm(forms.Form):
+    """Keep a commitment with an advocacy record already written (one of a matching kind)."""
+
+    record = forms.ModelChoiceField(queryset=AdvocacyRecord.objects.none(),
+                                    label="The advocacy record that kept it")
+
+    def __init__(self, *args, records=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["record"]
+        field.queryset = records if records is not None else AdvocacyRecord.objects.none()
+        field.label_from_instance = lambda r: f"{r.get_kind_display()} on {r.occurred_on:%d %b %Y}"
+
+
+class TalentReviewForm(forms.Form):
+    department = forms.ModelChoiceField(queryset=Department.objects.order_by("name"),
+                                        required=False, empty_label="All departments")
+    level_min = forms.IntegerField(required=False, min_value=1, label="Lowest level")
+    level_max = forms.IntegerField(required=False, min_value=1, label="Highest level")
+    as_of = forms.DateField(label="Review date", initial=timezone.localdate,
+                            widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="The pack covers the 12 months up to this date.")
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("level_min"), data.get("level_max")
+        if low is not None and high is not None and low > high:
+            self.add_error("level_max", "The highest level is below the lowest.")
+        return data

@@ -1,4 +1,4 @@
-"""Import kinds for sponsorship: `sponsorships` and `advocacy`.
+"""Import kinds for sponsorship: `sponsorships`, `advocacy` and `commitments`.
 
 All-or-nothing like every import (accounts/importing.py): each problem is reported with its row
 and column, and a file with any problem writes nothing. Re-importing the same file changes
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.importing import (
     Column,
     Importer,
+    ImportRefused,
+    Problem,
     parse_choice,
     parse_date,
     register,
@@ -23,7 +26,13 @@ from matching.relationships.importers import covering
 from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import add_months
 from matching.scoring import blocked_reason, load_candidates
-from matching.sponsorship.models import OPEN_STATUSES, AdvocacyRecord, Sponsorship
+from matching.sponsorship.commitments import (
+    KEEPING_KINDS,
+    commitment_drop,
+    commitment_keep,
+    commitment_make,
+)
+from matching.sponsorship.models import OPEN_STATUSES, AdvocacyRecord, Commitment, Sponsorship
 
 CLOSED_STATUSES = (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY)
 
@@ -142,6 +151,35 @@ class SponsorshipImporter(Importer):
         return len(new), len(changed)
 
 
+def link_to_sponsorships(importer: Importer, rows: list[dict], date_column: str, *,
+                         exclude: list[str]) -> dict[int, Sponsorship]:
+    """Each row's sponsorship: the pair's one running on the row's date (else their most
+    recent), by row number; a problem for a pair with none. Two queries."""
+    people = importer.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
+    pairs: dict[tuple[int, int], list[Sponsorship]] = defaultdict(list)
+    sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
+                   if r["sponsor_employee_id"] in people}
+    for sponsorship in (Sponsorship.objects.filter(sponsor_id__in=sponsor_ids)
+                        .exclude(status__in=exclude).select_related("sponsor")
+                        .order_by("-started_on", "-id")):
+        pairs[(sponsorship.sponsor_id, sponsorship.protege_id)].append(sponsorship)
+    links = {}
+    for row in rows:
+        sponsor = people.get(row["sponsor_employee_id"])
+        protege = people.get(row["protege_employee_id"])
+        if sponsor is None or protege is None:
+            continue
+        day = row[date_column]
+        sponsorship = covering(pairs.get((sponsor, protege), []), day) if day else None
+        if sponsorship is None:
+            importer.problem(row["_row"], "protege_employee_id",
+                             f"{row['sponsor_employee_id']} has no sponsorship with "
+                             f"{row['protege_employee_id']}; import sponsorships first")
+        else:
+            links[row["_row"]] = sponsorship
+    return links
+
+
 @register
 class AdvocacyImporter(Importer):
     kind = "advocacy"
@@ -160,17 +198,7 @@ class AdvocacyImporter(Importer):
     ]
 
     def check(self, rows: list[dict]) -> None:
-        people = self.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
-        pairs: dict[tuple[int, int], list[Sponsorship]] = defaultdict(list)
-        sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
-                       if r["sponsor_employee_id"] in people}
-        for sponsorship in (Sponsorship.objects.filter(sponsor_id__in=sponsor_ids)
-                            .exclude(status__in=[RelationshipStatus.PROPOSED,
-                                                 RelationshipStatus.DECLINED])
-                            .order_by("-started_on", "-id")):
-            pairs[(sponsorship.sponsor_id, sponsorship.protege_id)].append(sponsorship)
         today = timezone.localdate()
-        self.links: dict[int, Sponsorship] = {}
         for row in rows:
             number = row["_row"]
             occurred, outcome, outcome_on = row["occurred_on"], row.get("outcome"), \
@@ -185,18 +213,8 @@ class AdvocacyImporter(Importer):
             if occurred and outcome_on and outcome_on < occurred:
                 self.problem(number, "outcome_on",
                              f"{outcome_on} is before the advocacy itself ({occurred})")
-            sponsor = people.get(row["sponsor_employee_id"])
-            protege = people.get(row["protege_employee_id"])
-            if sponsor is None or protege is None:
-                continue
-            sponsorship = covering(pairs.get((sponsor, protege), []), occurred) \
-                if occurred else None
-            if sponsorship is None:
-                self.problem(number, "protege_employee_id",
-                             f"{row['sponsor_employee_id']} has no sponsorship with "
-                             f"{row['protege_employee_id']}; import sponsorships first")
-            else:
-                self.links[number] = sponsorship
+        self.links = link_to_sponsorships(self, rows, "occurred_on", exclude=[
+            RelationshipStatus.PROPOSED, RelationshipStatus.DECLINED])
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         ids = {s.pk for s in self.links.values()}
@@ -228,3 +246,118 @@ class AdvocacyImporter(Importer):
                 changed.append(sponsorship)
         Sponsorship.objects.bulk_update(changed, ["last_advocacy_on"], batch_size=5000)
         return len(new), 0
+
+
+def parse_yes_no(value: str) -> bool:
+    value = value.strip().lower()
+    if value in ("yes", "true", "1"):
+        return True
+    if value in ("no", "false", "0", ""):
+        return False
+    raise ValueError(f"{value!r} is not yes or no")
+
+
+@register
+class CommitmentImporter(Importer):
+    kind = "commitments"
+    description = ("Sponsors' commitments, each linked to the pair's sponsorship running on the "
+                   "day it was made; a kept one names the date of the advocacy record that kept "
+                   "it (import advocacy first), a dropped one its date and reason.")
+    columns = [
+        Column("sponsor_employee_id"),
+        Column("protege_employee_id"),
+        Column("kind", parse_choice(Commitment.Kind.values)),
+        Column("made_on", parse_date),
+        Column("due_on", parse_date),
+        Column("state", parse_choice(Commitment.State.values), required=False,
+               optional_header=True),
+        Column("forum", required=False, optional_header=True),
+        Column("decision_maker", required=False, optional_header=True),
+        Column("description", required=False, optional_header=True),
+        Column("shared_with_protege", parse_yes_no, required=False, optional_header=True),
+        Column("kept_on", parse_date, required=False, optional_header=True),
+        Column("dropped_on", parse_date, required=False, optional_header=True),
+        Column("drop_reason", required=False, optional_header=True),
+    ]
+
+    def check(self, rows: list[dict]) -> None:
+        for row in rows:
+            number, state = row["_row"], row.get("state") or Commitment.State.OPEN
+            if state == Commitment.State.KEPT and not row.get("kept_on"):
+                self.problem(number, "kept_on", "a kept commitment needs the date of the "
+                             "advocacy record that kept it")
+            if state == Commitment.State.DROPPED:
+                for column in ("dropped_on", "drop_reason"):
+                    if not row.get(column):
+                        self.problem(number, column, f"a dropped commitment needs its {column}")
+            for column, needs in (("kept_on", "kept"), ("dropped_on", "dropped"),
+                                  ("drop_reason", "dropped")):
+                if row.get(column) and state != needs:
+                    self.problem(number, column, f"only a {needs} commitment has a {column}")
+        self.links = link_to_sponsorships(self, rows, "made_on",
+                                          exclude=[RelationshipStatus.DECLINED])
+        self._find_keeping_records(rows)
+
+    def _find_keeping_records(self, rows: list[dict]) -> None:
+        """Each kept row's advocacy record: same pair, its date, a kind that keeps it, not
+        keeping anything else (stored or earlier in the file)."""
+        kept_rows = [r for r in rows if r.get("kept_on") and r["_row"] in self.links]
+        records = defaultdict(list)
+        for record in AdvocacyRecord.objects.filter(
+                sponsorship_id__in={self.links[r["_row"]].pk for r in kept_rows},
+                commitment__isnull=True).order_by("id"):
+            records[(record.sponsorship_id, record.occurred_on)].append(record)
+        self.keeping: dict[int, AdvocacyRecord] = {}
+        taken = set()
+        for row in kept_rows:
+            candidates = [r for r in records[(self.links[row["_row"]].pk, row["kept_on"])]
+                          if r.kind in KEEPING_KINDS[row["kind"]] and r.pk not in taken]
+            if not candidates:
+                self.problem(row["_row"], "kept_on", f"no advocacy record of a kind that keeps "
+                             f"it on {row['kept_on']} for this pair; import advocacy first")
+                continue
+            self.keeping[row["_row"]] = candidates[0]
+            taken.add(candidates[0].pk)
+
+    def write(self, rows: list[dict]) -> tuple[int, int]:
+        existing = set(Commitment.objects.filter(
+            sponsorship_id__in={s.pk for s in self.links.values()}).values_list(
+            "sponsorship_id", "kind", "made_on", "due_on"))
+        problems, created = [], 0
+        for row in rows:
+            number, sponsorship = row["_row"], self.links[row["_row"]]
+            key = (sponsorship.pk, row["kind"], row["made_on"], row["due_on"])
+            if key in existing:
+                continue
+            existing.add(key)
+            try:
+                self._write_row(row, sponsorship)
+            except ValidationError as error:
+                fields = getattr(error, "message_dict", {None: error.messages})
+                problems += [Problem(number, column if column in self.column_names else None,
+                                     message)
+                             for column, messages in fields.items() for message in messages]
+            else:
+                created += 1
+        if problems:
+            raise ImportRefused(problems)
+        return created, 0
+
+    @property
+    def column_names(self) -> set[str]:
+        return {column.name for column in self.columns}
+
+    def _write_row(self, row: dict, sponsorship: Sponsorship) -> None:
+        """Through the same services as the pages, so the same rules hold."""
+        sponsor = sponsorship.sponsor
+        commitment = commitment_make(
+            sponsorship=sponsorship, by=sponsor, kind=row["kind"], due_on=row["due_on"],
+            made_on=row["made_on"], forum=row.get("forum") or "",
+            decision_maker=row.get("decision_maker") or "",
+            description=row.get("description") or "",
+            shared_with_protege=bool(row.get("shared_with_protege")), tell_protege=False)
+        if row["_row"] in self.keeping:
+            commitment_keep(commitment=commitment, by=sponsor, record=self.keeping[row["_row"]])
+        elif (row.get("state") or Commitment.State.OPEN) == Commitment.State.DROPPED:
+            commitment_drop(commitment=commitment, by=sponsor, reason=row["drop_reason"],
+                            dropped_on=row["dropped_on"])

@@ -90,7 +90,9 @@ class SponsorshipInterest(models.Model):
         return f"{self.person} would like a sponsor"
 
 
-class AdvocacyRecordQuerySet(models.QuerySet):
+class SponsorWrittenQuerySet(models.QuerySet):
+    """Records a sponsor writes about a protégé (advocacy records, commitments)."""
+
     def visible_to(self, person, user):
         """Who sees what: HR admins see every record; the sponsor sees the records they wrote;
         the protégé sees only the records shared with them; nobody else sees any."""
@@ -102,6 +104,9 @@ class AdvocacyRecordQuerySet(models.QuerySet):
             models.Q(sponsorship__sponsor=person)
             | models.Q(sponsorship__protege=person, shared_with_protege=True)
         )
+
+
+AdvocacyRecordQuerySet = SponsorWrittenQuerySet
 
 
 class AdvocacyRecord(models.Model):
@@ -160,3 +165,86 @@ class Touchpoint(Meeting):
 
     class Meta(Meeting.Meta):
         pass
+
+
+# Commitment rules the database holds; the services raise the same words on the field.
+COMMITMENT_NEEDS_DECISION_MAKER = "Name the decision maker you will introduce them to."
+COMMITMENT_DUE_BEFORE_MADE = "The due date is before the day the commitment is made ({made_on})."
+
+
+class Commitment(models.Model):
+    """What a sponsor means to do for a protégé, by when and where. It is kept by a linked
+    advocacy record (on time when the record is dated on or before the due date) or dropped
+    with a reason; until then it is open."""
+
+    class Kind(models.TextChoices):
+        PROMOTION_NOMINATION = "promotion_nomination", "Nominate for a promotion"
+        STRETCH_ASSIGNMENT = "stretch_assignment", (
+            "Put forward for a stretch or high-visibility assignment")
+        INTRODUCTION = "introduction", "Introduce to a named decision maker"
+        TALENT_REVIEW = "talent_review", "Speak up in a calibration or talent review"
+        SPEAKING_OPPORTUNITY = "speaking_opportunity", "A speaking opportunity"
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        KEPT = "kept", "Kept"
+        DROPPED = "dropped", "Dropped"
+
+    sponsorship = models.ForeignKey(
+        Sponsorship, on_delete=models.CASCADE, related_name="commitments"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    decision_maker = models.CharField(
+        max_length=200, blank=True, help_text="For an introduction: who, by name and role.")
+    forum = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    made_on = models.DateField(default=timezone.localdate)
+    due_on = models.DateField()
+    shared_with_protege = models.BooleanField(default=False)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    advocacy_record = models.OneToOneField(
+        AdvocacyRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="commitment"
+    )
+    kept_on = models.DateField(null=True, blank=True)
+    dropped_on = models.DateField(null=True, blank=True)
+    drop_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SponsorWrittenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["state", "due_on"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(due_on__gte=models.F("made_on")),
+                                   name="commitment_due_after_made",
+                                   violation_error_message=COMMITMENT_DUE_BEFORE_MADE.replace(
+                                       " ({made_on})", "")),
+            models.CheckConstraint(
+                condition=~models.Q(kind="introduction") | ~models.Q(decision_maker=""),
+                name="commitment_introduction_names_someone",
+                violation_error_message=COMMITMENT_NEEDS_DECISION_MAKER),
+            # Each state carries exactly its own facts: kept has its record and date, dropped
+            # its reason and date, open neither.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(state="open", advocacy_record__isnull=True, kept_on__isnull=True,
+                             dropped_on__isnull=True, drop_reason="")
+                    | models.Q(state="kept", advocacy_record__isnull=False,
+                               kept_on__isnull=False, dropped_on__isnull=True, drop_reason="")
+                    | (models.Q(state="dropped", advocacy_record__isnull=True,
+                                kept_on__isnull=True, dropped_on__isnull=False)
+                       & ~models.Q(drop_reason=""))
+                ),
+                name="commitment_state_facts"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.due_on}"
+
+    @property
+    def kept_on_time(self) -> bool:
+        return self.state == self.State.KEPT and self.kept_on <= self.due_on
+
+    def is_overdue(self, today) -> bool:
+        return self.state == self.State.OPEN and self.due_on < today

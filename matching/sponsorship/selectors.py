@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q
 
 from accounts.models import SponsorProfile
 from matching.relationships.models import RelationshipStatus
-from matching.sponsorship.models import AdvocacyRecord, Sponsorship, Touchpoint
+from matching.sponsorship.models import AdvocacyRecord, Commitment, Sponsorship, Touchpoint
 
 NUDGE_AFTER_DAYS = 90
 
@@ -42,6 +42,8 @@ class SponsorPage:
     outcomes: dict[str, int] = field(default_factory=dict)
     awaiting_outcome: int = 0
     nudges: list[Sponsorship] = field(default_factory=list)
+    open_commitments: list[Commitment] = field(default_factory=list)
+    overdue_commitments: list[Commitment] = field(default_factory=list)
 
 
 def sponsor_page(person, today: datetime.date) -> SponsorPage:
@@ -72,6 +74,13 @@ def sponsor_page(person, today: datetime.date) -> SponsorPage:
                             for value in AdvocacyRecord.Outcome.values}))
     page.outcomes = counts
     page.awaiting_outcome = counts[AdvocacyRecord.Outcome.PENDING]
+    page.open_commitments = list(
+        Commitment.objects.filter(sponsorship__sponsor=person, state=Commitment.State.OPEN,
+                                  sponsorship__status=RelationshipStatus.ACTIVE)
+        .select_related("sponsorship__protege").order_by("due_on", "id"))
+    for commitment in page.open_commitments:
+        commitment.overdue = commitment.is_overdue(today)
+    page.overdue_commitments = [c for c in page.open_commitments if c.overdue]
     return page
 
 
@@ -91,6 +100,8 @@ def protege_page(person) -> ProtegePage:
                     .select_related("sponsor__department")
                     .prefetch_related(
                         Prefetch("advocacy_records", queryset=shared, to_attr="shared_records"),
+                        Prefetch("commitments", queryset=Commitment.objects.filter(
+                            shared_with_protege=True), to_attr="shared_commitments"),
                         Prefetch("touchpoints", queryset=Touchpoint.objects.order_by(
                             "-occurred_on", "-id"), to_attr="recent_touchpoints"),
                     ))

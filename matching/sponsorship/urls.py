@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matching.sponsorship import views
+from matching.sponsorship import commitment_views, scorecard_views, views
 
 app_name = "sponsorship"
 urlpatterns = [
@@ -17,6 +17,14 @@ urlpatterns = [
     path("<int:pk>/advocacy/new/", views.advocacy_new, name="advocacy_new"),
     path("advocacy/<int:pk>/", views.advocacy_detail, name="advocacy_detail"),
     path("advocacy/<int:pk>/share/", views.advocacy_share, name="advocacy_share"),
+    path("<int:pk>/commitments/new/", commitment_views.commitment_new, name="commitment_new"),
+    path("commitments/<int:pk>/", commitment_views.commitment_detail, name="commitment_detail"),
+    path("commitments/<int:pk>/keep/", commitment_views.commitment_keep, name="commitment_keep"),
+    path("commitments/<int:pk>/drop/", commitment_views.commitment_drop, name="commitment_drop"),
+    path("sponsoring/scorecard/", scorecard_views.scorecard, name="scorecard"),
+    path("hr/scorecards/", scorecard_views.hr_scorecards, name="hr_scorecards"),
+    path("hr/scorecards/<int:person_pk>/", scorecard_views.hr_scorecard, name="hr_scorecard"),
+    path("hr/talent-review/", scorecard_views.talent_review, name="talent_review"),
     path("hr/registrations/", views.hr_registrations, name="hr_registrations"),
     path("hr/registrations/<int:pk>/decide/", views.hr_registration_decide,
          name="hr_registration_decide"),

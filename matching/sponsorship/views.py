@@ -27,7 +27,7 @@ from matching.relationships.services import (
     survey_answered,
     survey_url,
 )
-from matching.sponsorship import services
+from matching.sponsorship import commitments, services
 from matching.sponsorship.forms import (
     AdvocacyForm,
     CareerEventFilterForm,
@@ -41,7 +41,12 @@ from matching.sponsorship.forms import (
     SponsorRegistrationForm,
     TouchpointForm,
 )
-from matching.sponsorship.models import AdvocacyRecord, Sponsorship, SponsorshipInterest
+from matching.sponsorship.models import (
+    AdvocacyRecord,
+    Commitment,
+    Sponsorship,
+    SponsorshipInterest,
+)
 from matching.sponsorship.selectors import needs_nudge, protege_page, sponsor_page, sponsorship_for
 
 # Everyone: the overview, registering, telling HR you'd like a sponsor.
@@ -117,7 +122,8 @@ def sponsor_home(request):
 @person_required
 def protege_home(request):
     page = protege_page(request.person)
-    return render(request, "sponsorship/protege_home.html", {"page": page})
+    return render(request, "sponsorship/protege_home.html",
+                  {"page": page, "today": timezone.localdate()})
 
 
 @person_required
@@ -151,6 +157,8 @@ def detail(request, pk):
     person = request.person
     records = (AdvocacyRecord.objects.visible_to(person, request.user)
                .filter(sponsorship=sponsorship).select_related("career_event"))
+    promised = (Commitment.objects.visible_to(person, request.user)
+                .filter(sponsorship=sponsorship).select_related("advocacy_record"))
     is_sponsor = sponsorship.sponsor_id == person.pk
     is_protege = sponsorship.protege_id == person.pk
     survey_links = {}
@@ -161,7 +169,7 @@ def detail(request, pk):
             if due and not survey_answered(relationship=sponsorship, phase=phase):
                 survey_links[phase] = survey_url(sponsorship, phase)
     return render(request, "sponsorship/detail.html", {
-        "sponsorship": sponsorship, "records": records,
+        "sponsorship": sponsorship, "records": records, "commitments": promised,
         "touchpoints": sponsorship.touchpoints.select_related("author"),
         "is_sponsor": is_sponsor, "is_protege": is_protege,
         "needs_nudge": needs_nudge(sponsorship, timezone.localdate()),
@@ -229,18 +237,31 @@ def advocacy_new(request, pk):
     sponsorship = _sponsorship_or_404(request, pk)
     if sponsorship.sponsor_id != request.person.pk:
         raise Http404("Only the sponsor records advocacy.")
-    form = AdvocacyForm(request.POST or None)
+    # ?commitment=<id>: the record keeps that commitment (saved together, or not at all).
+    keeping = None
+    if request.GET.get("commitment"):
+        keeping = get_object_or_404(sponsorship.commitments.filter(state=Commitment.State.OPEN),
+                                    pk=request.GET["commitment"])
+    initial = {} if keeping is None else {
+        "kind": commitments.ADVOCACY_KIND_FOR[keeping.kind], "forum": keeping.forum,
+        "shared_with_protege": keeping.shared_with_protege}
+    form = AdvocacyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
-                                     **form.cleaned_data)
+            if keeping is None:
+                services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
+                                         **form.cleaned_data)
+            else:
+                commitments.commitment_keep_with_new_record(
+                    commitment=keeping, by=request.person, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Advocacy recorded.")
+            messages.success(request, "Advocacy recorded." if keeping is None
+                             else "Advocacy recorded and the commitment kept.")
             return redirect("sponsorship:detail", pk=pk)
     return render(request, "sponsorship/advocacy_form.html",
-                  {"form": form, "sponsorship": sponsorship})
+                  {"form": form, "sponsorship": sponsorship, "keeping": keeping})
 
 
 def _record_or_404(request, pk) -> AdvocacyRecord:

@@ -86,6 +86,11 @@ BEAT_SCHEDULE: dict = {
         "task": "program.sweep_reminders", "schedule": crontab(minute=25, hour=7),
         "args": ("drift",), "options": {"expires": 12 * HOUR},
     },
+    # Hourly, like check-ins, so a sponsor hears of a commitment on the right day in their zone.
+    "commitment-reminders": {
+        "task": "program.sweep_reminders", "schedule": crontab(minute=35),
+        "args": ("commitments",), "options": {"expires": HOUR - 60},
+    },
     # Weekly (settings.OUTCOME_REPORT_CRON) so HR reads a fresh report and the dashboard opens fast.
     "weekly-outcome-report": {
         "task": "program.outcome_report_snapshot", "schedule": "OUTCOME_REPORT_CRON",

@@ -32,6 +32,10 @@ SKIP_ADVOCACY = "Advocacy was recorded since."
 SKIP_ANSWERED = "The request was answered (or withdrawn) before the reminder went out."
 SKIP_GONE = "The relationship or request no longer exists."
 SKIP_NO_HR = "There is no HR admin with an HR record to tell."
+SKIP_COMMITMENT_CLOSED = "The commitment was kept or dropped before the reminder went out."
+
+# An open commitment this many days past its due date joins the HR admins' escalation digest.
+COMMITMENT_ESCALATE_AFTER_DAYS = 30
 
 
 class Clock:
@@ -137,6 +141,8 @@ def compose_overdue(row, relationship, clock, hr_admins) -> Composed:
 
 def compose_escalation(row, relationship, clock, hr_admins) -> Composed:
     """One line of the HR admins' digest (escalation_digest builds the message itself)."""
+    if row.relationship_kind == "commitment":
+        return _commitment_escalation(row, relationship, clock, hr_admins)
     composed = _check_in(row, relationship, clock, "escalation-digest")
     if composed.skipped_reason:
         return composed
@@ -161,9 +167,70 @@ def escalation_digest(items: list[dict], hr_admins: list[Person]) -> list[Messag
     longest overdue first."""
     items = sorted(items, key=lambda item: (-item["days_overdue"], item["giver"].full_name,
                                             item["receiver"].full_name))
+    pairs = [item for item in items if "commitment" not in item]
+    commitments = [item for item in items if "commitment" in item]
     url = reverse("hr:reminder_log") + "?kind=escalation"
-    return [Message(admin, "escalation-digest", {"items": items, "count": len(items)}, url)
-            for admin in hr_admins]
+    context = {"items": pairs, "count": len(pairs), "commitments": commitments,
+               "commitment_count": len(commitments)}
+    return [Message(admin, "escalation-digest", context, url) for admin in hr_admins]
+
+
+# A sponsor's commitments: the sponsor is reminded; a month overdue, HR hears of it.
+
+
+def _commitment_unsendable(commitment) -> Composed | None:
+    if commitment is None:
+        return Composed(skipped_reason=SKIP_GONE)
+    summary = _commitment_summary(commitment)
+    if not commitment.sponsorship.is_active:
+        return Composed(summary=summary, skipped_reason=SKIP_CLOSED)
+    if commitment.state != "open":
+        return Composed(summary=summary, skipped_reason=SKIP_COMMITMENT_CLOSED)
+    return None
+
+
+def _commitment_summary(commitment) -> str:
+    sponsorship = commitment.sponsorship
+    return (f"{sponsorship.sponsor.full_name} for {sponsorship.protege.full_name}: "
+            f"{commitment.get_kind_display().lower()}")
+
+
+def _commitment_reminder(row, commitment, clock, template: str) -> Composed:
+    if skipped := _commitment_unsendable(commitment):
+        return skipped
+    sponsor = commitment.sponsorship.sponsor
+    today = clock.today(sponsor.timezone)
+    context = {"commitment": commitment, "protege": commitment.sponsorship.protege,
+               "due_on": commitment.due_on, "days_left": (commitment.due_on - today).days,
+               "days_late": (today - commitment.due_on).days}
+    url = reverse("sponsorship:commitment_detail", args=[commitment.pk])
+    return Composed(summary=_commitment_summary(commitment),
+                    messages=[Message(sponsor, template, context, url)])
+
+
+def compose_commitment_due_soon(row, commitment, clock, hr_admins) -> Composed:
+    return _commitment_reminder(row, commitment, clock, "reminder-commitment-due-soon")
+
+
+def compose_commitment_overdue(row, commitment, clock, hr_admins) -> Composed:
+    return _commitment_reminder(row, commitment, clock, "reminder-commitment-overdue")
+
+
+def _commitment_escalation(row, commitment, clock, hr_admins) -> Composed:
+    if skipped := _commitment_unsendable(commitment):
+        return skipped
+    summary = _commitment_summary(commitment)
+    if not hr_admins:
+        return Composed(summary=summary, skipped_reason=SKIP_NO_HR)
+    sponsorship = commitment.sponsorship
+    url = reverse("sponsorship:commitment_detail", args=[commitment.pk])
+    return Composed(summary=summary, digest_item={
+        "giver": sponsorship.sponsor, "receiver": sponsorship.protege,
+        "kind_name": "sponsorship", "commitment": commitment.get_kind_display(),
+        "due_on": row.due_on,
+        "days_overdue": (clock.today(sponsorship.sponsor.timezone) - row.due_on).days,
+        "url": settings.SITE_URL + url,
+    })
 
 
 def compose_inactive(row, relationship, clock, hr_admins) -> Composed:
@@ -256,6 +323,8 @@ COMPOSERS = {
     Kind.ADVOCACY_NUDGE: compose_advocacy_nudge,
     Kind.REQUEST_NUDGE: compose_request_nudge,
     Kind.REQUEST_EXPIRED: compose_request_expired,
+    Kind.COMMITMENT_DUE_SOON: compose_commitment_due_soon,
+    Kind.COMMITMENT_OVERDUE: compose_commitment_overdue,
 }
 
 

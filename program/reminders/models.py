@@ -22,8 +22,10 @@ class ReminderLog(models.Model):
         INACTIVE = "inactive", "Inactive relationship"
         ADVOCACY_NUDGE = "advocacy_nudge", "No advocacy for 90 days"
         OUTCOME_REPORT = "outcome_report", "Weekly outcome report"
+        COMMITMENT_DUE_SOON = "commitment_due_soon", "Sponsor commitment due soon"
+        COMMITMENT_OVERDUE = "commitment_overdue", "Sponsor commitment overdue"
 
-    # mentorship | sponsorship | request | report
+    # mentorship | sponsorship | request | report | commitment
     relationship_kind = models.CharField(max_length=12)
     relationship_id = models.BigIntegerField()
     due_on = models.DateField()

@@ -42,8 +42,14 @@ from accounts.models import Person
 from accounts.notifications import notification_build, notify_many
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.models import RelationshipStatus
-from matching.sponsorship.models import Sponsorship
-from program.reminders.messages import COMPOSERS, HR_KINDS, Clock, escalation_digest
+from matching.sponsorship.models import Commitment, Sponsorship
+from program.reminders.messages import (
+    COMMITMENT_ESCALATE_AFTER_DAYS,
+    COMPOSERS,
+    HR_KINDS,
+    Clock,
+    escalation_digest,
+)
 from program.reminders.models import ReminderLog
 
 log = logging.getLogger(__name__)
@@ -52,7 +58,10 @@ Kind = ReminderLog.Kind
 CHECK_IN_KINDS = frozenset({Kind.DUE_SOON, Kind.OVERDUE, Kind.ESCALATION})
 REQUEST_KINDS = frozenset({Kind.REQUEST_NUDGE, Kind.REQUEST_EXPIRED})
 DRIFT_KINDS = frozenset({Kind.INACTIVE, Kind.ADVOCACY_NUDGE})
-SWEEP_KINDS = CHECK_IN_KINDS | REQUEST_KINDS | DRIFT_KINDS
+# A sponsor's commitments: before they are due, once overdue, and (a month overdue) to HR.
+COMMITMENT_KINDS = frozenset({Kind.COMMITMENT_DUE_SOON, Kind.COMMITMENT_OVERDUE,
+                              Kind.ESCALATION})
+SWEEP_KINDS = CHECK_IN_KINDS | REQUEST_KINDS | DRIFT_KINDS | COMMITMENT_KINDS
 
 # A claim older than this belongs to a sweep that died (the task time limit is 15 minutes).
 CLAIM_TIMEOUT = datetime.timedelta(minutes=20)
@@ -224,6 +233,32 @@ def reminders_plan(*, clock: Clock, kinds: frozenset[str]) -> list[Due]:
             due += _plan_pairs(relationship_kind, clock, kinds)
     if kinds & REQUEST_KINDS:
         due += _plan_requests(clock, kinds)
+    if kinds & COMMITMENT_KINDS:
+        due += _plan_commitments(clock, kinds)
+    return due
+
+
+def _plan_commitments(clock: Clock, kinds: frozenset[str]) -> list[Due]:
+    """Open commitments of active sponsorships: due soon, overdue, and escalated to HR once
+    COMMITMENT_ESCALATE_AFTER_DAYS overdue. One query; the sponsor's date decides."""
+    soon = datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
+    escalate_after = datetime.timedelta(days=COMMITMENT_ESCALATE_AFTER_DAYS)
+    rows = (Commitment.objects
+            .filter(state=Commitment.State.OPEN, sponsorship__status=RelationshipStatus.ACTIVE,
+                    due_on__lte=clock.latest_today() + soon)
+            .values("id", "due_on", "sponsorship__sponsor__timezone").order_by("id"))
+    due = []
+    for row in rows:
+        today = clock.today(row["sponsorship__sponsor__timezone"])
+        due_on = row["due_on"]
+        wanted = []
+        if due_on - soon <= today < due_on:
+            wanted.append(Kind.COMMITMENT_DUE_SOON)
+        if today > due_on:
+            wanted.append(Kind.COMMITMENT_OVERDUE)
+        if today >= due_on + escalate_after:
+            wanted.append(Kind.ESCALATION)
+        due += [Due("commitment", row["id"], due_on, kind) for kind in wanted if kind in kinds]
     return due
 
 
@@ -422,6 +457,10 @@ def _load_targets(rows) -> dict:
             for obj in model.objects.filter(id__in=ids[relationship_kind]).select_related(
                     *PAIR_PEOPLE[relationship_kind]):
                 targets[(relationship_kind, obj.pk)] = obj
+    if ids["commitment"]:
+        for obj in Commitment.objects.filter(id__in=ids["commitment"]).select_related(
+                "sponsorship__sponsor", "sponsorship__protege"):
+            targets[("commitment", obj.pk)] = obj
     if ids["request"]:
         for obj in MentorRequest.objects.filter(id__in=ids["request"]).select_related(
                 "mentee", "mentor"):

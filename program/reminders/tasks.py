@@ -13,6 +13,7 @@ from django.db import transaction
 
 from program.reminders.sweep import (
     CHECK_IN_KINDS,
+    COMMITMENT_KINDS,
     DRIFT_KINDS,
     REQUEST_KINDS,
     SWEEP_KINDS,
@@ -23,6 +24,7 @@ KIND_GROUPS = {
     "check_ins": CHECK_IN_KINDS,
     "requests": REQUEST_KINDS,
     "drift": DRIFT_KINDS,
+    "commitments": COMMITMENT_KINDS,
     "all": SWEEP_KINDS,
 }
 

@@ -349,16 +349,17 @@ def _rows(sql: str, params: dict) -> list[dict]:
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, list]]:
+def _group_cells(params: dict, months: int, *, groups: list[str] = GROUPS,
+                 ctes: list[str] = GROUP_QUERY) -> tuple[dict[str, dict], dict[str, list]]:
     """Outcome counts per group, and the time-to-promotion table per group, in one query.
 
     The database groups people into cells that share every flag and the same number of days
     to promotion (or censoring): a few thousand cells for a company of any size. Adding up the
     cells per group here is summing the database's counts, not reading people.
     """
-    counts = {group: {"n": 0, "eligible": 0, **dict.fromkeys(OUTCOMES, 0)} for group in GROUPS}
-    times: dict[str, list[tuple[int, int, int]]] = {group: [] for group in GROUPS}
-    for row in _rows(_sql(GROUP_QUERY, CELLS, months), params):
+    counts = {group: {"n": 0, "eligible": 0, **dict.fromkeys(OUTCOMES, 0)} for group in groups}
+    times: dict[str, list[tuple[int, int, int]]] = {group: [] for group in groups}
+    for row in _rows(_sql(ctes, CELLS, months), params):
         group, people = row["grp"], row["people"]
         cell = counts[group]
         cell["n"] += people
@@ -372,10 +373,11 @@ def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, 
     return counts, times
 
 
-def _survey_sums(params: dict, months: int) -> dict[str, dict[str, tuple[int, float, float]]]:
+def _survey_sums(params: dict, months: int, *, groups: list[str] = GROUPS,
+                 ctes: list[str] = SURVEY_QUERY) -> dict[str, dict[str, tuple[int, float, float]]]:
     """Per group and measure: (people, sum of changes, sum of squared changes)."""
-    result = {group: dict.fromkeys(SURVEY_MEASURES, (0, 0.0, 0.0)) for group in GROUPS}
-    for row in _rows(_sql(SURVEY_QUERY, SURVEY_SUMS, months), params):
+    result = {group: dict.fromkeys(SURVEY_MEASURES, (0, 0.0, 0.0)) for group in groups}
+    for row in _rows(_sql(ctes, SURVEY_SUMS, months), params):
         result[row["grp"]] = {
             measure: (int(row["people"]), float(row[f"{measure}_sum"] or 0),
                       float(row[f"{measure}_squares"] or 0))
@@ -426,9 +428,9 @@ def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict
     return entry
 
 
-def _comparisons(groups: dict, surveys: dict) -> list[dict]:
+def _comparisons(groups: dict, surveys: dict, pairs=COMPARISONS) -> list[dict]:
     comparisons = []
-    for a, b in COMPARISONS:
+    for a, b in pairs:
         for key in OUTCOMES:
             cell_a, cell_b = groups[a]["outcomes"][key], groups[b]["outcomes"][key]
             estimate = stats.Estimate(None, None, None)

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.importing import run_import
 from accounts.models import SponsorProfile
-from matching.sponsorship.models import AdvocacyRecord, Sponsorship
+from matching.sponsorship.models import AdvocacyRecord, Commitment, Sponsorship
 from tests import factories
 
 TODAY = timezone.localdate()
@@ -112,3 +112,63 @@ def test_a_bad_advocacy_file_names_every_row_and_column_and_writes_nothing(spons
                      (6, "kind"), (6, "visibility")]:
         assert expected in problems, (expected, result.problems)
     assert not AdvocacyRecord.objects.exists()
+
+
+COMMITMENT_HEADER = ("sponsor_employee_id,protege_employee_id,kind,made_on,due_on,state,"
+                     "decision_maker,kept_on,dropped_on,drop_reason")
+
+
+@pytest.fixture
+def imported_pair(sam, alice):
+    sponsorship = factories.SponsorshipFactory(sponsor=sam, protege=alice,
+                                               started_on=TODAY - 100 * DAY)
+    factories.AdvocacyRecordFactory(sponsorship=sponsorship, occurred_on=TODAY - 40 * DAY,
+                                    kind=AdvocacyRecord.Kind.INTRODUCTION)
+    return sponsorship
+
+
+@pytest.mark.django_db
+def test_commitments_import_writes_each_state_through_the_services_once(imported_pair, sam,
+                                                                        alice):
+    made, due = TODAY - 90 * DAY, TODAY - 45 * DAY
+    data = _csv(COMMITMENT_HEADER,
+                f"{sam.employee_id},{alice.employee_id},introduction,{made},{due},kept,"
+                f"Dana Ruiz VP,{TODAY - 40 * DAY},,",
+                f"{sam.employee_id},{alice.employee_id},talent_review,{made},{due},dropped,"
+                f",,{TODAY - 50 * DAY},Review postponed",
+                f"{sam.employee_id},{alice.employee_id},speaking_opportunity,{made},"
+                f"{TODAY + 10 * DAY},open,,,,")
+    result = run_import("commitments", data)
+    assert result.ok, result.problems
+    states = dict(imported_pair.commitments.values_list("kind", "state"))
+    assert states == {"introduction": "kept", "talent_review": "dropped",
+                      "speaking_opportunity": "open"}
+    kept = imported_pair.commitments.get(kind="introduction")
+    assert not kept.kept_on_time and kept.advocacy_record.kind == "introduction"
+    assert run_import("commitments", data).created == 0
+
+
+@pytest.mark.django_db
+def test_a_commitments_file_with_problems_names_each_and_writes_nothing(imported_pair, sam,
+                                                                        alice, eve):
+    made = TODAY - 90 * DAY
+    data = _csv(COMMITMENT_HEADER,
+                # the service's rule: an introduction names the decision maker
+                f"{sam.employee_id},{alice.employee_id},introduction,{made},{made},open,,,,",
+                # no advocacy record keeps it on that date
+                f"{sam.employee_id},{alice.employee_id},talent_review,{made},{made},kept,,"
+                f"{TODAY - 41 * DAY},,",
+                # dropped without a reason; a pair with no sponsorship
+                f"{sam.employee_id},{alice.employee_id},talent_review,{made},{made},dropped,,,"
+                f"{TODAY},",
+                f"{sam.employee_id},{eve.employee_id},talent_review,{made},{made},open,,,,",
+                f"{sam.employee_id},{alice.employee_id},speaking_opportunity,{made},"
+                f"{made - DAY},open,,,,")
+    result = run_import("commitments", data)
+    assert _problems(result) == [(4, "drop_reason"), (5, "protege_employee_id"),
+                                 (3, "kept_on")]
+    assert not Commitment.objects.exists()
+    fixed = "\n".join(line for n, line in enumerate(data.splitlines(), 1) if n in (1, 2, 6))
+    result = run_import("commitments", fixed + "\n")
+    assert _problems(result) == [(2, "decision_maker"), (3, "due_on")]
+    assert not Commitment.objects.exists()

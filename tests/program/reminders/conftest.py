@@ -38,3 +38,19 @@ def sponsorship_due(alice, sam):
             next_due_on=on, **extra)
 
     return make
+
+
+@pytest.fixture
+def worker_mail(require_postgres, redis_url, settings, tmp_path, monkeypatch):
+    """For a real Celery worker on the test's Redis: not eager, every broker URL pinned to it
+    (another test may have left a derived one behind), email written to files in the folder
+    this returns."""
+    from program.core.celery import app
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                                    "OPTIONS": {"file_path": str(tmp_path)}}}
+    monkeypatch.setattr(app.conf, "task_always_eager", False)
+    for name in ("broker_url", "broker_write_url", "broker_read_url"):
+        monkeypatch.setattr(app.conf, name, redis_url)
+    monkeypatch.setattr(app.conf, "broker_transport_options", {"visibility_timeout": 3600})
+    return tmp_path

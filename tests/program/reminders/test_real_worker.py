@@ -34,15 +34,8 @@ def _wait_for(condition, timeout=30.0):
     return False
 
 
-def test_a_due_check_in_reaches_an_email_on_disk_through_a_real_worker(
-        require_postgres, redis_url, settings, tmp_path, monkeypatch):
-    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-                                    "OPTIONS": {"file_path": str(tmp_path)}}}
-    monkeypatch.setattr(app.conf, "task_always_eager", False)
-    # Pin every broker URL to the test's Redis: another test may have left a derived one behind.
-    for name in ("broker_url", "broker_write_url", "broker_read_url"):
-        monkeypatch.setattr(app.conf, name, redis_url)
-    monkeypatch.setattr(app.conf, "broker_transport_options", {"visibility_timeout": 3600})
+def test_a_due_check_in_reaches_an_email_on_disk_through_a_real_worker(worker_mail):
+    tmp_path = worker_mail
     from django.utils import timezone
 
     today = timezone.localdate()

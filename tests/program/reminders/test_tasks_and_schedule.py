@@ -16,7 +16,8 @@ def test_every_beat_entry_names_a_registered_task_and_expires():
     app.loader.import_default_modules()
     schedule = app.conf.beat_schedule
     assert set(schedule) == {"check-in-reminders", "mentor-request-nudges",
-                             "inactivity-and-advocacy-nudges", "weekly-outcome-report"}
+                             "inactivity-and-advocacy-nudges", "weekly-outcome-report",
+                             "commitment-reminders"}
     for entry in schedule.values():
         assert entry["task"] in app.tasks
         assert isinstance(entry["schedule"], crontab)
