@@ -1,0 +1,54 @@
+"""The console's forms: list filters and the reasons HR gives for an action. They validate only."""
+
+from __future__ import annotations
+
+from django import forms
+
+from matching.relationships.models import CloseReason
+from program.console.lists import Listing, ListQuery
+from program.reports.forms import DashboardFilterForm
+
+FLAGS = [("", "Any"), ("overdue", "Overdue check-in"), ("inactive", "Inactive")]
+REASON_HELP = "The people concerned will read this."
+
+
+class ListFilterForm(DashboardFilterForm):
+    """The dashboard's filters (department, level band, location, cohort: the same names, so a
+    dashboard link carries them over) plus search, status and the overdue / inactive flags."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": "Name or email"}))
+    status = forms.ChoiceField(required=False, choices=[])
+    flag = forms.ChoiceField(required=False, label="Flag", choices=FLAGS)
+    field_order = ["q", "status", "flag", "department", "level_band", "location", "cohort"]
+
+    def __init__(self, *args, listing: Listing, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["date_from"], self.fields["date_to"]
+        if listing.statuses:
+            self.fields["status"].choices = [("", "Any status"), *listing.statuses]
+        else:
+            del self.fields["status"]
+        if not listing.relationship:
+            del self.fields["flag"]
+        if not listing.column("cohort"):
+            del self.fields["cohort"]
+
+    def query(self, sort: str) -> ListQuery:
+        if not self.is_bound or not self.is_valid():
+            return ListQuery(sort=sort)
+        data = self.cleaned_data
+        return ListQuery(q=data.get("q", "").strip(), status=data.get("status", ""),
+                         flag=data.get("flag", ""), filters=self.filters(), sort=sort)
+
+
+class EndRelationshipForm(forms.Form):
+    reason = forms.ChoiceField(label="Reason", choices=CloseReason.choices)
+    note = forms.CharField(label="Why HR is ending it", widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=1000, help_text=REASON_HELP)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300, help_text=REASON_HELP,
+                             widget=forms.TextInput)

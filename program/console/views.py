@@ -1,0 +1,200 @@
+"""HR's console: the lists of everything the program runs, a person's whole file, and HR's
+actions on them. Every view is for HR admins only; every action goes through a service that
+tells the people concerned and keeps HR's reason."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.audit import audit_record
+from accounts.forms import add_service_errors
+from accounts.models import Person
+from accounts.roles import hr_admin_required
+from accounts.services import giver_pause_set, hr_admin_role_set
+from matching.relationships.services import relationship_end_by_hr, relationship_model
+from program.console.forms import EndRelationshipForm, ListFilterForm, ReasonForm
+from program.console.lists import LISTINGS, Listing, add_age, listing_rows
+from program.console.person import person_file
+from program.console.services import overdue_pairs_remind
+
+PER_PAGE = 50
+
+
+def _listing(slug: str) -> Listing:
+    if slug not in LISTINGS:
+        raise Http404("No such list.")
+    return LISTINGS[slug]
+
+
+def _rows(request, listing: Listing):
+    form = ListFilterForm(request.GET or None, listing=listing)
+    sort = request.GET.get("sort", "")
+    return form, listing_rows(listing, form.query(sort), timezone.localdate())
+
+
+def _cells(listing: Listing, rows) -> list[list[dict]]:
+    return [[{"value": column.value(row), "kind": column.kind,
+              "link": column.link(row) if column.link else None} for column in listing.columns]
+            for row in rows]
+
+
+@hr_admin_required
+def listing(request, listing: str):
+    listing = _listing(listing)
+    form, rows = _rows(request, listing)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    add_age(page.object_list, timezone.now())
+    sort = request.GET.get("sort", "") or listing.default_sort
+    return render(request, "console/list.html", {
+        "listing": listing, "console_lists": LISTINGS.values(), "form": form, "page": page,
+        "rows": _cells(listing, page.object_list), "sort": sort,
+        "headers": [{"column": c, "sorted": sort.removeprefix("-") == c.key,
+                     "descending": sort.startswith("-"),
+                     "next": f"-{c.key}" if sort == c.key else c.key}
+                    for c in listing.columns],
+        "remind_form": ReasonForm() if listing.relationship else None,
+    })
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@hr_admin_required
+def listing_export(request, listing: str):
+    """The list as CSV, with the same search, filters and sort as the page (every page)."""
+    listing = _listing(listing)
+    _, rows = _rows(request, listing)
+    now = timezone.now()
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # so spreadsheet programs read UTF-8
+        yield writer.writerow([column.label for column in listing.columns])
+        for row in rows.iterator(chunk_size=2000):
+            add_age([row], now)
+            yield writer.writerow(["" if v is None else v for v in
+                                   (column.value(row) for column in listing.columns)])
+
+    audit_record(request, "hr.list_export", summary=f"{listing.title} as CSV",
+                 query=request.GET.urlencode()[:500])
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{listing.slug}-{timezone.localdate():%Y-%m-%d}.csv"')
+    return response
+
+
+@require_POST
+@hr_admin_required
+def remind_overdue(request, listing: str):
+    """Remind every overdue pair the list shows (with its filters), both people, with a note."""
+    listing = _listing(listing)
+    if not listing.relationship:
+        raise Http404("This list has no pairs to remind.")
+    _, rows = _rows(request, listing)
+    form = ReasonForm(request.POST)
+    back = reverse("hr:console_list", args=[listing.slug]) + (
+        f"?{request.GET.urlencode()}" if request.GET else "")
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        count = overdue_pairs_remind(relationships=rows, by=request.user, request=request,
+                                     reason=form.cleaned_data["reason"],
+                                     today=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Reminded both people of {count} overdue pair(s).")
+    return redirect(back)
+
+
+@hr_admin_required
+def person(request, pk: int):
+    file = person_file(pk, user=request.user)
+    if file is None:
+        raise Http404("No such person.")
+    audit_record(request, "hr.person_view", target=file.person)
+    return render(request, "console/person.html", {
+        "file": file, "person": file.person, "reason_form": ReasonForm(),
+        "console_lists": LISTINGS.values(), "today": timezone.localdate(),
+    })
+
+
+def _person_or_404(pk: int) -> Person:
+    person = Person.objects.select_related("user").filter(pk=pk).first()
+    if person is None:
+        raise Http404("No such person.")
+    return person
+
+
+def _act(request, person: Person, action, **kwargs) -> None:
+    """Run one of HR's actions on a person with the posted reason; say what happened."""
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        action(person=person, by=request.user, request=request,
+               reason=form.cleaned_data["reason"], **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return False
+    return True
+
+
+@require_POST
+@hr_admin_required
+def person_pause(request, pk: int):
+    """Pause or resume someone as a mentor or sponsor (POST role=mentor|sponsor, paused=1|0)."""
+    person = _person_or_404(pk)
+    role, paused = request.POST.get("role", ""), request.POST.get("paused") == "1"
+    if _act(request, person, giver_pause_set, role=role, paused=paused):
+        messages.success(request, f"{person.full_name} is {'paused' if paused else 'resumed'} "
+                                  f"as a {role}; they have been told why.")
+    return redirect("hr:person", pk=person.pk)
+
+
+@require_POST
+@hr_admin_required
+def person_hr_admin(request, pk: int):
+    """Give (POST grant=1) or take away (grant=0) a person's HR admin role."""
+    person = _person_or_404(pk)
+    grant = request.POST.get("grant") == "1"
+    if _act(request, person, hr_admin_role_set, is_hr_admin=grant):
+        messages.success(request, f"{person.full_name} is {'now' if grant else 'no longer'} an "
+                                  "HR admin; they have been told why.")
+    return redirect("hr:person", pk=person.pk)
+
+
+@hr_admin_required
+def relationship_end(request, kind: str, pk: int):
+    """End a mentorship or sponsorship early, with a reason both people are told."""
+    model = relationship_model(kind)
+    relationship = (model.objects.select_related(model.GIVER, model.RECEIVER).filter(pk=pk)
+                    .first() if model else None)
+    if relationship is None:
+        raise Http404("No such relationship.")
+    form = EndRelationshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            relationship_end_by_hr(relationship=relationship, by=request.user,
+                                   reason=form.cleaned_data["reason"],
+                                   note=form.cleaned_data["note"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            audit_record(request, f"hr.{kind}_end", target=relationship,
+                         summary=f"Ended: {relationship}", reason=form.cleaned_data["note"])
+            messages.success(request, f"Ended: {relationship}. Both have been told why.")
+            return redirect("hr:person", pk=getattr(relationship, f"{model.RECEIVER}_id"))
+    return render(request, "console/end.html", {"relationship": relationship, "form": form,
+                                                "kind": kind, "console_lists": LISTINGS.values()})
