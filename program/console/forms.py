@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.models import Department
 from matching.relationships.models import CloseReason
 from program.console.lists import Listing, ListQuery
 from program.reports.forms import DashboardFilterForm
@@ -52,3 +53,13 @@ class EndRelationshipForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label="Reason", max_length=300, help_text=REASON_HELP,
                              widget=forms.TextInput)
+
+
+class SponsorSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": "Name, email or title"}))
+    department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False,
+                                        label="Area of influence", empty_label="Any area")
+    min_level = forms.IntegerField(required=False, label="Level at least", min_value=1,
+                                   max_value=20)

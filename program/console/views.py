@@ -18,11 +18,19 @@ from django.views.decorators.http import require_POST
 from accounts.audit import audit_record
 from accounts.forms import add_service_errors
 from accounts.models import Person
-from accounts.roles import hr_admin_required
+from accounts.roles import hr_admin_required, roles_for
 from accounts.services import giver_pause_set, hr_admin_role_set
 from matching.relationships.services import relationship_end_by_hr, relationship_model
-from program.console.forms import EndRelationshipForm, ListFilterForm, ReasonForm
+from matching.sponsorship.models import Sponsorship
+from matching.sponsorship.services import sponsorship_propose
+from program.console.forms import (
+    EndRelationshipForm,
+    ListFilterForm,
+    ReasonForm,
+    SponsorSearchForm,
+)
 from program.console.lists import LISTINGS, Listing, add_age, listing_rows
+from program.console.pairing import sponsor_candidates
 from program.console.person import person_file
 from program.console.services import overdue_pairs_remind
 
@@ -198,3 +206,34 @@ def relationship_end(request, kind: str, pk: int):
             return redirect("hr:person", pk=getattr(relationship, f"{model.RECEIVER}_id"))
     return render(request, "console/end.html", {"relationship": relationship, "form": form,
                                                 "kind": kind, "console_lists": LISTINGS.values()})
+
+
+@hr_admin_required
+def find_sponsor(request, pk: int):
+    """Rank sponsors for one person and propose one (the same service as HR's one-off pairing:
+    the protégé is asked to accept)."""
+    protege = _person_or_404(pk)
+    if request.method == "POST":
+        sponsor = Person.objects.filter(pk=request.POST.get("sponsor") or 0).first()
+        try:
+            if sponsor is None:
+                raise ValidationError("Choose a sponsor from the list.")
+            sponsorship = sponsorship_propose(sponsor=sponsor, protege=protege,
+                                              origin=Sponsorship.Origin.HR,
+                                              proposed_by=roles_for(request).person)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            audit_record(request, "hr.sponsorship_propose", target=sponsorship,
+                         summary=f"Proposed {sponsor.full_name} to {protege.full_name}")
+            messages.success(request, f"Proposed {sponsor.full_name}; {protege.full_name} has "
+                                      "been asked to accept.")
+            return redirect("hr:person", pk=protege.pk)
+    form = SponsorSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    candidates = sponsor_candidates(protege, query=(filters.get("q") or "").strip(),
+                                    department=filters.get("department"),
+                                    min_level=filters.get("min_level"))
+    return render(request, "console/find_sponsor.html", {
+        "person": protege, "form": form, "candidates": candidates,
+        "console_lists": LISTINGS.values()})
