@@ -9,7 +9,6 @@ from matching.relationships.models import CloseReason
 from program.console.lists import Listing, ListQuery
 from program.reports.forms import DashboardFilterForm
 
-FLAGS = [("", "Any"), ("overdue", "Overdue check-in"), ("inactive", "Inactive")]
 REASON_HELP = "The people concerned will read this."
 
 
@@ -21,7 +20,7 @@ class ListFilterForm(DashboardFilterForm):
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": "Name or email"}))
     status = forms.ChoiceField(required=False, choices=[])
-    flag = forms.ChoiceField(required=False, label="Flag", choices=FLAGS)
+    flag = forms.ChoiceField(required=False, label="Flag", choices=[])
     field_order = ["q", "status", "flag", "department", "level_band", "location", "cohort"]
 
     def __init__(self, *args, listing: Listing, **kwargs):
@@ -31,7 +30,10 @@ class ListFilterForm(DashboardFilterForm):
             self.fields["status"].choices = [("", "Any status"), *listing.statuses]
         else:
             del self.fields["status"]
-        if not listing.relationship:
+        if listing.flags:
+            self.fields["flag"].choices = [("", "Any"), *((key, label) for key, (label, _) in
+                                                        listing.flags.items())]
+        else:
             del self.fields["flag"]
         if not listing.column("cohort"):
             del self.fields["cohort"]

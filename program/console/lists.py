@@ -13,11 +13,12 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 
+from accounts.models import CareerEvent, Person
 from matching.mentorship.models import MentorRequest, Mentorship
-from matching.relationships.models import RelationshipStatus
+from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.sponsorship.models import Sponsorship, SponsorshipInterest
 from program.reports.dashboard import Filters, person_q
 
@@ -43,7 +44,9 @@ class Listing:
     receiver: str  # whose department and level the filters are about
     statuses: list[tuple[str, str]] = field(default_factory=list)  # for the status filter
     default_sort: str = ""
-    relationship: bool = False  # overdue / inactive filters and the bulk reminder apply
+    relationship: bool = False  # the bulk reminder applies
+    # ?flag= choices: key -> (label, today -> Q)
+    flags: dict[str, tuple[str, Callable]] = field(default_factory=dict)
 
     def column(self, key: str) -> ListColumn | None:
         return next((c for c in self.columns if c.key == key), None)
@@ -93,14 +96,54 @@ INACTIVE = ListColumn("inactive", "Inactive", "is_inactive", lambda row: row.is_
                       kind="flag")
 
 
+ACTIVE = Q(status=RelationshipStatus.ACTIVE)
+
+
+def overdue_q(today: datetime.date) -> Q:
+    """The dashboard's definition: an active relationship whose check-in is past due."""
+    return ACTIVE & Q(next_due_on__lt=today)
+
+
+def inactive_q(today: datetime.date) -> Q:  # noqa: ARG001 - every flag takes today
+    """The dashboard's definition: an active relationship the sweep has flagged inactive."""
+    return ACTIVE & Q(inactive_since__isnull=False)
+
+
+def no_meeting_q(today: datetime.date) -> Q:
+    """Active for longer than its cadence and no meeting ever logged."""
+    return ACTIVE & Q(last_met_on__isnull=True,
+                      started_on__lt=today - datetime.timedelta(days=NO_MEETING_GRACE_DAYS))
+
+
+def no_survey_q(kind: str) -> Callable[[datetime.date], Q]:
+    """The mentee or protégé has not answered the survey due: the baseline once a relationship
+    has run SURVEY_GRACE_DAYS, the closing one once it has been closed that long."""
+    def flag(today: datetime.date) -> Q:
+        grace = today - datetime.timedelta(days=SURVEY_GRACE_DAYS)
+        closed = Q(status__in=[RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY])
+        answered = {phase: Exists(SurveyResponse.objects.filter(**{kind: OuterRef("pk")},
+                                                                phase=phase))
+                    for phase in SurveyResponse.Phase.values}
+        return ((ACTIVE & Q(started_on__lt=grace) & ~answered["baseline"])
+                | (closed & Q(ended_on__lt=grace) & ~answered["closing"]))
+    return flag
+
+
+NO_MEETING_GRACE_DAYS = 30
+SURVEY_GRACE_DAYS = 14
+
+
+def relationship_flags(kind: str) -> dict[str, tuple[str, Callable]]:
+    return {"overdue": ("Overdue check-in", overdue_q), "inactive": ("Inactive", inactive_q),
+            "no_meeting": ("No meeting logged", no_meeting_q),
+            "no_survey": ("Survey not answered", no_survey_q(kind))}
+
+
 def _flags(rows: QuerySet, today: datetime.date) -> QuerySet:
-    """The dashboard's definitions: an active relationship whose check-in is past due, or one the
-    sweep has flagged inactive."""
-    active = Q(status=RelationshipStatus.ACTIVE)
     return rows.annotate(
-        is_overdue=Case(When(active & Q(next_due_on__lt=today), then=Value(True)),
+        is_overdue=Case(When(overdue_q(today), then=Value(True)),
                         default=Value(False), output_field=BooleanField()),
-        is_inactive=Case(When(active & Q(inactive_since__isnull=False), then=Value(True)),
+        is_inactive=Case(When(inactive_q(today), then=Value(True)),
                          default=Value(False), output_field=BooleanField()),
     )
 
@@ -130,7 +173,7 @@ MENTORSHIPS = Listing(
     _relationships(Mentorship, "mentor", "mentee"),
     _relationship_columns("mentor", "Mentor", "mentee", "Mentee"),
     people=("mentor", "mentee"), receiver="mentee", statuses=RelationshipStatus.choices,
-    default_sort="-started_on", relationship=True)
+    default_sort="-started_on", relationship=True, flags=relationship_flags("mentorship"))
 
 SPONSORSHIPS = Listing(
     "sponsorships", "Sponsorships",
@@ -140,7 +183,7 @@ SPONSORSHIPS = Listing(
         status=RelationshipStatus.PROPOSED),
     _relationship_columns("sponsor", "Sponsor", "protege", "Protégé"),
     people=("sponsor", "protege"), receiver="protege", statuses=RELATIONSHIP_STATUSES,
-    default_sort="-started_on", relationship=True)
+    default_sort="-started_on", relationship=True, flags=relationship_flags("sponsorship"))
 
 
 REQUESTS = Listing(
@@ -173,8 +216,40 @@ INTERESTS = Listing(
      _date("created_at", "Asked"), _age()],
     people=("person",), receiver="person", default_sort="-age")
 
+NO_CAREER_EVENT_DAYS = 730
+
+
+def no_career_event_q(today: datetime.date) -> Q:
+    """Employed for NO_CAREER_EVENT_DAYS and nothing recorded in that time: the outcome report
+    counts them as never promoted, which may be true or a gap in the data."""
+    since = today - datetime.timedelta(days=NO_CAREER_EVENT_DAYS)
+    return (Q(hire_date__isnull=True) | Q(hire_date__lt=since)) & ~Exists(
+        CareerEvent.objects.filter(person=OuterRef("pk"), occurred_on__gte=since))
+
+
+PEOPLE = Listing(
+    "people", "People",
+    "Everyone employed today, with their latest career event.",
+    lambda today: Person.objects.employed_on(today).select_related("department").annotate(
+        last_event_on=Max("career_events__occurred_on")),
+    [ListColumn("name", "Name", "full_name", lambda row: row.full_name,
+                link=person_url),
+     ListColumn("email", "Email", "email", lambda row: row.email),
+     ListColumn("department", "Department", "department__name",
+                lambda row: row.department.name if row.department else ""),
+     ListColumn("level", "Level", "level", lambda row: row.level, kind="int"),
+     _date("hire_date", "Hired"), _date("last_event", "Latest career event", "last_event_on")],
+    people=("",), receiver="", default_sort="name",
+    flags={"no_career_event": (f"No career event for {NO_CAREER_EVENT_DAYS // 365} years",
+                               no_career_event_q)})
+
 LISTINGS = {listing.slug: listing for listing in
-            (MENTORSHIPS, SPONSORSHIPS, REQUESTS, PROPOSALS, INTERESTS)}
+            (MENTORSHIPS, SPONSORSHIPS, REQUESTS, PROPOSALS, INTERESTS, PEOPLE)}
+
+
+def _at(relation: str, name: str) -> str:
+    """A lookup on the person at `relation` ("mentee"), or on the row itself ("")."""
+    return f"{relation}__{name}" if relation else name
 
 
 @dataclass(frozen=True)
@@ -194,16 +269,16 @@ def listing_rows(listing: Listing, query: ListQuery, today: datetime.date) -> Qu
     if query.q:
         words = Q()
         for relation in listing.people:
-            words |= (Q(**{f"{relation}__full_name__icontains": query.q})
-                      | Q(**{f"{relation}__email__icontains": query.q}))
+            words |= (Q(**{_at(relation, "full_name__icontains"): query.q})
+                      | Q(**{_at(relation, "email__icontains"): query.q}))
         rows = rows.filter(words)
-    rows = rows.filter(person_q(f"{listing.receiver}__", query.filters))
+    rows = rows.filter(person_q(_at(listing.receiver, ""), query.filters))
     if query.filters.cohort_id and listing.column("cohort"):
         rows = rows.filter(cohort_id=query.filters.cohort_id)
     if query.status and listing.statuses:
         rows = rows.filter(status=query.status)
-    if query.flag and listing.relationship:
-        rows = rows.filter(**{f"is_{query.flag}": True})
+    if query.flag in listing.flags:
+        rows = rows.filter(listing.flags[query.flag][1](today))
     return rows.order_by(*sort_fields(listing, query.sort), "pk")
 
 

@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("console/<slug:listing>/export.csv", views.listing_export, name="console_export"),
     path("console/<slug:listing>/remind-overdue/", views.remind_overdue,
          name="console_remind_overdue"),
+    path("data-health/", views.health, name="data_health"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/pause/", views.person_pause, name="person_pause"),
     path("people/<int:pk>/find-sponsor/", views.find_sponsor, name="find_sponsor"),

@@ -29,6 +29,7 @@ from program.console.forms import (
     ReasonForm,
     SponsorSearchForm,
 )
+from program.console.health import data_health
 from program.console.lists import LISTINGS, Listing, add_age, listing_rows
 from program.console.pairing import sponsor_candidates
 from program.console.person import person_file
@@ -60,7 +61,8 @@ def listing(request, listing: str):
     listing = _listing(listing)
     form, rows = _rows(request, listing)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    add_age(page.object_list, timezone.now())
+    if listing.column("age"):
+        add_age(page.object_list, timezone.now())
     sort = request.GET.get("sort", "") or listing.default_sort
     return render(request, "console/list.html", {
         "listing": listing, "console_lists": LISTINGS.values(), "form": form, "page": page,
@@ -83,14 +85,15 @@ def listing_export(request, listing: str):
     """The list as CSV, with the same search, filters and sort as the page (every page)."""
     listing = _listing(listing)
     _, rows = _rows(request, listing)
-    now = timezone.now()
+    now, aged = timezone.now(), listing.column("age") is not None
     writer = csv.writer(_Echo())
 
     def lines():
         yield "\ufeff"  # so spreadsheet programs read UTF-8
         yield writer.writerow([column.label for column in listing.columns])
         for row in rows.iterator(chunk_size=2000):
-            add_age([row], now)
+            if aged:
+                add_age([row], now)
             yield writer.writerow(["" if v is None else v for v in
                                    (column.value(row) for column in listing.columns)])
 
@@ -237,3 +240,10 @@ def find_sponsor(request, pk: int):
     return render(request, "console/find_sponsor.html", {
         "person": protege, "form": form, "candidates": candidates,
         "console_lists": LISTINGS.values()})
+
+
+@hr_admin_required
+def health(request):
+    return render(request, "console/health.html", {
+        "items": data_health(timezone.localdate()), "console_lists": LISTINGS.values(),
+        "health_page": True})

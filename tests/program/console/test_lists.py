@@ -42,7 +42,7 @@ def names_in(response) -> list[list]:
 
 
 @pytest.mark.parametrize("listing", ["mentorships", "sponsorships", "requests", "proposals",
-                                     "interests"])
+                                     "interests", "people"])
 def test_every_list_runs_a_fixed_number_of_queries(listing, hana, login,
                                                    django_assert_max_num_queries):
     client = login(hana)
