@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
 from accounts.models import Department
+from accounts.program_settings import RULES
 from matching.relationships.models import CloseReason
 from program.console.lists import Listing, ListQuery
 from program.reports.forms import DashboardFilterForm
@@ -65,3 +67,18 @@ class SponsorSearchForm(forms.Form):
                                         label="Area of influence", empty_label="Any area")
     min_level = forms.IntegerField(required=False, label="Level at least", min_value=1,
                                    max_value=20)
+
+
+class ProgramSettingsForm(forms.Form):
+    """One field per program rule; empty means the environment's value (shown as the hint)."""
+
+    def __init__(self, *args, stored: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for rule in RULES:
+            default = getattr(settings, rule.name)
+            self.fields[rule.name] = forms.IntegerField(
+                label=rule.label, required=False, min_value=rule.minimum,
+                max_value=rule.maximum, initial=stored.get(rule.name),
+                help_text=f"{rule.help} Empty: the environment's value, {default} "
+                          f"({rule.name}).",
+                widget=forms.NumberInput(attrs={"placeholder": str(default)}))

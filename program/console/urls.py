@@ -10,6 +10,7 @@ urlpatterns: list = [
     path("console/<slug:listing>/remind-overdue/", views.remind_overdue,
          name="console_remind_overdue"),
     path("data-health/", views.health, name="data_health"),
+    path("settings/", views.program_settings, name="program_settings"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/pause/", views.person_pause, name="person_pause"),
     path("people/<int:pk>/find-sponsor/", views.find_sponsor, name="find_sponsor"),

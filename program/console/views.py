@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
 from accounts.forms import add_service_errors
-from accounts.models import Person
+from accounts.models import AuditEvent, Person
+from accounts.program_settings import BY_NAME, program_settings_save, stored_values
 from accounts.roles import hr_admin_required, roles_for
 from accounts.services import giver_pause_set, hr_admin_role_set
 from matching.relationships.services import relationship_end_by_hr, relationship_model
@@ -26,6 +27,7 @@ from matching.sponsorship.services import sponsorship_propose
 from program.console.forms import (
     EndRelationshipForm,
     ListFilterForm,
+    ProgramSettingsForm,
     ReasonForm,
     SponsorSearchForm,
 )
@@ -247,3 +249,28 @@ def health(request):
     return render(request, "console/health.html", {
         "items": data_health(timezone.localdate()), "console_lists": LISTINGS.values(),
         "health_page": True})
+
+
+@hr_admin_required
+def program_settings(request):
+    """The program rules HR tunes, each defaulting to its environment variable; every change is
+    in the audit trail, and the latest changes are listed here."""
+    form = ProgramSettingsForm(request.POST or None, stored=stored_values())
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = program_settings_save(values=form.cleaned_data, by=request.user,
+                                            request=request)
+        except ValidationError as error:
+            for field, problems in error.message_dict.items():
+                name = next((r.name for r in BY_NAME.values() if r.field == field), None)
+                for problem in problems:
+                    form.add_error(name, problem)
+        else:
+            messages.success(request, "Saved: " + ", ".join(
+                BY_NAME[name].label for name in changed) + "." if changed else "Nothing changed.")
+            return redirect("hr:program_settings")
+    history = (AuditEvent.objects.filter(action="hr.program_settings_change")
+               .order_by("-created_at", "-id")[:20])
+    return render(request, "console/settings.html", {
+        "form": form, "history": history, "console_lists": LISTINGS.values(),
+        "settings_page": True})
