@@ -62,8 +62,8 @@ def _stopped_departments(today: datetime.date) -> HealthItem:
         .filter(before__gte=STOPPED_MIN_BEFORE, recent=0).order_by("name"))
     return HealthItem(
         "Departments whose promotions stopped being recorded",
-        f"Promotions were recorded in the year to {end:%-d %b %Y} and none since: a missed "
-        "import looks like nobody was promoted.",
+        f"Promotions were recorded between {start:%-d %b %Y} and {end:%-d %b %Y}, and none "
+        "since: a missed import looks like nobody was promoted.",
         len(departments),
         [(f"{d.name} ({d.before} before, none since)",
           _list_url("people", department=d.pk, sort="-last_event")) for d in departments])

@@ -21,6 +21,7 @@ class SponsorCandidate:
     profile: SponsorProfile
     score: float
     reasons: list[str]
+    influence_here: bool  # one of their areas of influence is the protégé's department
 
 
 def sponsor_candidates(protege: Person, *, query: str = "", department: Department | None = None,
@@ -49,5 +50,7 @@ def sponsor_candidates(protege: Person, *, query: str = "", department: Departme
                      person_id__in=[sponsor.person_id for sponsor, _, _ in best]))
                  .select_related("person", "person__department")
                  .prefetch_related("departments")}
-    return [SponsorCandidate(by_person[sponsor.person_id], score, reasons)
-            for sponsor, score, reasons in best if sponsor.person_id in by_person]
+    return [SponsorCandidate(profile, score, reasons, influence_here=any(
+                d.pk == protege.department_id for d in profile.departments.all()))
+            for sponsor, score, reasons in best
+            if (profile := by_person.get(sponsor.person_id)) is not None]

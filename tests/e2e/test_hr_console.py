@@ -5,10 +5,12 @@ phone without scrolling sideways."""
 import re
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.demo import DEMO_HR_TOTP_SECRET, DEMO_PASSWORD
 from accounts.models import Notification
+from accounts.program_settings import CACHE_KEY
 from matching.mentorship.models import Mentorship
 from tests.e2e.conftest import sign_in
 
@@ -18,6 +20,8 @@ PHONE = {"width": 360, "height": 740}
 @pytest.fixture
 def demo_org(live_server, transactional_db):
     call_command("seed_demo", "--people", "300", "--seed", "1", "--quiet")
+    yield
+    cache.delete(CACHE_KEY)  # the test changes a program setting; the next test must not see it
 
 
 def _too_wide(page) -> list[str]:
@@ -73,9 +77,27 @@ def test_hr_goes_from_a_dashboard_number_to_a_person_and_ends_their_mentorship(
         assert Notification.objects.filter(recipient=person, kind="mentorship_closed",
                                            body__contains="another region").exists()
 
+    # The other console pages HR reaches from here.
+    person_url = page.url
+    page.get_by_role("link", name=f"Find a sponsor for {mentee_name}").click()
+    assert page.get_by_role("heading", name=f"Find a sponsor for {mentee_name}").is_visible()
+    assert page.locator(".candidate-list li").count() > 0
+    page.screenshot(path=str(shots.folder / "viewport-find-sponsor.png"))
+    page.get_by_role("link", name="Data health").click()
+    assert page.get_by_role("heading", name="Data health", level=1).is_visible()
+    page.screenshot(path=str(shots.folder / "viewport-data-health.png"))
+    page.get_by_role("link", name="Program settings").click()
+    page.get_by_label("Minimum group size").fill("6")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Saved: Minimum group size.").is_visible()
+    page.screenshot(path=str(shots.folder / "viewport-settings.png"))
+
     # The same pages on a phone: nothing scrolls sideways.
     page.set_viewport_size(PHONE)
-    for url, name in ((page.url, "phone-person"),
+    for url, name in ((person_url, "phone-person"),
+                      (person_url + "find-sponsor/", "phone-find-sponsor"),
+                      ("/hr/data-health/", "phone-data-health"),
+                      ("/hr/settings/", "phone-settings"),
                       ("/hr/console/mentorships/?status=active", "phone-list"),
                       ("/hr/console/requests/", "phone-requests"),
                       ("/hr/dashboard/", "phone-dashboard")):

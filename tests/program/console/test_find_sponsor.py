@@ -46,6 +46,9 @@ def test_search_area_of_influence_and_level_narrow_the_list(alice, sam, hana, lo
         return [c.profile.person.full_name for c in response.context["candidates"]]
 
     assert names("q=nia") == ["Nia Near"]
+    response = client.get(f"/hr/people/{alice.pk}/find-sponsor/?q=nia")
+    assert response.context["candidates"][0].influence_here
+    assert "Influence in Engineering" in response.content.decode()
     assert names(f"department={engineering.pk}") == ["Nia Near"]
     assert names("min_level=6") == ["Sam Sponsor"]
 
