@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import Person, User
 from accounts.notifications import notify
 from matching.relationships.models import (
@@ -181,7 +182,7 @@ def relationship_close(
 
 
 @transaction.atomic
-def relationship_end_by_hr(*, relationship, by: User, reason: str, note: str):
+def relationship_end_by_hr(*, relationship, by: User, reason: str, note: str, request=None):
     """An HR admin ends a relationship early, for a no-fault `reason` and with a `note` saying
     why, which both people are told (the note is kept as the close note). The same rules as
     relationship_close; the closing survey goes to the mentee or protégé as usual."""
@@ -190,6 +191,8 @@ def relationship_end_by_hr(*, relationship, by: User, reason: str, note: str):
         raise ValidationError({"note": HR_CLOSE_NOTE_REQUIRED})
     relationship = _close_record(relationship, status=RelationshipStatus.ENDED_EARLY,
                                  reason=reason, note=note, ended_on=None)
+    audit_record(request or by, f"hr.{kind_name(relationship)}_end", target=relationship,
+                 summary=f"Ended: {relationship}", reason=note)
     hr_person = by.person_or_none
     context = _closed_context(relationship, closed_by=hr_person or {"full_name": HR_NAME})
     for person in participants(relationship):

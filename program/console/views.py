@@ -9,6 +9,7 @@ import csv
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -199,14 +200,12 @@ def relationship_end(request, kind: str, pk: int):
     form = EndRelationshipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            relationship_end_by_hr(relationship=relationship, by=request.user,
+            relationship_end_by_hr(relationship=relationship, by=request.user, request=request,
                                    reason=form.cleaned_data["reason"],
                                    note=form.cleaned_data["note"])
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            audit_record(request, f"hr.{kind}_end", target=relationship,
-                         summary=f"Ended: {relationship}", reason=form.cleaned_data["note"])
             messages.success(request, f"Ended: {relationship}. Both have been told why.")
             return redirect("hr:person", pk=getattr(relationship, f"{model.RECEIVER}_id"))
     return render(request, "console/end.html", {"relationship": relationship, "form": form,
@@ -223,14 +222,15 @@ def find_sponsor(request, pk: int):
         try:
             if sponsor is None:
                 raise ValidationError("Choose a sponsor from the list.")
-            sponsorship = sponsorship_propose(sponsor=sponsor, protege=protege,
-                                              origin=Sponsorship.Origin.HR,
-                                              proposed_by=roles_for(request).person)
+            with transaction.atomic():  # the proposal and its audit row, or neither
+                sponsorship = sponsorship_propose(sponsor=sponsor, protege=protege,
+                                                  origin=Sponsorship.Origin.HR,
+                                                  proposed_by=roles_for(request).person)
+                audit_record(request, "hr.sponsorship_propose", target=sponsorship,
+                             summary=f"Proposed {sponsor.full_name} to {protege.full_name}")
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            audit_record(request, "hr.sponsorship_propose", target=sponsorship,
-                         summary=f"Proposed {sponsor.full_name} to {protege.full_name}")
             messages.success(request, f"Proposed {sponsor.full_name}; {protege.full_name} has "
                                       "been asked to accept.")
             return redirect("hr:person", pk=protege.pk)
