@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/pause/", views.person_pause, name="person_pause"),
     path("people/<int:pk>/find-sponsor/", views.find_sponsor, name="find_sponsor"),
+    path("people/<int:pk>/find-mentor/", views.find_mentor, name="find_mentor"),
     path("people/<int:pk>/hr-admin/", views.person_hr_admin, name="person_hr_admin"),
     path("relationships/<str:kind>/<int:pk>/end/", views.relationship_end,
          name="relationship_end"),

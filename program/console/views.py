@@ -22,6 +22,7 @@ from accounts.models import AuditEvent, Person
 from accounts.program_settings import BY_NAME, program_settings_save, stored_values
 from accounts.roles import hr_admin_required, roles_for
 from accounts.services import giver_pause_set, hr_admin_role_set
+from matching.mentorship.selectors import suggestions_for
 from matching.relationships.services import relationship_end_by_hr, relationship_model
 from matching.sponsorship.models import Sponsorship
 from matching.sponsorship.services import sponsorship_propose
@@ -39,6 +40,7 @@ from program.console.person import person_file
 from program.console.services import overdue_pairs_remind
 
 PER_PAGE = 50
+MENTOR_SUGGESTIONS = 25
 
 
 def _listing(slug: str) -> Listing:
@@ -274,3 +276,13 @@ def program_settings(request):
     return render(request, "console/settings.html", {
         "form": form, "history": history, "console_lists": LISTINGS.values(),
         "settings_page": True})
+
+
+@hr_admin_required
+def find_mentor(request, pk: int):
+    """The mentors the employee's own suggestions would show them, for HR to discuss with them:
+    mentors are asked by the mentee, so HR does not pair them directly."""
+    person = _person_or_404(pk)
+    return render(request, "console/find_mentor.html", {
+        "person": person, "suggestions": suggestions_for(person, limit=MENTOR_SUGGESTIONS),
+        "console_lists": LISTINGS.values()})

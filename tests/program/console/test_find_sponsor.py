@@ -84,3 +84,18 @@ def test_the_ranking_runs_a_fixed_number_of_queries(alice, sam, hana, login,
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(f"/hr/people/{alice.pk}/find-sponsor/")
     assert len(response.context["candidates"]) == 25
+
+
+def test_hr_sees_the_mentors_the_employees_suggestions_show_never_her_manager(
+        alice, bob, max_manager, hana, login, django_assert_max_num_queries):
+    factories.MentorProfileFactory(person=max_manager)
+    client = login(hana)
+    with django_assert_max_num_queries(25) as small:
+        response = client.get(f"/hr/people/{alice.pk}/find-mentor/")
+    assert [s.profile.person for s in response.context["suggestions"]] == [bob]
+    assert "three levels above" in " ".join(response.context["suggestions"][0].reasons)
+    for _ in range(30):
+        factories.MentorProfileFactory(person=factories.PersonFactory(level=5))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(f"/hr/people/{alice.pk}/find-mentor/")
+    assert len(response.context["suggestions"]) == 25
