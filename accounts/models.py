@@ -362,3 +362,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+class ProgramSettings(models.Model):
+    """The program rules HR tunes in the app (one row). An empty field means "the environment's
+    value" (program/core/settings.py); read them through accounts.program_settings.setting()."""
+
+    sponsor_min_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    mentor_request_expiry_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    mentor_request_nudge_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    reminder_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    inactive_after_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    report_min_group_size = models.PositiveSmallIntegerField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "program settings"
+
+    def __str__(self) -> str:
+        return "Program settings"

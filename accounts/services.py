@@ -1,4 +1,5 @@
-"""Workflows owned by accounts: recording what happened to someone's career."""
+"""Workflows owned by accounts: recording what happened to someone's career; HR's changes to
+a person's roles (pause or resume a mentor or sponsor, the HR admin role)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from .models import CareerEvent, Person, User
+from .audit import audit_record
+from .models import CareerEvent, MentorProfile, Person, SponsorProfile, User
+from .notifications import notify
 
 CAREER_EVENT_IN_FUTURE = "Record a career event once it has happened; the date is in the future."
 CAREER_EVENT_BEFORE_HIRE = "The date is before this person was hired ({hired})."
@@ -41,3 +45,74 @@ def career_event_record(
         person=person, kind=kind, occurred_on=occurred_on, description=description.strip(),
         recorded_by=recorded_by,
     )
+
+
+# HR's actions on a person's roles: each keeps its reason (audit trail) and tells the person.
+
+REASON_REQUIRED = "Give a reason; the person concerned will read it."
+NO_SIGN_IN = ("{name} has never signed in, so there is no account to make an HR admin; "
+              "they need to sign in once first.")
+LAST_HR_ADMIN = "{name} is the last HR admin; make someone else an HR admin first."
+NOT_A_GIVER = "{name} is not registered as a {role}."
+ROLE_WORDS = {"mentor": "mentor", "sponsor": "sponsor"}
+
+
+def _reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": REASON_REQUIRED})
+    return reason
+
+
+def _tell(person: Person, *, kind: str, headline: str, reason: str, by: User, url: str) -> None:
+    notify(recipient=person, kind=kind, template="hr-action",
+           context={"headline": headline, "reason": reason, "by": by}, url=url)
+
+
+@transaction.atomic
+def giver_pause_set(*, person: Person, role: str, paused: bool, by: User, reason: str,
+                    request=None) -> MentorProfile | SponsorProfile:
+    """HR pauses (no new mentees or protégés; running relationships go on) or resumes a mentor
+    or sponsor, tells them why and records it."""
+    reason = _reason(reason)
+    model = {"mentor": MentorProfile, "sponsor": SponsorProfile}.get(role)
+    profile = model.objects.select_for_update().filter(person=person).first() if model else None
+    if profile is None:
+        raise ValidationError(NOT_A_GIVER.format(name=person.full_name,
+                                                 role=ROLE_WORDS.get(role, role)))
+    profile.is_paused = paused
+    profile.save(update_fields=["is_paused"])
+    verb = "paused" if paused else "resumed"
+    audit_record(request or by, f"hr.{role}_{'pause' if paused else 'resume'}", target=profile,
+                 summary=f"{person.full_name} {verb} as {role}", reason=reason)
+    headline = (f"HR has paused you as a {role}: nobody new can ask you for now." if paused else
+                f"HR has resumed you as a {role}: people can ask you again.")
+    _tell(person, kind=f"{role}_{verb}", headline=headline, reason=reason, by=by,
+          url=reverse("mentorship:profile_edit" if role == "mentor"
+                      else "sponsorship:register"))
+    return profile
+
+
+@transaction.atomic
+def hr_admin_role_set(*, person: Person, is_hr_admin: bool, by: User, reason: str,
+                      request=None) -> User:
+    """Give or take away a person's HR admin role, tell them why and record it. The last HR
+    admin cannot be removed (nobody could run the program or give the role back)."""
+    reason = _reason(reason)
+    if person.user_id is None:
+        raise ValidationError(NO_SIGN_IN.format(name=person.full_name))
+    # Locking every HR admin row makes two removals at once queue, so one of them sees the last.
+    admins = list(User.objects.select_for_update().filter(is_hr_admin=True)
+                  .values_list("pk", flat=True))
+    user = User.objects.select_for_update().get(pk=person.user_id)
+    if not is_hr_admin and user.is_hr_admin and admins == [user.pk]:
+        raise ValidationError(LAST_HR_ADMIN.format(name=person.full_name))
+    user.is_hr_admin = is_hr_admin
+    user.save(update_fields=["is_hr_admin"])
+    verb = "granted" if is_hr_admin else "removed"
+    audit_record(request or by, f"hr.role_{'grant' if is_hr_admin else 'remove'}", target=user,
+                 summary=f"HR admin role {verb} for {person.full_name}", reason=reason)
+    _tell(person, kind=f"hr_admin_{verb}", reason=reason, by=by, url=reverse("home"),
+          headline=("You are now an HR admin of the program." if is_hr_admin
+                    else "You are no longer an HR admin of the program."))
+    return user

@@ -18,11 +18,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_text_list
 
+from accounts.program_settings import setting
 from matching.cohorts import solver
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.cohorts.scores import (
@@ -306,7 +306,7 @@ def _rates(groups: list[str], matched_rows: set[int]) -> list[Rate]:
     for i, group in enumerate(groups):
         enrolled[group] += 1
         matched[group] += i in matched_rows
-    minimum = settings.REPORT_MIN_GROUP_SIZE
+    minimum = setting("REPORT_MIN_GROUP_SIZE")
     return [Rate(label, enrolled[label], matched[label] if enrolled[label] >= minimum else None)
             for label in sorted(enrolled, key=lambda g: (g in (NOT_STATED, NO_DEPARTMENT), g))]
 

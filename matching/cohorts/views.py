@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.models import Person
+from accounts.program_settings import setting
 from accounts.roles import hr_admin_required
 from matching.cohorts import services
 from matching.cohorts.forms import (
@@ -183,7 +183,7 @@ def cohort_preview(request, slug):
     return render(request, "cohorts/preview.html", {
         "cohort": cohort, "result": result, "rules": rules, "pinned": pinned,
         "gain": gain, "objective": objective, "weights_form": _weights_form(cohort),
-        "rule_form": PairRuleForm(), "min_group": settings.REPORT_MIN_GROUP_SIZE,
+        "rule_form": PairRuleForm(), "min_group": setting("REPORT_MIN_GROUP_SIZE"),
         "receiver_word": RECEIVER_WORD[cohort.kind], "giver_word": GIVER_WORD[cohort.kind],
         "other_objective": [o for o in OBJECTIVES if o != objective][0],
     })

@@ -25,6 +25,7 @@ from accounts.models import (
     capacity_validate,
 )
 from accounts.notifications import Notice, notify, notify_many
+from accounts.program_settings import setting
 from matching import scoring
 from matching.mentorship.models import Goal, MentorRequest, Mentorship
 from matching.relationships.capacity import places_left
@@ -268,7 +269,7 @@ def mentor_request_decline(
 
 
 def _expiry_cutoff(now: datetime.datetime) -> datetime.datetime:
-    return now - datetime.timedelta(days=settings.MENTOR_REQUEST_EXPIRY_DAYS)
+    return now - datetime.timedelta(days=setting("MENTOR_REQUEST_EXPIRY_DAYS"))
 
 
 @transaction.atomic
@@ -289,7 +290,7 @@ def mentor_request_expire(
     notify(recipient=mentor_request.mentee, kind="mentor_request_expired",
            template="mentor-request-expired",
            context={"mentor_request": mentor_request, "mentor": mentor_request.mentor,
-                    "days": settings.MENTOR_REQUEST_EXPIRY_DAYS},
+                    "days": setting("MENTOR_REQUEST_EXPIRY_DAYS")},
            url=reverse("mentorship:suggestions"))
     return True
 

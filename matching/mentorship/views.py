@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.models import MentorProfile, Person
+from accounts.program_settings import setting
 from accounts.roles import person_required
 from matching import scoring
 from matching.mentorship import selectors, services
@@ -107,7 +108,7 @@ def how_it_works(request):
     rules = [(name, weights[name]) for name in scoring.CRITERIA if weights[name]]
     return render(request, "mentorship/how_it_works.html",
                   {"rules": rules, "total": sum(w for _, w in rules),
-                   "expiry_days": services.settings.MENTOR_REQUEST_EXPIRY_DAYS,
+                   "expiry_days": setting("MENTOR_REQUEST_EXPIRY_DAYS"),
                    "max_open": services.settings.MENTEE_MAX_OPEN_REQUESTS})
 
 

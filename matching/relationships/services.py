@@ -16,7 +16,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Person
+from accounts.audit import audit_record
+from accounts.models import Person, User
 from accounts.notifications import notify
 from matching.relationships.models import (
     CloseReason,
@@ -37,6 +38,8 @@ CLOSE_REASON_REQUIRED = "Choose a reason for ending early (none of them is anyon
 CLOSE_REASON_INVALID = "That is not one of the reasons for ending early."
 CLOSE_BEFORE_START = "The end date is before the relationship started ({started_on})."
 CLOSE_IN_FUTURE = "The end date is in the future."
+HR_CLOSE_NOTE_REQUIRED = "Say why HR is ending it; both people will read this."
+HR_NAME = "HR"
 SURVEY_NOT_RESPONDENT = "Only the {role} answers this survey."
 SURVEY_ALREADY_ANSWERED = "This survey has already been answered. Thank you!"
 SURVEY_PHASE_INVALID = "The survey is either the baseline (at the start) or the closing one."
@@ -169,6 +172,58 @@ def relationship_close(
     """Close it as completed or ended early (no-fault reason), tell the other person, and ask the
     mentee or protégé for the closing survey."""
     _require_participant(relationship, by)
+    relationship = _close_record(relationship, status=status, reason=reason, note=note,
+                                 ended_on=ended_on)
+    context = _closed_context(relationship, closed_by=by)
+    giver, receiver = participants(relationship)
+    _tell_closed(relationship, receiver if by.pk == giver.pk else giver, context)
+    _ask_closing_survey(relationship, context)
+    return relationship
+
+
+@transaction.atomic
+def relationship_end_by_hr(*, relationship, by: User, reason: str, note: str, request=None):
+    """An HR admin ends a relationship early, for a no-fault `reason` and with a `note` saying
+    why, which both people are told (the note is kept as the close note). The same rules as
+    relationship_close; the closing survey goes to the mentee or protégé as usual."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": HR_CLOSE_NOTE_REQUIRED})
+    relationship = _close_record(relationship, status=RelationshipStatus.ENDED_EARLY,
+                                 reason=reason, note=note, ended_on=None)
+    audit_record(request or by, f"hr.{kind_name(relationship)}_end", target=relationship,
+                 summary=f"Ended: {relationship}", reason=note)
+    hr_person = by.person_or_none
+    context = _closed_context(relationship, closed_by=hr_person or {"full_name": HR_NAME})
+    for person in participants(relationship):
+        _tell_closed(relationship, person, context)
+    _ask_closing_survey(relationship, context)
+    return relationship
+
+
+def _closed_context(relationship, *, closed_by) -> dict:
+    giver, receiver = participants(relationship)
+    return {"relationship": relationship, "kind": _kind(relationship).KIND,
+            "closed_by": closed_by, "giver": giver, "receiver": receiver,
+            "status_label": relationship.get_status_display(),
+            "reason_label": relationship.get_close_reason_display()}
+
+
+def _tell_closed(relationship, person: Person, context: dict) -> None:
+    notify(recipient=person, kind=f"{_kind(relationship).KIND}_closed",
+           template="relationship-closed", context=context, url=relationship_url(relationship))
+
+
+def _ask_closing_survey(relationship, context: dict) -> None:
+    _, receiver = participants(relationship)
+    notify(recipient=receiver, kind="survey_closing", template="survey-request",
+           context={**context, "phase": SurveyResponse.Phase.CLOSING},
+           url=survey_url(relationship, SurveyResponse.Phase.CLOSING))
+
+
+def _close_record(relationship, *, status: str, reason: str, note: str,
+                  ended_on: datetime.date | None):
+    """Check and store the close of an active relationship (under its row lock)."""
     relationship = _locked(relationship)
     if not relationship.is_active:
         raise ValidationError(NOT_ACTIVE)
@@ -194,19 +249,6 @@ def relationship_close(
     relationship.next_due_on = None
     relationship.save(update_fields=["status", "close_reason", "close_note", "ended_on",
                                      "next_due_on"])
-
-    giver, receiver = participants(relationship)
-    other = receiver if by.pk == giver.pk else giver
-    kind = _kind(relationship)
-    context = {"relationship": relationship, "kind": kind.KIND, "closed_by": by, "other": other,
-               "giver": giver, "receiver": receiver,
-               "status_label": relationship.get_status_display(),
-               "reason_label": relationship.get_close_reason_display()}
-    notify(recipient=other, kind=f"{kind.KIND}_closed", template="relationship-closed",
-           context=context, url=relationship_url(relationship))
-    notify(recipient=receiver, kind="survey_closing", template="survey-request",
-           context={**context, "phase": SurveyResponse.Phase.CLOSING},
-           url=survey_url(relationship, SurveyResponse.Phase.CLOSING))
     return relationship
 
 

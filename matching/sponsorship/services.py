@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -24,6 +23,7 @@ from accounts.models import (
     capacity_validate,
 )
 from accounts.notifications import notify
+from accounts.program_settings import setting
 from accounts.services import career_event_record
 from matching.cohorts.models import Cohort
 from matching.relationships.capacity import places_taken, room
@@ -108,7 +108,7 @@ def sponsor_register(
     if not commitment_accepted:
         raise ValidationError({"commitment_accepted": COMMITMENT_REQUIRED})
     capacity_validate(SponsorProfile, capacity)
-    minimum = settings.SPONSOR_MIN_LEVEL
+    minimum = setting("SPONSOR_MIN_LEVEL")
     profile = SponsorProfile.objects.select_for_update().filter(person=person).first()
     if profile is None:
         profile = SponsorProfile(person=person)
@@ -165,7 +165,7 @@ def _approved_profile(sponsor: Person, *, lock: bool = False) -> SponsorProfile:
     profile = profiles.first()
     if profile is None or profile.status != SponsorProfile.Status.APPROVED:
         raise ValidationError(SPONSOR_NOT_APPROVED.format(name=sponsor.full_name,
-                                                          minimum=settings.SPONSOR_MIN_LEVEL))
+                                                          minimum=setting("SPONSOR_MIN_LEVEL")))
     return profile
 
 

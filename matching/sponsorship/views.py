@@ -6,7 +6,6 @@ in, or an advocacy record they may not see, is a 404, never a leak.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
+from accounts.program_settings import setting
 from accounts.roles import hr_admin_required, person_required, roles_for
 from accounts.services import career_event_record
 from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
@@ -62,7 +62,7 @@ def index(request):
         status=RelationshipStatus.DECLINED).exists()
     return render(request, "sponsorship/index.html", {
         "profile": profile, "open_interest": open_interest, "is_protege": is_protege,
-        "interest_form": InterestForm(), "min_level": settings.SPONSOR_MIN_LEVEL,
+        "interest_form": InterestForm(), "min_level": setting("SPONSOR_MIN_LEVEL"),
     })
 
 
@@ -328,7 +328,7 @@ def hr_registrations(request):
                .filter(decided_by__isnull=False)
                .select_related("person", "decided_by").order_by("-decided_at")[:20])
     return render(request, "sponsorship/hr_registrations.html", {
-        "pending": pending, "decided": decided, "min_level": settings.SPONSOR_MIN_LEVEL,
+        "pending": pending, "decided": decided, "min_level": setting("SPONSOR_MIN_LEVEL"),
     })
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from accounts.notifications import Notice
+from accounts.program_settings import setting
 from matching.mentorship.models import MentorRequest
 from matching.mentorship.services import mentor_request_expire
 from matching.relationships.services import participants, relationship_url
@@ -238,13 +239,13 @@ def compose_inactive(row, relationship, clock, hr_admins) -> Composed:
         return skipped
     summary = pair_summary(relationship)
     anchor = relationship.last_met_on or relationship.started_on
-    if relationship.inactive_since or anchor + _days(settings.INACTIVE_AFTER_DAYS) != row.due_on:
+    if relationship.inactive_since or anchor + _days(setting("INACTIVE_AFTER_DAYS")) != row.due_on:
         return Composed(summary=summary, skipped_reason=SKIP_MET)
     url = relationship_url(relationship)
     messages = []
     for person in participants(relationship):
         context = _check_in_context(relationship, person, clock, row.due_on)
-        context.update(last_met_on=anchor, inactive_days=settings.INACTIVE_AFTER_DAYS)
+        context.update(last_met_on=anchor, inactive_days=setting("INACTIVE_AFTER_DAYS"))
         messages.append(Message(person, "reminder-inactive", context, url))
 
     def flag_inactive():
@@ -261,12 +262,12 @@ def compose_advocacy_nudge(row, sponsorship, clock, hr_admins) -> Composed:
         return skipped
     summary = pair_summary(sponsorship)
     anchor = sponsorship.last_advocacy_on or sponsorship.started_on
-    if anchor + _days(settings.INACTIVE_AFTER_DAYS) != row.due_on:
+    if anchor + _days(setting("INACTIVE_AFTER_DAYS")) != row.due_on:
         return Composed(summary=summary, skipped_reason=SKIP_ADVOCACY)
     sponsor = sponsorship.sponsor
     context = {"relationship": sponsorship, "protege": sponsorship.protege,
                "last_advocacy_on": sponsorship.last_advocacy_on,
-               "days": settings.INACTIVE_AFTER_DAYS, "today": clock.today(sponsor.timezone)}
+               "days": setting("INACTIVE_AFTER_DAYS"), "today": clock.today(sponsor.timezone)}
     url = relationship_url(sponsorship)
     return Composed(summary=summary,
                     messages=[Message(sponsor, "reminder-advocacy-nudge", context, url)])
@@ -287,7 +288,7 @@ def compose_request_nudge(row, mentor_request, clock, hr_admins) -> Composed:
     context = {"mentor_request": mentor_request, "mentee": mentor_request.mentee,
                "asked_on": created_on,
                "days_waiting": (clock.today(mentor.timezone) - created_on).days,
-               "expires_on": created_on + _days(settings.MENTOR_REQUEST_EXPIRY_DAYS)}
+               "expires_on": created_on + _days(setting("MENTOR_REQUEST_EXPIRY_DAYS"))}
     url = reverse("mentorship:request_detail", args=[mentor_request.pk])
 
     def mark_nudged():

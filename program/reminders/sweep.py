@@ -32,7 +32,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -40,6 +39,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from accounts.notifications import notification_build, notify_many
+from accounts.program_settings import setting
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.models import RelationshipStatus
 from matching.sponsorship.models import Commitment, Sponsorship
@@ -241,7 +241,7 @@ def reminders_plan(*, clock: Clock, kinds: frozenset[str]) -> list[Due]:
 def _plan_commitments(clock: Clock, kinds: frozenset[str]) -> list[Due]:
     """Open commitments of active sponsorships: due soon, overdue, and escalated to HR once
     COMMITMENT_ESCALATE_AFTER_DAYS overdue. One query; the sponsor's date decides."""
-    soon = datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
+    soon = datetime.timedelta(days=setting("REMINDER_DAYS_BEFORE"))
     escalate_after = datetime.timedelta(days=COMMITMENT_ESCALATE_AFTER_DAYS)
     rows = (Commitment.objects
             .filter(state=Commitment.State.OPEN, sponsorship__status=RelationshipStatus.ACTIVE,
@@ -267,8 +267,8 @@ def _plan_pairs(relationship_kind: str, clock: Clock, kinds: frozenset[str]) -> 
     giver, receiver = PAIR_PEOPLE[relationship_kind]
     advocacy = Kind.ADVOCACY_NUDGE in kinds and model is Sponsorship
     horizon = clock.latest_today()
-    inactive_days = datetime.timedelta(days=settings.INACTIVE_AFTER_DAYS)
-    soon = datetime.timedelta(days=settings.REMINDER_DAYS_BEFORE)
+    inactive_days = datetime.timedelta(days=setting("INACTIVE_AFTER_DAYS"))
+    soon = datetime.timedelta(days=setting("REMINDER_DAYS_BEFORE"))
     wanted = Q(pk__in=[])
     if kinds & CHECK_IN_KINDS:
         wanted |= Q(next_due_on__lte=horizon + soon)
@@ -312,8 +312,8 @@ def _plan_pairs(relationship_kind: str, clock: Clock, kinds: frozenset[str]) -> 
 
 
 def _plan_requests(clock: Clock, kinds: frozenset[str]) -> list[Due]:
-    nudge_after = datetime.timedelta(days=settings.MENTOR_REQUEST_NUDGE_DAYS)
-    expire_after = datetime.timedelta(days=settings.MENTOR_REQUEST_EXPIRY_DAYS)
+    nudge_after = datetime.timedelta(days=setting("MENTOR_REQUEST_NUDGE_DAYS"))
+    expire_after = datetime.timedelta(days=setting("MENTOR_REQUEST_EXPIRY_DAYS"))
     due = []
     rows = (MentorRequest.objects
             .filter(status=MentorRequest.Status.OPEN, created_at__lte=clock.now - nudge_after)

@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.conf import settings
 from django.db import connection, transaction
 
+from accounts.program_settings import setting
 from matching.sponsorship.models import Commitment
 from program.reports import outcome
 from program.reports.suppression import suppress_partition
@@ -90,7 +90,7 @@ SURVEY_QUERY = [SPONSORSHIP_STARTS, KEPT_ON_TIME, STARTED, outcome.SURVEY_CHANGE
 def commitment_breakdown(*, as_of: datetime.date, window_months: int = 12) -> dict:
     """The outcome report's statistics for the two groups, in the report's JSON shape."""
     outcome._check(as_of, window_months)
-    minimum = settings.REPORT_MIN_GROUP_SIZE
+    minimum = setting("REPORT_MIN_GROUP_SIZE")
     params = {"as_of": as_of, "window_start": outcome.add_months(as_of, -window_months)}
     with transaction.atomic():  # one consistent view across the two queries
         if connection.vendor == "postgresql":

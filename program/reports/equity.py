@@ -16,10 +16,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
 
 from accounts.models import CareerEvent, Person
+from accounts.program_settings import setting
 from matching.mentorship.models import Mentorship
 from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
@@ -110,7 +110,7 @@ def _suppress(rows: list[dict], minimum: int) -> list[EquityRow]:
 
 
 def equity_tables(*, as_of: datetime.date) -> list[Table]:
-    minimum = settings.REPORT_MIN_GROUP_SIZE
+    minimum = setting("REPORT_MIN_GROUP_SIZE")
     tables = []
     for dimension, label in BREAKDOWNS:
         rows = _suppress(_breakdown(dimension, as_of), minimum)

@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime
 import time
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from accounts.models import CareerEvent, Person
+from accounts.program_settings import setting
 from matching.mentorship.models import Mentorship
 from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.relationships.services import add_months
@@ -460,7 +460,7 @@ def _check(as_of: datetime.date | None, window_months: int) -> None:
 def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
     """The outcome report's JSON contract (see docs/metrics.md); two queries at any size."""
     _check(as_of, window_months)
-    minimum = settings.REPORT_MIN_GROUP_SIZE
+    minimum = setting("REPORT_MIN_GROUP_SIZE")
     params = {"as_of": as_of, "window_start": add_months(as_of, -window_months)}
     with transaction.atomic():  # one consistent view of the data across the queries
         if connection.vendor == "postgresql":

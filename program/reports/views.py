@@ -7,13 +7,13 @@ HTML and the CSV export of the same URL parameters.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.program_settings import setting
 from accounts.roles import hr_admin_required
 from program.reports.dashboard import dashboard_data
 from program.reports.equity import equity_tables
@@ -58,7 +58,7 @@ def _equity(request) -> dict:
     as_of = (form.cleaned_data.get("as_of") if form.is_bound and form.is_valid() else None) \
         or timezone.localdate()
     return {"form": form, "as_of": as_of, "tables": equity_tables(as_of=as_of),
-            "min_group_size": settings.REPORT_MIN_GROUP_SIZE}
+            "min_group_size": setting("REPORT_MIN_GROUP_SIZE")}
 
 
 PAGES = {"dashboard": _dashboard, "report": _report, "equity": _equity}

@@ -1,0 +1,84 @@
+"""The console's forms: list filters and the reasons HR gives for an action. They validate only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from accounts.models import Department
+from accounts.program_settings import RULES
+from matching.relationships.models import CloseReason
+from program.console.lists import Listing, ListQuery
+from program.reports.forms import DashboardFilterForm
+
+REASON_HELP = "The people concerned will read this."
+
+
+class ListFilterForm(DashboardFilterForm):
+    """The dashboard's filters (department, level band, location, cohort: the same names, so a
+    dashboard link carries them over) plus search, status and the overdue / inactive flags."""
+
+    q = forms.CharField(required=False, label="Search", max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": "Name or email"}))
+    status = forms.ChoiceField(required=False, choices=[])
+    flag = forms.ChoiceField(required=False, label="Flag", choices=[])
+    field_order = ["q", "status", "flag", "department", "level_band", "location", "cohort"]
+
+    def __init__(self, *args, listing: Listing, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["date_from"], self.fields["date_to"]
+        if listing.statuses:
+            self.fields["status"].choices = [("", "Any status"), *listing.statuses]
+        else:
+            del self.fields["status"]
+        if listing.flags:
+            self.fields["flag"].choices = [("", "Any"), *((key, label) for key, (label, _) in
+                                                        listing.flags.items())]
+        else:
+            del self.fields["flag"]
+        if not listing.column("cohort"):
+            del self.fields["cohort"]
+
+    def query(self, sort: str) -> ListQuery:
+        if not self.is_bound or not self.is_valid():
+            return ListQuery(sort=sort)
+        data = self.cleaned_data
+        return ListQuery(q=data.get("q", "").strip(), status=data.get("status", ""),
+                         flag=data.get("flag", ""), filters=self.filters(), sort=sort)
+
+
+class EndRelationshipForm(forms.Form):
+    reason = forms.ChoiceField(label="Reason", choices=CloseReason.choices)
+    note = forms.CharField(label="Why HR is ending it", widget=forms.Textarea(attrs={"rows": 3}),
+                           max_length=1000, help_text=REASON_HELP)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="Reason", max_length=300, help_text=REASON_HELP,
+                             widget=forms.TextInput)
+
+
+class SponsorSearchForm(forms.Form):
+    q = forms.CharField(required=False, label="Search", max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": "Name, email or title"}))
+    department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False,
+                                        label="Area of influence", empty_label="Any area")
+    min_level = forms.IntegerField(required=False, label="Level at least", min_value=1,
+                                   max_value=20)
+
+
+class ProgramSettingsForm(forms.Form):
+    """One field per program rule; empty means the environment's value (shown as the hint)."""
+
+    def __init__(self, *args, stored: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for rule in RULES:
+            default = getattr(settings, rule.name)
+            self.fields[rule.name] = forms.IntegerField(
+                label=rule.label, required=False, min_value=rule.minimum,
+                max_value=rule.maximum, initial=stored.get(rule.name),
+                help_text=f"{rule.help} Empty: the environment's value, {default} "
+                          f"({rule.name}).",
+                widget=forms.NumberInput(attrs={"placeholder": str(default)}))

@@ -1,0 +1,116 @@
+"""Data health: what would make the outcome report wrong, each item linking to the people or
+pairs concerned. A fixed number of aggregate queries (seven) whatever the size of the company."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.urls import reverse
+
+from accounts.models import CareerEvent, Department, Person
+from matching.relationships.services import add_months
+from program.console.lists import (
+    MENTORSHIPS,
+    NO_CAREER_EVENT_DAYS,
+    SPONSORSHIPS,
+    no_career_event_q,
+)
+
+STOPPED_BEFORE_MONTHS = (18, 6)  # promotions recorded 18 to 6 months ago ...
+STOPPED_RECENT_MONTHS = 6  # ... and none in the last 6 months
+STOPPED_MIN_BEFORE = 2
+DROP_SHARE = 0.5  # a month with under half the average of the three before it
+DROP_MIN_AVERAGE = 4  # ... when that average is worth comparing
+DROP_MONTHS = 6
+
+
+@dataclass
+class HealthItem:
+    title: str
+    explanation: str
+    count: int
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url)
+
+
+def _list_url(slug: str, **params) -> str:
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return reverse("hr:console_list", args=[slug]) + (f"?{query}" if query else "")
+
+
+def _stale_people(today: datetime.date) -> HealthItem:
+    count = Person.objects.employed_on(today).filter(no_career_event_q(today)).count()
+    return HealthItem(
+        f"No career event for {NO_CAREER_EVENT_DAYS // 365} years",
+        "Employees hired over two years ago with nothing recorded since: the report counts "
+        "them as not promoted. Check that their promotions were imported.",
+        count, [("See these people", _list_url("people", flag="no_career_event"))])
+
+
+def _stopped_departments(today: datetime.date) -> HealthItem:
+    start, end = (add_months(today, -m) for m in STOPPED_BEFORE_MONTHS)
+    promotion = Q(people__career_events__kind=CareerEvent.Kind.PROMOTION)
+    departments = list(
+        Department.objects.annotate(
+            before=Count("people__career_events", filter=promotion & Q(
+                people__career_events__occurred_on__gte=start,
+                people__career_events__occurred_on__lt=end)),
+            recent=Count("people__career_events", filter=promotion & Q(
+                people__career_events__occurred_on__gte=end)))
+        .filter(before__gte=STOPPED_MIN_BEFORE, recent=0).order_by("name"))
+    return HealthItem(
+        "Departments whose promotions stopped being recorded",
+        f"Promotions were recorded between {start:%-d %b %Y} and {end:%-d %b %Y}, and none "
+        "since: a missed import looks like nobody was promoted.",
+        len(departments),
+        [(f"{d.name} ({d.before} before, none since)",
+          _list_url("people", department=d.pk, sort="-last_event")) for d in departments])
+
+
+def _drops(today: datetime.date) -> HealthItem:
+    first = add_months(today.replace(day=1), -(DROP_MONTHS + 3))
+    per_month = {row["month"].strftime("%Y-%m"): row["n"]
+                 for row in CareerEvent.objects.filter(occurred_on__gte=first)
+                 .annotate(month=TruncMonth("occurred_on")).order_by()
+                 .values("month").annotate(n=Count("id"))}
+    months = [add_months(first, i).strftime("%Y-%m") for i in range(DROP_MONTHS + 3)]
+    drops = []
+    for i in range(3, len(months)):
+        average = sum(per_month.get(m, 0) for m in months[i - 3:i]) / 3
+        if average >= DROP_MIN_AVERAGE and per_month.get(months[i], 0) < DROP_SHARE * average:
+            drops.append((months[i], per_month.get(months[i], 0), average))
+    return HealthItem(
+        "Months with a drop in recorded career events",
+        "Under half the events of the three months before: often an import that missed rows "
+        "(the current month is still filling in).",
+        len(drops),
+        [(f"{month}: {n} against about {average:.0f}", reverse("sponsorship:hr_career_events"))
+         for month, n, average in drops])
+
+
+def _relationship_flag(flag: str, title: str, explanation: str,
+                       today: datetime.date) -> HealthItem:
+    links, total = [], 0
+    for listing in (MENTORSHIPS, SPONSORSHIPS):
+        count = listing.rows(today).filter(listing.flags[flag][1](today)).count()
+        total += count
+        links.append((f"{count} {listing.title.lower()}", _list_url(listing.slug, flag=flag)))
+    return HealthItem(title, explanation, total, links)
+
+
+def data_health(today: datetime.date) -> list[HealthItem]:
+    return [
+        _stale_people(today),
+        _stopped_departments(today),
+        _drops(today),
+        _relationship_flag(
+            "no_meeting", "Relationships with no meeting logged",
+            "Active for over a month and no check-in or touchpoint recorded: either they do not "
+            "meet or they do not log it; the report cannot tell.", today),
+        _relationship_flag(
+            "no_survey", "Surveys not answered",
+            "The mentee or protégé has not answered the baseline (two weeks after the start) or "
+            "the closing survey (two weeks after the end).", today),
+    ]
