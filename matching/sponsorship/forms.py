@@ -136,6 +136,24 @@ class CareerEventForm(forms.ModelForm):
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
 
 
+class CareerEventCorrectForm(forms.ModelForm):
+    """HR corrects a career event; the reason is kept in the audit trail."""
+
+    reason = forms.CharField(max_length=300, label="Why the correction",
+                             help_text="Kept with the change. Up to 300 characters.")
+
+    class Meta:
+        model = CareerEvent
+        fields = ["kind", "occurred_on", "description"]
+        labels = {"occurred_on": "Date"}
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CareerEventDeleteForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why delete it",
+                             help_text="Kept after the event is gone. Up to 300 characters.")
+
+
 class CareerEventFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *CareerEvent.Kind.choices],
                              required=False)

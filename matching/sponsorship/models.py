@@ -141,6 +141,9 @@ class AdvocacyRecord(models.Model):
         "accounts.CareerEvent", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="advocacy_record",
     )
+    # True when this record's outcome created `career_event` (so undoing the outcome removes
+    # it); False when it was linked to an event HR had already recorded (undoing only unlinks).
+    created_career_event = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = AdvocacyRecordQuerySet.as_manager()

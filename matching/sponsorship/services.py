@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import (
     SPONSOR_CAPACITY_RANGE,
     CareerEvent,
@@ -24,7 +25,7 @@ from accounts.models import (
     capacity_validate,
 )
 from accounts.notifications import notify
-from accounts.services import career_event_record
+from accounts.services import career_event_record, career_event_validate
 from matching.cohorts.models import Cohort
 from matching.relationships.capacity import places_taken, room
 from matching.relationships.models import RelationshipStatus
@@ -359,26 +360,49 @@ def advocacy_outcome_record(
     record.outcome = outcome
     record.outcome_on = outcome_on
     record.outcome_note = note.strip()
-    if create_career_event and record.career_event_id is None:
-        record.career_event = _career_event_for(record, by)
-    record.save(update_fields=["outcome", "outcome_on", "outcome_note", "career_event"])
+    _career_event_follow(record, by, create=create_career_event)
+    record.save(update_fields=["outcome", "outcome_on", "outcome_note", "career_event",
+                               "created_career_event"])
     return record
 
 
-def _career_event_for(record: AdvocacyRecord, by: Person) -> CareerEvent:
+def _career_event_follow(record: AdvocacyRecord, by: Person, *, create: bool) -> None:
+    """The career event follows the outcome it came from: an outcome moved away from
+    "succeeded" removes the event it created (or unlinks one HR had recorded), a new outcome
+    date moves it, and a succeeded outcome asked to create one creates or links it."""
+    event = record.career_event
+    if event is not None and record.outcome != AdvocacyRecord.Outcome.SUCCEEDED:
+        if record.created_career_event:
+            audit_record(by.user, "career_event.delete", target=event,
+                         summary=f"Removed {event}: the advocacy outcome is no longer succeeded",
+                         reason="advocacy outcome changed", advocacy_record=record.pk)
+            event.delete()
+        record.career_event, record.created_career_event = None, False
+        return
+    if event is not None and record.created_career_event and event.occurred_on != record.outcome_on:
+        career_event_validate(person=record.sponsorship.protege, kind=event.kind,
+                              occurred_on=record.outcome_on, exclude_pk=event.pk)
+        event.occurred_on = record.outcome_on
+        event.save(update_fields=["occurred_on"])
+    if event is None and create:
+        record.career_event, record.created_career_event = _career_event_for(record, by)
+
+
+def _career_event_for(record: AdvocacyRecord, by: Person) -> tuple[CareerEvent, bool]:
+    """The protégé's career event for a succeeded record, and whether it was created here."""
     protege, kind = record.sponsorship.protege, CAREER_EVENT_FOR_KIND[record.kind]
     # HR may already have imported the same event; link it rather than count it twice.
     existing = CareerEvent.objects.filter(
         person=protege, kind=kind, occurred_on=record.outcome_on,
         advocacy_record__isnull=True).first()
     if existing is not None:
-        return existing
+        return existing, False
     forum = f" ({record.forum})" if record.forum else ""
     return career_event_record(
         person=protege, kind=kind, occurred_on=record.outcome_on,
         description=f"{record.get_kind_display()}{forum}, sponsored by {by.full_name}"[:300],
         recorded_by=by.user,
-    )
+    ), True
 
 
 @transaction.atomic

@@ -23,4 +23,5 @@ urlpatterns = [
     path("hr/pair/", views.hr_pair, name="hr_pair"),
     path("hr/interests/", views.hr_interests, name="hr_interests"),
     path("hr/career-events/", views.hr_career_events, name="hr_career_events"),
+    path("hr/career-events/<int:pk>/", views.hr_career_event_edit, name="hr_career_event_edit"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.roles import hr_admin_required, person_required, roles_for
-from accounts.services import career_event_record
+from accounts.services import career_event_correct, career_event_delete, career_event_record
 from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
 from matching.relationships.services import (
     meeting_record,
@@ -30,6 +30,8 @@ from matching.relationships.services import (
 from matching.sponsorship import services
 from matching.sponsorship.forms import (
     AdvocacyForm,
+    CareerEventCorrectForm,
+    CareerEventDeleteForm,
     CareerEventFilterForm,
     CareerEventForm,
     CloseForm,
@@ -385,4 +387,39 @@ def hr_career_events(request):
     page = Paginator(events.order_by("-occurred_on", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "sponsorship/hr_career_events.html", {
         "page": page, "form": form, "filters": filters,
+    })
+
+
+@hr_admin_required
+def hr_career_event_edit(request, pk):
+    """Correct or delete one career event, with a reason that is kept."""
+    event = get_object_or_404(
+        CareerEvent.objects.select_related("person", "advocacy_record__sponsorship__sponsor"),
+        pk=pk)
+    deleting = request.method == "POST" and request.POST.get("action") == "delete"
+    form = CareerEventCorrectForm(request.POST if request.method == "POST" and not deleting
+                                  else None, instance=CareerEvent(
+                                      kind=event.kind, occurred_on=event.occurred_on,
+                                      description=event.description))
+    delete_form = CareerEventDeleteForm(request.POST if deleting else None)
+    if deleting and delete_form.is_valid():
+        try:
+            career_event_delete(event=event, by=request.user, request=request,
+                                **delete_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(delete_form, error)
+        else:
+            messages.success(request, f"Deleted: {event}.")
+            return redirect("sponsorship:hr_career_events")
+    elif request.method == "POST" and not deleting and form.is_valid():
+        try:
+            event = career_event_correct(event=event, by=request.user, request=request,
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Corrected: {event}.")
+            return redirect("sponsorship:hr_career_events")
+    return render(request, "sponsorship/hr_career_event_edit.html", {
+        "event": event, "form": form, "delete_form": delete_form,
     })
