@@ -19,6 +19,12 @@ class RelationshipStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
     ENDED_EARLY = "ended_early", "Ended early"
     DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"  # by whoever proposed it, before an answer
+
+
+# A relationship in one of these never started: it counts nowhere but the proposals list.
+NEVER_STARTED = (RelationshipStatus.PROPOSED, RelationshipStatus.DECLINED,
+                 RelationshipStatus.WITHDRAWN)
 
 
 class CloseReason(models.TextChoices):

@@ -88,6 +88,10 @@ class InterestForm(forms.Form):
     )
 
 
+class InterestDeclineForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Reason (the employee reads it)")
+
+
 class AdvocacyForm(forms.ModelForm):
     class Meta:
         model = AdvocacyRecord

@@ -20,7 +20,7 @@ from accounts.importing import (
 )
 from accounts.models import SponsorProfile
 from matching.relationships.importers import covering
-from matching.relationships.models import RelationshipStatus
+from matching.relationships.models import NEVER_STARTED, RelationshipStatus
 from matching.relationships.services import add_months
 from matching.scoring import blocked_reason, load_candidates
 from matching.sponsorship.models import OPEN_STATUSES, AdvocacyRecord, Sponsorship
@@ -165,8 +165,7 @@ class AdvocacyImporter(Importer):
         sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
                        if r["sponsor_employee_id"] in people}
         for sponsorship in (Sponsorship.objects.filter(sponsor_id__in=sponsor_ids)
-                            .exclude(status__in=[RelationshipStatus.PROPOSED,
-                                                 RelationshipStatus.DECLINED])
+                            .exclude(status__in=NEVER_STARTED)
                             .order_by("-started_on", "-id")):
             pairs[(sponsorship.sponsor_id, sponsorship.protege_id)].append(sponsorship)
         today = timezone.localdate()

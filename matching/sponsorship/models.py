@@ -75,8 +75,14 @@ class SponsorshipInterest(models.Model):
     aspirations = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The latest proposal made for it; the request is resolved when a proposal is accepted.
     sponsorship = models.ForeignKey(
         Sponsorship, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # HR may answer no, with a reason the employee reads.
+    declined_reason = models.CharField(max_length=300, blank=True)
+    declined_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

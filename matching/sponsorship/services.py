@@ -27,7 +27,7 @@ from accounts.models import (
 from accounts.notifications import notify
 from accounts.services import career_event_record, career_event_validate
 from matching.cohorts.models import Cohort
-from matching.relationships.capacity import places_taken, room
+from matching.relationships.capacity import places_promised, places_taken, room
 from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import relationship_start, survey_url
 from matching.scoring import (
@@ -59,6 +59,13 @@ SPONSOR_NOT_APPROVED = (
 )
 SPONSOR_PAUSED = "{name} has paused sponsoring and takes no new protégés."
 SPONSOR_AT_CAPACITY = "{name} already sponsors {count} protégé(s), their full capacity."
+SPONSOR_NO_FREE_PLACE = (
+    "{name} has no free place: {active} protégé(s) and {proposed} proposal(s) waiting for an "
+    "answer fill their capacity of {capacity}. Wait for an answer, or choose another sponsor."
+)
+NOT_YOUR_PROPOSAL = "Only whoever made this proposal can withdraw it."
+INTEREST_NOT_OPEN = "This request for a sponsor has already been answered."
+INTEREST_DECLINE_NEEDS_REASON = "Say why; the employee reads the reason."
 SPONSOR_SELF = "A sponsor cannot sponsor themself."
 SPONSOR_IN_LINE = (
     "{sponsor} is in {protege}'s reporting line (their manager or above); a sponsor comes from "
@@ -176,6 +183,15 @@ def _check_capacity(profile: SponsorProfile, sponsor: Person) -> None:
         raise ValidationError(SPONSOR_AT_CAPACITY.format(name=sponsor.full_name, count=count))
 
 
+def _check_free_place(profile: SponsorProfile, sponsor: Person) -> None:
+    """A new proposal needs a place nobody holds or has been offered (call with the profile
+    row locked, so two proposals at once are counted one after the other)."""
+    active, proposed = places_promised(profile)
+    if room(capacity=profile.capacity, taken=active + proposed) <= 0:
+        raise ValidationError(SPONSOR_NO_FREE_PLACE.format(
+            name=sponsor.full_name, active=active, proposed=proposed, capacity=profile.capacity))
+
+
 def _check_reporting_line(sponsor: Person, protege: Person) -> None:
     """The same rules as mentorship (matching.scoring.blocked_reason), in sponsorship words."""
     candidates = load_candidates([sponsor.pk, protege.pk])
@@ -203,7 +219,7 @@ def sponsorship_propose(
     cohort, its rhythm and its planned end from the start."""
     if sponsor.pk == protege.pk:
         raise ValidationError(SPONSOR_SELF)
-    profile = _approved_profile(sponsor)
+    profile = _approved_profile(sponsor, lock=True)
     if profile.is_paused:
         raise ValidationError(SPONSOR_PAUSED.format(name=sponsor.full_name))
     if not protege.is_employed:
@@ -212,15 +228,16 @@ def sponsorship_propose(
     if Sponsorship.objects.open().filter(sponsor=sponsor, protege=protege).exists():
         raise ValidationError(ALREADY_OPEN.format(sponsor=sponsor.full_name,
                                                   protege=protege.full_name))
-    _check_capacity(profile, sponsor)
+    _check_free_place(profile, sponsor)
     sponsorship = Sponsorship.objects.create(
         sponsor=sponsor, protege=protege, origin=origin, proposed_by=proposed_by,
         status=RelationshipStatus.PROPOSED, cadence_days=cadence_days, cohort=cohort,
         planned_end_on=planned_end_on,
     )
     if interest is not None:
+        # The request stays in HR's queue, showing this proposal, until one is accepted.
         SponsorshipInterest.objects.filter(pk=interest.pk, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), sponsorship=sponsorship)
+            sponsorship=sponsorship)
     notify(recipient=protege, kind="sponsorship_proposed", template="sponsorship-proposed",
            context={"sponsorship": sponsorship},
            url=reverse("sponsorship:detail", args=[sponsorship.pk]))
@@ -240,6 +257,10 @@ def sponsorship_accept(*, sponsorship: Sponsorship, by: Person,
         raise ValidationError(NOT_PROPOSED)
     _check_capacity(profile, sponsorship.sponsor)
     relationship_start(relationship=sponsorship, started_on=started_on or timezone.localdate())
+    # The protégé's request to HR for a sponsor is answered now, by this sponsorship.
+    SponsorshipInterest.objects.filter(person=sponsorship.protege,
+                                       resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), sponsorship=sponsorship)
     notify(recipient=sponsorship.sponsor, kind="sponsorship_accepted",
            template="sponsorship-accepted", context={"sponsorship": sponsorship},
            url=reverse("sponsorship:detail", args=[sponsorship.pk]))
@@ -260,6 +281,45 @@ def sponsorship_decline(*, sponsorship: Sponsorship, by: Person) -> Sponsorship:
     sponsorship.status = RelationshipStatus.DECLINED
     sponsorship.save(update_fields=["status"])
     return sponsorship
+
+
+@transaction.atomic
+def sponsorship_withdraw(*, sponsorship: Sponsorship, by: Person) -> Sponsorship:
+    """Whoever proposed a sponsorship (the sponsor, or the HR admin who paired them) withdraws
+    it while it waits for an answer; the place it held is free again."""
+    sponsorship = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+    if sponsorship.proposed_by_id is None or sponsorship.proposed_by_id != by.pk:
+        raise ValidationError(NOT_YOUR_PROPOSAL)
+    if sponsorship.status != RelationshipStatus.PROPOSED:
+        raise ValidationError(NOT_PROPOSED)
+    sponsorship.status = RelationshipStatus.WITHDRAWN
+    sponsorship.save(update_fields=["status"])
+    audit_record(by.user, "sponsorship.withdraw", target=sponsorship,
+                 summary=f"Proposal withdrawn: {sponsorship}")
+    return sponsorship
+
+
+@transaction.atomic
+def sponsorship_interest_decline(*, interest: SponsorshipInterest, by: User,
+                                 reason: str) -> SponsorshipInterest:
+    """HR answers an employee's request for a sponsor with a no, and says why; the employee
+    reads the reason and may ask again later."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": INTEREST_DECLINE_NEEDS_REASON})
+    interest = (SponsorshipInterest.objects.select_for_update().select_related("person")
+                .get(pk=interest.pk))
+    if interest.resolved_at is not None:
+        raise ValidationError(INTEREST_NOT_OPEN)
+    interest.resolved_at, interest.declined_by, interest.declined_reason = (
+        timezone.now(), by, reason)
+    interest.save(update_fields=["resolved_at", "declined_by", "declined_reason"])
+    audit_record(by, "sponsorship_interest.decline", target=interest,
+                 summary=f"Request for a sponsor declined: {interest.person}", reason=reason)
+    notify(recipient=interest.person, kind="sponsorship_interest_declined",
+           template="sponsorship-interest-declined", context={"interest": interest},
+           url=reverse("sponsorship:index"))
+    return interest
 
 
 @transaction.atomic

@@ -35,6 +35,7 @@ from matching.sponsorship.forms import (
     CareerEventFilterForm,
     CareerEventForm,
     CloseForm,
+    InterestDeclineForm,
     InterestForm,
     OutcomeForm,
     PairForm,
@@ -44,7 +45,13 @@ from matching.sponsorship.forms import (
     TouchpointForm,
 )
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship, SponsorshipInterest
-from matching.sponsorship.selectors import needs_nudge, protege_page, sponsor_page, sponsorship_for
+from matching.sponsorship.selectors import (
+    CLOSED_UNSTARTED,
+    needs_nudge,
+    protege_page,
+    sponsor_page,
+    sponsorship_for,
+)
 
 # Everyone: the overview, registering, telling HR you'd like a sponsor.
 
@@ -56,9 +63,14 @@ def index(request):
     open_interest = SponsorshipInterest.objects.filter(person=person,
                                                        resolved_at__isnull=True).first()
     is_protege = Sponsorship.objects.filter(protege=person).exclude(
-        status=RelationshipStatus.DECLINED).exists()
+        status__in=CLOSED_UNSTARTED).exists()
+    declined_interest = None
+    if open_interest is None:
+        declined_interest = (SponsorshipInterest.objects.filter(person=person)
+                             .exclude(declined_reason="").order_by("-resolved_at").first())
     return render(request, "sponsorship/index.html", {
         "profile": profile, "open_interest": open_interest, "is_protege": is_protege,
+        "declined_interest": declined_interest,
         "interest_form": InterestForm(), "min_level": settings.SPONSOR_MIN_LEVEL,
     })
 
@@ -168,6 +180,8 @@ def detail(request, pk):
         "is_sponsor": is_sponsor, "is_protege": is_protege,
         "needs_nudge": needs_nudge(sponsorship, timezone.localdate()),
         "survey_links": survey_links, "close_reasons": CloseReason.choices,
+        "can_withdraw": sponsorship.status == RelationshipStatus.PROPOSED
+        and sponsorship.proposed_by_id == person.pk,
         "today": timezone.localdate(),
     })
 
@@ -190,6 +204,19 @@ def answer(request, pk):
         return redirect("sponsorship:protege_home")
     messages.success(request, f"Your sponsorship with {sponsorship.sponsor.full_name} has started.")
     return redirect(survey_url(sponsorship, SurveyResponse.Phase.BASELINE))
+
+
+@require_POST
+@person_required
+def withdraw(request, pk):
+    sponsorship = _sponsorship_or_404(request, pk)
+    try:
+        services.sponsorship_withdraw(sponsorship=sponsorship, by=request.person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, f"Your proposal to {sponsorship.protege.full_name} is withdrawn.")
+    return redirect("sponsorship:detail", pk=pk)
 
 
 @person_required
@@ -359,9 +386,28 @@ def hr_pair(request):
 @hr_admin_required
 def hr_interests(request):
     interests = (SponsorshipInterest.objects.filter(resolved_at__isnull=True)
-                 .select_related("person__department").order_by("created_at"))
+                 .select_related("person__department", "sponsorship__sponsor")
+                 .order_by("created_at"))
     page = Paginator(interests, 25).get_page(request.GET.get("page"))
     return render(request, "sponsorship/hr_interests.html", {"page": page})
+
+
+@require_POST
+@hr_admin_required
+def hr_interest_decline(request, pk):
+    interest = get_object_or_404(SponsorshipInterest.objects.select_related("person"), pk=pk)
+    form = InterestDeclineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.get("reason") or services.INTEREST_NOT_OPEN)
+        services.sponsorship_interest_decline(interest=interest, by=request.user,
+                                              reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, f"{interest.person.full_name}: {' '.join(error.messages)}")
+    else:
+        messages.success(request, f"{interest.person.full_name}'s request is declined; they "
+                                  "can read your reason.")
+    return redirect("sponsorship:hr_interests")
 
 
 @hr_admin_required

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from accounts.models import MentorProfile, SponsorProfile
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.capacity import has_room_q, places_taken_expression
+from matching.relationships.models import NEVER_STARTED
 from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
 from program.reports.tables import Column, Table
@@ -109,7 +110,7 @@ def _capacity(profile_model, filters: Filters, **only) -> dict:
 def _new_per_month(model, person: str, filters: Filters, start, end) -> dict:
     rows = (model.objects.filter(_relationship_q(person, filters), started_on__gte=start,
                                  started_on__lte=end)
-            .exclude(status__in=["proposed", "declined"])
+            .exclude(status__in=NEVER_STARTED)
             .annotate(month=TruncMonth("started_on")).order_by()
             .values("month").annotate(n=Count("id")))
     return {row["month"].strftime("%Y-%m"): row["n"] for row in rows}
