@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .models import Person, Skill
+from .submissions import OnceForm
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -57,7 +58,7 @@ class ProfileForm(forms.ModelForm):
         return goals
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(OnceForm):
     kind = forms.ChoiceField(label="What the file holds")
     file = forms.FileField(help_text="CSV, UTF-8, with a header row.")
     dry_run = forms.BooleanField(

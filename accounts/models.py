@@ -357,3 +357,18 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+class FormSubmission(models.Model):
+    """A creating form's one-time token (accounts/submissions.py), claimed by the first
+    submission that carries it: a double click or Back-and-save finds it and shows what the
+    first one made instead of making it again."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=300, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Submission {self.token}"

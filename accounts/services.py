@@ -19,19 +19,30 @@ CAREER_EVENT_NEEDS_REASON = "Say why; the reason is kept with the change."
 CAREER_EVENT_NOTHING_CHANGED = "Nothing was changed."
 
 
+def career_event_problems(
+    *, kind: str, occurred_on: datetime.date, hire_date: datetime.date | None
+) -> dict[str, str]:
+    """The rules about one career event's own values, by field (no query: the import checks
+    thousands of rows with it)."""
+    if kind not in CareerEvent.Kind.values:
+        return {"kind": CAREER_EVENT_UNKNOWN_KIND}
+    if occurred_on > timezone.localdate():
+        return {"occurred_on": CAREER_EVENT_IN_FUTURE}
+    if hire_date and occurred_on < hire_date:
+        return {"occurred_on": CAREER_EVENT_BEFORE_HIRE.format(hired=hire_date)}
+    return {}
+
+
 def career_event_validate(
     *, person: Person, kind: str, occurred_on: datetime.date, exclude_pk: int | None = None
 ) -> None:
-    """The rules every path (HR form, correction, advocacy outcome, import) applies to a career
-    event, each problem keyed by its field."""
-    if kind not in CareerEvent.Kind.values:
-        raise ValidationError({"kind": CAREER_EVENT_UNKNOWN_KIND})
-    if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": CAREER_EVENT_IN_FUTURE})
-    if person.hire_date and occurred_on < person.hire_date:
-        raise ValidationError(
-            {"occurred_on": CAREER_EVENT_BEFORE_HIRE.format(hired=person.hire_date)}
-        )
+    """The rules every path (HR form, correction, advocacy outcome) applies to a career event,
+    each problem keyed by its field; the import applies career_event_problems and skips a
+    duplicate (re-importing a file adds nothing twice)."""
+    problems = career_event_problems(kind=kind, occurred_on=occurred_on,
+                                     hire_date=person.hire_date)
+    if problems:
+        raise ValidationError(problems)
     duplicates = CareerEvent.objects.filter(person=person, kind=kind, occurred_on=occurred_on)
     if exclude_pk is not None:
         duplicates = duplicates.exclude(pk=exclude_pk)

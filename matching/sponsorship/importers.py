@@ -17,13 +17,19 @@ from accounts.importing import (
     parse_choice,
     parse_date,
     register,
+    text_column,
 )
 from accounts.models import SponsorProfile
 from matching.relationships.importers import covering
 from matching.relationships.models import NEVER_STARTED, RelationshipStatus
-from matching.relationships.services import add_months
+from matching.relationships.services import relationship_start_fields
 from matching.scoring import blocked_reason, load_candidates
 from matching.sponsorship.models import OPEN_STATUSES, AdvocacyRecord, Sponsorship
+from matching.sponsorship.services import (
+    ADVOCACY_BEFORE_START,
+    OUTCOME_IN_FUTURE,
+    SPONSORSHIP_CADENCE_DAYS,
+)
 
 CLOSED_STATUSES = (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY)
 
@@ -128,14 +134,16 @@ class SponsorshipImporter(Importer):
                         current.next_due_on = None
                     changed.append(current)
                 continue
-            started = row["started_on"]
-            active = row["status"] == RelationshipStatus.ACTIVE
-            new.append(Sponsorship(
+            sponsorship = Sponsorship(
                 sponsor_id=sponsor, protege_id=protege, origin=Sponsorship.Origin.IMPORT,
-                status=row["status"], started_on=started, ended_on=row.get("ended_on"),
-                planned_end_on=add_months(started, 12), cadence_days=30,
-                next_due_on=(max(started, timezone.localdate()) if active else None),
-            ))
+                ended_on=row.get("ended_on"), cadence_days=SPONSORSHIP_CADENCE_DAYS)
+            # Started as the service starts one (planned end, first touchpoint due one cadence
+            # after the start), then given the imported status.
+            relationship_start_fields(relationship=sponsorship, started_on=row["started_on"])
+            sponsorship.status = row["status"]
+            if sponsorship.status != RelationshipStatus.ACTIVE:
+                sponsorship.next_due_on = None
+            new.append(sponsorship)
         Sponsorship.objects.bulk_create(new, batch_size=5000)
         Sponsorship.objects.bulk_update(changed, ["status", "ended_on", "next_due_on"],
                                         batch_size=5000)
@@ -155,8 +163,8 @@ class AdvocacyImporter(Importer):
         Column("visibility", parse_choice(AdvocacyRecord.Visibility.values)),
         Column("outcome", parse_choice(AdvocacyRecord.Outcome.values), required=False),
         Column("outcome_on", parse_date, required=False),
-        Column("description"),
-        Column("forum", required=False, optional_header=True),
+        text_column(AdvocacyRecord, "description"),
+        text_column(AdvocacyRecord, "forum", required=False, optional_header=True),
     ]
 
     def check(self, rows: list[dict]) -> None:
@@ -184,6 +192,8 @@ class AdvocacyImporter(Importer):
             if occurred and outcome_on and outcome_on < occurred:
                 self.problem(number, "outcome_on",
                              f"{outcome_on} is before the advocacy itself ({occurred})")
+            if outcome_on and outcome_on > today:
+                self.problem(number, "outcome_on", OUTCOME_IN_FUTURE)
             sponsor = people.get(row["sponsor_employee_id"])
             protege = people.get(row["protege_employee_id"])
             if sponsor is None or protege is None:
@@ -194,6 +204,9 @@ class AdvocacyImporter(Importer):
                 self.problem(number, "protege_employee_id",
                              f"{row['sponsor_employee_id']} has no sponsorship with "
                              f"{row['protege_employee_id']}; import sponsorships first")
+            elif sponsorship.started_on and occurred < sponsorship.started_on:
+                self.problem(number, "occurred_on", ADVOCACY_BEFORE_START.format(
+                    started_on=sponsorship.started_on))
             else:
                 self.links[number] = sponsorship
 

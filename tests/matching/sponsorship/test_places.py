@@ -6,11 +6,8 @@ Sam (capacity 2 unless a test says otherwise) sponsors; Alice, Bob and Eve could
 Hana is an HR admin.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Notification
@@ -19,6 +16,7 @@ from matching.cohorts.match import cohort_match
 from matching.sponsorship import services
 from matching.sponsorship.models import Sponsorship, SponsorshipInterest
 from tests import factories
+from tests.concurrency import at_once
 
 
 def _capacity(sam, capacity):
@@ -169,25 +167,17 @@ def test_concurrent_proposals_never_promise_more_places_than_the_sponsor_has(req
     sponsor = factories.PersonFactory(level=8)
     factories.SponsorProfileFactory(person=sponsor, capacity=2)
     proteges = factories.PersonFactory.create_batch(6, level=2)
-    barrier = threading.Barrier(len(proteges))
     outcomes = []
 
     def propose(protege):
         try:
-            barrier.wait()
             services.sponsorship_propose(sponsor=sponsor, protege=protege, origin="sponsor",
                                          proposed_by=sponsor)
             outcomes.append("proposed")
         except ValidationError as error:
             outcomes.append(error.messages[0].split(":")[0])
-        finally:
-            close_old_connections()
 
-    threads = [threading.Thread(target=propose, args=(p,)) for p in proteges]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(propose, proteges)
     assert outcomes.count("proposed") == 2
     assert outcomes.count(f"{sponsor.full_name} has no free place") == 4
     assert Sponsorship.objects.filter(sponsor=sponsor, status="proposed").count() == 2
