@@ -9,6 +9,7 @@ profiles), the HR dashboard (aggregates) and the demo data (counts it keeps in m
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -48,6 +49,19 @@ def places_taken(profile: MentorProfile | SponsorProfile) -> int:
 
 def places_left(profile: MentorProfile | SponsorProfile) -> int:
     return room(capacity=profile.capacity, taken=places_taken(profile))
+
+
+CAPACITY_BELOW_TAKEN = (
+    "You are in {taken} active relationship(s) now, so your capacity cannot be below {taken}. "
+    "Pause to take nobody new."
+)
+
+
+def capacity_not_below_taken(profile_model, person_id: int, capacity: int) -> None:
+    """A capacity may not be set below the places already taken ("2 of 1 places taken")."""
+    taken = _active(profile_model, person_id).count()
+    if capacity < taken:
+        raise ValidationError({"capacity": CAPACITY_BELOW_TAKEN.format(taken=taken)})
 
 
 def places_promised(profile: MentorProfile | SponsorProfile) -> tuple[int, int]:

@@ -98,6 +98,26 @@ def survey_url(relationship, phase: str) -> str:
     return reverse("mentorship:survey", args=[kind_name(relationship), relationship.pk, phase])
 
 
+PLANNED_END_BEFORE_START = "The planned end must be after the start ({started_on})."
+PLANNED_END_TOO_FAR = ("The planned end is more than {years} years after the start; plan a "
+                       "shorter relationship and extend it later.")
+PLANNED_END_MAX_YEARS = 3
+
+
+def planned_end_validate(*, started_on: datetime.date | None,
+                         planned_end_on: datetime.date | None) -> None:
+    """A planned end comes after the start, and within PLANNED_END_MAX_YEARS of it (the
+    database holds the first half: planned_end_after_start)."""
+    if not (started_on and planned_end_on):
+        return
+    if planned_end_on <= started_on:
+        raise ValidationError({"planned_end_on": PLANNED_END_BEFORE_START.format(
+            started_on=started_on)})
+    if planned_end_on > add_months(started_on, 12 * PLANNED_END_MAX_YEARS):
+        raise ValidationError({"planned_end_on": PLANNED_END_TOO_FAR.format(
+            years=PLANNED_END_MAX_YEARS)})
+
+
 def relationship_start_fields(*, relationship, started_on: datetime.date):
     """Set what makes a relationship active from `started_on`, without saving: the first
     check-in is due one cadence later and it runs the kind's default length unless a planned

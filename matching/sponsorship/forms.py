@@ -6,7 +6,15 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import SPONSOR_CAPACITY, CareerEvent, Department, Person, SponsorProfile
+from accounts.models import (
+    LONG_TEXT_MAX,
+    NOTE_MAX,
+    SPONSOR_CAPACITY,
+    CareerEvent,
+    Department,
+    Person,
+    SponsorProfile,
+)
 from matching.relationships.models import CloseReason, RelationshipStatus
 from matching.sponsorship.models import AdvocacyRecord
 from matching.sponsorship.services import COMMITMENT_STATEMENT
@@ -82,7 +90,7 @@ class PairForm(forms.Form):
 
 
 class InterestForm(forms.Form):
-    aspirations = forms.CharField(
+    aspirations = forms.CharField(max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}), label="Where you want your career to go",
         help_text="HR reads this when looking for a sponsor who can open the right doors.",
     )
@@ -123,7 +131,8 @@ class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=AdvocacyRecord.Outcome.choices)
     outcome_on = forms.DateField(required=False, label="Decided on",
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            label="Note")
     create_career_event = forms.BooleanField(
         required=False, label="Also record the matching career event for the protégé",
@@ -168,10 +177,11 @@ class CareerEventFilterForm(forms.Form):
 class TouchpointForm(forms.Form):
     occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
                                   initial=timezone.localdate)
-    discussed = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+    discussed = forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                                 label="What you talked about",
                                 help_text="Both of you see this.")
-    private_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    private_notes = forms.CharField(
+        max_length=LONG_TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text="Only you ever see these.")
 
 
@@ -184,4 +194,5 @@ class CloseForm(forms.Form):
     reason = forms.ChoiceField(choices=[("", "—"), *CloseReason.choices], required=False,
                                label="Reason (when ending early)",
                                help_text="None of these is anyone's fault.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}))

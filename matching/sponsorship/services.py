@@ -27,7 +27,12 @@ from accounts.models import (
 from accounts.notifications import notify
 from accounts.services import career_event_record, career_event_validate
 from matching.cohorts.models import Cohort
-from matching.relationships.capacity import places_promised, places_taken, room
+from matching.relationships.capacity import (
+    capacity_not_below_taken,
+    places_promised,
+    places_taken,
+    room,
+)
 from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import relationship_start, survey_url
 from matching.scoring import (
@@ -118,6 +123,7 @@ def sponsor_register(
     capacity_validate(SponsorProfile, capacity)
     minimum = settings.SPONSOR_MIN_LEVEL
     profile = SponsorProfile.objects.select_for_update().filter(person=person).first()
+    capacity_not_below_taken(SponsorProfile, person.pk, capacity)
     if profile is None:
         profile = SponsorProfile(person=person)
     profile.capacity = capacity
