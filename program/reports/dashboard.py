@@ -67,10 +67,12 @@ def person_q(prefix: str, filters: Filters) -> Q:
     return q
 
 
-def _relationship_q(person: str, filters: Filters) -> Q:
+def _relationship_q(person: str, filters: Filters, relationship: str = "") -> Q:
+    """`relationship` prefixes the relationship's own fields when the query is on a record of
+    it (an advocacy record: "sponsorship__")."""
     q = person_q(f"{person}__", filters)
     if filters.cohort_id:
-        q &= Q(cohort_id=filters.cohort_id)
+        q &= Q(**{f"{relationship}cohort_id": filters.cohort_id})
     return q
 
 
@@ -118,7 +120,8 @@ def _new_per_month(model, person: str, filters: Filters, start, end) -> dict:
 
 def _advocacy(filters: Filters, start, end) -> list[dict]:
     return list(
-        AdvocacyRecord.objects.filter(_relationship_q("sponsorship__protege", filters),
+        AdvocacyRecord.objects.filter(_relationship_q("sponsorship__protege", filters,
+                                                      relationship="sponsorship__"),
                                       occurred_on__gte=start, occurred_on__lte=end)
         .order_by().values("kind")
         .annotate(total=Count("id"),
