@@ -74,3 +74,8 @@ def submission_repeat(request, earlier: FormSubmission, fallback: str):
     """The answer to a repeat: back to what the first submission made."""
     messages.info(request, ALREADY_SUBMITTED)
     return redirect(earlier.result_url or fallback)
+
+
+def submission_fields(form) -> dict:
+    """The form's cleaned data without the token, to pass to a service."""
+    return {k: v for k, v in form.cleaned_data.items() if k != TOKEN_FIELD}

@@ -14,6 +14,7 @@ from accounts.models import (
     Department,
     Skill,
 )
+from accounts.submissions import OnceForm
 from matching.mentorship.models import Goal, MentorRequest
 from matching.relationships.forms import RATING_CHOICES
 from matching.relationships.models import CloseReason, RelationshipStatus
@@ -88,7 +89,7 @@ class DeclineForm(forms.Form):
                            label="A few kind words (optional)")
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(OnceForm):
     occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
                                   initial=timezone.localdate)
     discussed = forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
@@ -113,7 +114,7 @@ class AgreementForm(forms.Form):
                                      widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class GoalForm(forms.Form):
+class GoalForm(OnceForm):
     title = forms.CharField(max_length=200, label="New goal")
 
 

@@ -139,6 +139,21 @@ def relationship_start(*, relationship, started_on: datetime.date):
     return relationship
 
 
+def meeting_validate(*, relationship, occurred_on: datetime.date, discussed: str,
+                     progress_rating: int | None) -> None:
+    """The rules of a check-in or touchpoint, when it is recorded and when it is edited."""
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": MEETING_IN_FUTURE})
+    if relationship.started_on and occurred_on < relationship.started_on:
+        raise ValidationError(
+            {"occurred_on": MEETING_BEFORE_START.format(started_on=relationship.started_on)})
+    if progress_rating is not None and not (
+            isinstance(progress_rating, int) and 1 <= progress_rating <= 5):
+        raise ValidationError({"progress_rating": RATING_OUT_OF_RANGE})
+    if not (discussed or "").strip():
+        raise ValidationError({"discussed": DISCUSSED_REQUIRED})
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -154,16 +169,8 @@ def meeting_record(
     relationship = _locked(relationship)
     if not relationship.is_active:
         raise ValidationError(NOT_ACTIVE)
-    if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": MEETING_IN_FUTURE})
-    if relationship.started_on and occurred_on < relationship.started_on:
-        raise ValidationError(
-            {"occurred_on": MEETING_BEFORE_START.format(started_on=relationship.started_on)})
-    if progress_rating is not None and not (
-            isinstance(progress_rating, int) and 1 <= progress_rating <= 5):
-        raise ValidationError({"progress_rating": RATING_OUT_OF_RANGE})
-    if not (discussed or "").strip():
-        raise ValidationError({"discussed": DISCUSSED_REQUIRED})
+    meeting_validate(relationship=relationship, occurred_on=occurred_on, discussed=discussed,
+                     progress_rating=progress_rating)
     fields = {"occurred_on": occurred_on, "discussed": discussed.strip(),
               "private_notes": private_notes.strip(), "progress_rating": progress_rating,
               "author": author}

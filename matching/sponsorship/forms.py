@@ -15,6 +15,7 @@ from accounts.models import (
     Person,
     SponsorProfile,
 )
+from accounts.submissions import OnceForm, OnceModelForm
 from matching.relationships.models import CloseReason, RelationshipStatus
 from matching.sponsorship.models import AdvocacyRecord
 from matching.sponsorship.services import COMMITMENT_STATEMENT
@@ -67,11 +68,11 @@ class RegistrationDecisionForm(forms.Form):
                              widget=forms.TextInput)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(OnceForm):
     protege = PersonField(label="Protégé")
 
 
-class PairForm(forms.Form):
+class PairForm(OnceForm):
     """HR pairs a sponsor and a protégé (e.g. after a talent review)."""
 
     sponsor = forms.ModelChoiceField(
@@ -89,7 +90,7 @@ class PairForm(forms.Form):
         field.label_from_instance = lambda p: f"{p.person.full_name} — {p.person.title}"
 
 
-class InterestForm(forms.Form):
+class InterestForm(OnceForm):
     aspirations = forms.CharField(max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}), label="Where you want your career to go",
         help_text="HR reads this when looking for a sponsor who can open the right doors.",
@@ -100,7 +101,7 @@ class InterestDeclineForm(forms.Form):
     reason = forms.CharField(max_length=300, label="Reason (the employee reads it)")
 
 
-class AdvocacyForm(forms.ModelForm):
+class AdvocacyForm(OnceModelForm):
     class Meta:
         model = AdvocacyRecord
         fields = ["kind", "occurred_on", "forum", "visibility", "description",
@@ -139,7 +140,7 @@ class OutcomeForm(forms.Form):
     )
 
 
-class CareerEventForm(forms.ModelForm):
+class CareerEventForm(OnceModelForm):
     person = PersonField(label="Employee")
 
     class Meta:
@@ -174,7 +175,7 @@ class CareerEventFilterForm(forms.Form):
                         help_text="Name, email or employee ID.")
 
 
-class TouchpointForm(forms.Form):
+class TouchpointForm(OnceForm):
     occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
                                   initial=timezone.localdate)
     discussed = forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from matching.relationships.views import meeting_edit
 from matching.sponsorship import views
+from matching.sponsorship.forms import TouchpointForm
 
 app_name = "sponsorship"
 urlpatterns = [
@@ -14,6 +16,8 @@ urlpatterns = [
     path("<int:pk>/answer/", views.answer, name="answer"),
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/touchpoints/new/", views.touchpoint_new, name="touchpoint_new"),
+    path("touchpoints/<int:pk>/edit/", meeting_edit,
+         {"kind": "sponsorship", "form_class": TouchpointForm}, name="touchpoint_edit"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/advocacy/new/", views.advocacy_new, name="advocacy_new"),
     path("advocacy/<int:pk>/", views.advocacy_detail, name="advocacy_detail"),

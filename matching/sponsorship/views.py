@@ -6,13 +6,17 @@ in, or an advocacy record they may not see, is a 404, never a leak.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,6 +24,13 @@ from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.roles import hr_admin_required, person_required, roles_for
 from accounts.services import career_event_correct, career_event_delete, career_event_record
+from accounts.submissions import (
+    submission_claim,
+    submission_fields,
+    submission_finish,
+    submission_repeat,
+)
+from matching.relationships.meetings import MEETING_EDIT_DAYS
 from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
 from matching.relationships.services import (
     meeting_record,
@@ -107,7 +118,8 @@ def interest(request):
     form = InterestForm(request.POST)
     if form.is_valid():
         try:
-            services.sponsorship_interest_record(person=request.person, **form.cleaned_data)
+            services.sponsorship_interest_record(person=request.person,
+                                                 **submission_fields(form))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -141,9 +153,14 @@ def propose(request):
     form = ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sponsorship = services.sponsorship_propose(
-                sponsor=request.person, protege=form.cleaned_data["protege"],
-                origin=Sponsorship.Origin.SPONSOR, proposed_by=request.person)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier, reverse("sponsorship:sponsor_home"))
+                sponsorship = services.sponsorship_propose(
+                    sponsor=request.person, protege=form.cleaned_data["protege"],
+                    origin=Sponsorship.Origin.SPONSOR, proposed_by=request.person)
+                submission_finish(request.user, form,
+                                  url=reverse("sponsorship:detail", args=[sponsorship.pk]))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -183,6 +200,7 @@ def detail(request, pk):
         "can_withdraw": sponsorship.status == RelationshipStatus.PROPOSED
         and sponsorship.proposed_by_id == person.pk,
         "today": timezone.localdate(),
+        "edit_since": timezone.now() - datetime.timedelta(days=MEETING_EDIT_DAYS),
     })
 
 
@@ -225,7 +243,12 @@ def touchpoint_new(request, pk):
     form = TouchpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting_record(relationship=sponsorship, author=request.person, **form.cleaned_data)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier,
+                                             reverse("sponsorship:detail", args=[pk]))
+                meeting_record(relationship=sponsorship, author=request.person,
+                               **submission_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -261,8 +284,12 @@ def advocacy_new(request, pk):
     form = AdvocacyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
-                                     **form.cleaned_data)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier,
+                                             reverse("sponsorship:detail", args=[pk]))
+                services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
+                                         **submission_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -370,10 +397,16 @@ def hr_pair(request):
     if request.method == "POST" and form.is_valid():
         hr_person = roles_for(request).person
         try:
-            sponsorship = services.sponsorship_propose(
-                sponsor=form.cleaned_data["sponsor"].person, protege=form.cleaned_data["protege"],
-                origin=Sponsorship.Origin.INTEREST if interest else Sponsorship.Origin.HR,
-                proposed_by=hr_person, interest=interest)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier, reverse("sponsorship:hr_pair"))
+                sponsorship = services.sponsorship_propose(
+                    sponsor=form.cleaned_data["sponsor"].person,
+                    protege=form.cleaned_data["protege"],
+                    origin=Sponsorship.Origin.INTEREST if interest else Sponsorship.Origin.HR,
+                    proposed_by=hr_person, interest=interest)
+                submission_finish(request.user, form,
+                                  url=reverse("sponsorship:detail", args=[sponsorship.pk]))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -424,7 +457,11 @@ def hr_career_events(request):
     form = CareerEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = career_event_record(recorded_by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier,
+                                             reverse("sponsorship:hr_career_events"))
+                event = career_event_record(recorded_by=request.user, **submission_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
