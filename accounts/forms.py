@@ -1,3 +1,5 @@
+from zoneinfo import available_timezones
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -33,9 +35,10 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["skills", "development_goals", "interests", "languages", "preferred_language",
-                  "email_reminders", "email_requests", "email_reports"]
+                  "timezone", "email_reminders", "email_requests", "email_reports"]
         labels = {
             "preferred_language": "Language for emails",
+            "timezone": "Your time zone",
             "email_reminders": "Email me check-in reminders",
             "email_requests": "Email me about requests and relationships",
             "email_reports": "Email me program reports (HR admins)",
@@ -43,13 +46,22 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "interests": forms.Textarea(attrs={"rows": 3}),
             "preferred_language": forms.Select(choices=settings.LANGUAGES),
+            "timezone": forms.Select(choices=[(z, z) for z in sorted(available_timezones())]),
         }
+        help_texts = {"timezone": "Dates (today, start dates, check-ins) follow it."}
 
     def __init__(self, *args, is_hr_admin: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["timezone"].required = False  # left out: unchanged
         if not is_hr_admin:
             # Only HR admins receive program reports; don't offer a switch that does nothing.
             del self.fields["email_reports"]
+
+    def clean_timezone(self):
+        name = self.cleaned_data.get("timezone") or self.instance.timezone or "UTC"
+        if name not in available_timezones():
+            raise forms.ValidationError("Choose a time zone from the list.")
+        return name
 
     def clean_development_goals(self):
         goals = self.cleaned_data["development_goals"]
