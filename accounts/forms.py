@@ -1,8 +1,11 @@
+from zoneinfo import available_timezones
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from .models import Person, Skill
+from .submissions import OnceForm
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -32,10 +35,11 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["skills", "development_goals", "interests", "languages", "meeting_preference",
-                  "preferred_language",
-                  "email_reminders", "email_requests", "email_reports"]
+                  "preferred_language", "timezone", "email_reminders", "email_requests",
+                  "email_reports"]
         labels = {
             "preferred_language": "Language for emails",
+            "timezone": "Your time zone",
             "email_reminders": "Email me check-in reminders",
             "email_requests": "Email me about requests and relationships",
             "email_reports": "Email me program reports (HR admins)",
@@ -43,13 +47,22 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "interests": forms.Textarea(attrs={"rows": 3}),
             "preferred_language": forms.Select(choices=settings.LANGUAGES),
+            "timezone": forms.Select(choices=[(z, z) for z in sorted(available_timezones())]),
         }
+        help_texts = {"timezone": "Dates (today, start dates, check-ins) follow it."}
 
     def __init__(self, *args, is_hr_admin: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["timezone"].required = False  # left out: unchanged
         if not is_hr_admin:
             # Only HR admins receive program reports; don't offer a switch that does nothing.
             del self.fields["email_reports"]
+
+    def clean_timezone(self):
+        name = self.cleaned_data.get("timezone") or self.instance.timezone or "UTC"
+        if name not in available_timezones():
+            raise forms.ValidationError("Choose a time zone from the list.")
+        return name
 
     def clean_development_goals(self):
         goals = self.cleaned_data["development_goals"]
@@ -58,7 +71,7 @@ class ProfileForm(forms.ModelForm):
         return goals
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(OnceForm):
     kind = forms.ChoiceField(label="What the file holds")
     file = forms.FileField(help_text="CSV, UTF-8, with a header row.")
     dry_run = forms.BooleanField(

@@ -13,8 +13,10 @@ from .importing import (
     parse_int,
     parse_list,
     register,
+    text_column,
 )
 from .models import CareerEvent, Department, Person, Skill
+from .services import career_event_problems
 
 
 def _parse_email(value: str) -> str:
@@ -37,9 +39,18 @@ def _parse_timezone(value: str) -> str:
 
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
         raise ValueError(f"{value!r} is not a time zone name such as Europe/Paris") from None
     return value
+
+
+def _parse_skills(value: str) -> list[str]:
+    names = parse_list(value)
+    longest = Skill._meta.get_field("name").max_length
+    for name in names:
+        if len(name) > longest:
+            raise ValueError(f"the skill {name[:40]!r}... is longer than {longest} characters")
+    return names
 
 
 def skills_by_name(names: set[str]) -> dict[str, Skill]:
@@ -62,21 +73,23 @@ class PeopleImporter(Importer):
     kind = "people"
     description = "The organisation: one row per person; re-importing updates by employee_id."
     columns = [
-        Column("employee_id"),
-        Column("email", _parse_email),
-        Column("full_name"),
-        Column("title", required=False, optional_header=True),
+        text_column(Person, "employee_id"),
+        Column("email", _parse_email, max_length=Person._meta.get_field("email").max_length),
+        text_column(Person, "full_name"),
+        text_column(Person, "title", required=False, optional_header=True),
         Column("level", _parse_level),
-        Column("department", required=False, optional_header=True),
-        Column("location", required=False, optional_header=True),
-        Column("timezone", _parse_timezone, required=False, optional_header=True),
-        Column("manager_employee_id", required=False, optional_header=True),
+        text_column(Department, "name", "department", required=False, optional_header=True),
+        text_column(Person, "location", required=False, optional_header=True),
+        Column("timezone", _parse_timezone, required=False, optional_header=True,
+               max_length=Person._meta.get_field("timezone").max_length),
+        text_column(Person, "employee_id", "manager_employee_id", required=False,
+                    optional_header=True),
         Column("hire_date", parse_date, required=False, optional_header=True),
         Column("termination_date", parse_date, required=False, optional_header=True),
-        Column("gender", required=False, optional_header=True),
-        Column("ethnicity", required=False, optional_header=True),
-        Column("skills", parse_list, required=False, optional_header=True),
-        Column("development_goals", parse_list, required=False, optional_header=True),
+        text_column(Person, "gender", required=False, optional_header=True),
+        text_column(Person, "ethnicity", required=False, optional_header=True),
+        Column("skills", _parse_skills, required=False, optional_header=True),
+        Column("development_goals", _parse_skills, required=False, optional_header=True),
     ]
 
     def check(self, rows: list[dict]) -> None:
@@ -193,11 +206,21 @@ class CareerEventImporter(Importer):
         Column("employee_id"),
         Column("kind", parse_choice(CareerEvent.Kind.values)),
         Column("occurred_on", parse_date),
-        Column("description", required=False, optional_header=True),
+        text_column(CareerEvent, "description", required=False, optional_header=True),
     ]
 
     def check(self, rows: list[dict]) -> None:
         self.people = self.person_ids(rows, "employee_id")
+        hired = dict(Person.objects.filter(pk__in=self.people.values())
+                     .values_list("pk", "hire_date"))
+        for row in rows:
+            person = self.people.get(row["employee_id"])
+            if person is None:
+                continue
+            for column, message in career_event_problems(
+                    kind=row["kind"], occurred_on=row["occurred_on"],
+                    hire_date=hired[person]).items():
+                self.problem(row["_row"], column, message)
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         existing = set(

@@ -22,9 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils.module_loading import autodiscover_modules
 
+from accounts.audit import audit_record
 from accounts.models import Person
 
 
@@ -34,6 +35,20 @@ class Column:
     parse: Callable[[str], Any] = str
     required: bool = True  # must be present in the header and non-blank in every row
     optional_header: bool = False  # may be missing from the header entirely
+    max_length: int | None = None  # the stored field's max_length; None: CELL_MAX
+
+
+# The longest value any cell may hold whatever its column (the longest free text a form takes is
+# shorter): a longer one is refused before it is parsed, so no message repeats a huge value.
+CELL_MAX = 5000
+# Imports run one at a time: the second waits for the first to finish (PostgreSQL advisory lock,
+# taken inside the import's transaction, so it is released however the import ends).
+IMPORT_LOCK_KEY = 0x1D0C5F11
+
+
+def text_column(model, field: str, name: str | None = None, **options) -> Column:
+    """A free-text column as long as the model field that stores it allows."""
+    return Column(name or field, max_length=model._meta.get_field(field).max_length, **options)
 
 
 @dataclass(frozen=True)
@@ -159,22 +174,33 @@ class Importer:
     def run(self, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
         result = ImportResult(kind=self.kind, dry_run=dry_run)
         rows = self._read(data)
+        result.rows = len(rows)
         # Cross-row checks see the rows whose every value parsed, so one pass lists both kinds
         # of problem (a bad date on row 3 and an unknown manager on row 7).
         unreadable = {problem.row for problem in self.problems}
-        if 1 not in unreadable:
-            self.check([row for row in rows if row["_row"] not in unreadable])
-        result.rows = len(rows)
-        if self.problems:
+        if 1 in unreadable or (self.problems and not rows):
             result.problems = self.problems
             return result
         try:
             with transaction.atomic():
+                _wait_for_other_imports()
+                # Checks read what is stored, so they run in the queue too, on what the import
+                # before this one wrote.
+                self.check([row for row in rows if row["_row"] not in unreadable])
+                if self.problems:
+                    raise ImportRefused(self.problems)
                 result.created, result.updated = self.write(rows)
                 if dry_run:
                     transaction.set_rollback(True)
         except ImportRefused as refused:
             result.problems = refused.problems
+            result.created = result.updated = 0
+        except DatabaseError as error:
+            # A rule the checks missed but the database holds: refused, never a traceback.
+            first_line = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
+            result.problems = [Problem(None, None, "the database refused the file "
+                                       f"({type(error).__name__}: {first_line}); nothing was "
+                                       "written")]
             result.created = result.updated = 0
         return result
 
@@ -189,8 +215,17 @@ class Importer:
                 return []
         else:
             text = data.lstrip("\ufeff")
+        if "\x00" in text:
+            line = text[: text.index("\x00")].count("\n") + 1
+            self.problem(line, None, "contains a NUL character, which no text may hold; "
+                         "save the file again as CSV UTF-8")
+            return []
         reader = csv.reader(io.StringIO(text, newline=""))
-        header = next(reader, None)
+        try:
+            header = next(reader, None)
+        except csv.Error as error:
+            self.problem(1, None, f"cannot be read as CSV ({error})")
+            return []
         if not header:
             self.problem(1, None, "the file is empty; the first row must name the columns")
             return []
@@ -207,7 +242,7 @@ class Importer:
         if self.problems:
             return []
         rows = []
-        for number, values in enumerate(reader, start=2):
+        for number, values in _records(reader, self):
             if not any(value.strip() for value in values):
                 continue
             if len(values) != len(header):
@@ -223,12 +258,41 @@ class Importer:
                         self.problem(number, column.name, "is blank; a value is required")
                     row[column.name] = None
                     continue
+                longest = column.max_length or CELL_MAX
+                if len(value) > longest:
+                    self.problem(number, column.name, f"is {len(value)} characters long; at "
+                                 f"most {longest} fit")
+                    continue
                 try:
                     row[column.name] = column.parse(value)
                 except ValueError as error:
                     self.problem(number, column.name, str(error))
             rows.append(row)
         return rows
+
+
+def _records(reader, importer: Importer):
+    """(row number, values) for each record; a record the csv module cannot read (a quoted
+    field longer than its limit, say) is a problem on its row and ends the reading."""
+    number = 1
+    while True:
+        number += 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            importer.problem(number, None, f"cannot be read as CSV ({error})")
+            return
+        yield number, values
+
+
+def _wait_for_other_imports() -> None:
+    """Queue behind any import running now (PostgreSQL). SQLite lets one writer in at a time
+    by itself; the second import waits for the database lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
 
 
 IMPORTERS: dict[str, type[Importer]] = {}
@@ -244,11 +308,21 @@ def importers() -> dict[str, type[Importer]]:
     return dict(sorted(IMPORTERS.items()))
 
 
-def run_import(kind: str, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
+def run_import(kind: str, data: bytes | str, *, dry_run: bool = False, by: Any = None,
+               file_name: str = "") -> ImportResult:
+    """Run one import; a real one (not a check) is recorded in the audit trail, refused or not,
+    with who ran it (a user or request; None: a command), the file name and the counts."""
     available = importers()
     if kind not in available:
         raise KeyError(f"Unknown import kind {kind!r}; choose one of: {', '.join(available)}")
-    return available[kind]().run(data, dry_run=dry_run)
+    result = available[kind]().run(data, dry_run=dry_run)
+    if not dry_run:
+        audit_record(by, "import.run" if result.ok else "import.refused",
+                     summary=f"{kind} from {file_name or 'a file'}: {result.summary()}",
+                     kind=kind, file_name=file_name[:200], rows=result.rows,
+                     created=result.created, updated=result.updated,
+                     problems=len(result.problems))
+    return result
 
 
 def find_duplicates(importer: Importer, rows: list[dict], column: str, *,

@@ -13,8 +13,20 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Length, Lower
 from django.utils import timezone
+
+# The longest free text each kind of field takes (forms show it; the database holds it).
+NOTE_MAX = 2000  # a note, reason or short description
+LONG_TEXT_MAX = 4000  # what was discussed or put forward
+
+
+def text_fits(field: str, max_length: int) -> models.CheckConstraint:
+    """The database's copy of a TextField's max_length (which Django only checks in forms)."""
+    return models.CheckConstraint(
+        condition=models.lookups.LessThanOrEqual(Length(field), max_length),
+        name=f"%(class)s_{field}_fits")
+
 
 
 class UserManager(BaseUserManager):
@@ -129,7 +141,7 @@ class Person(models.Model):
     development_goals = models.ManyToManyField(
         Skill, blank=True, related_name="people_developing"
     )
-    interests = models.TextField(blank=True)
+    interests = models.TextField(blank=True, max_length=NOTE_MAX)
     languages = models.JSONField(default=list, blank=True, help_text="Language codes, e.g. en, fr.")
     preferred_language = models.CharField(max_length=8, default="en")
     # Shown to the other person of an active mentorship or sponsorship, beside email and time zone.
@@ -147,6 +159,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["full_name"]
         indexes = [models.Index(Lower("email"), name="person_email_lower")]
+        constraints = [text_fits("interests", NOTE_MAX)]
 
     def __str__(self) -> str:
         return self.full_name
@@ -218,14 +231,15 @@ class MentorProfile(models.Model):
                                                 validators=capacity_validators(
                                                     MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE))
     skills = models.ManyToManyField(Skill, blank=True, related_name="mentors")
-    how_i_can_help = models.TextField(blank=True)
+    how_i_can_help = models.TextField(blank=True, max_length=NOTE_MAX)
     cadence_days = models.PositiveSmallIntegerField(default=14, validators=CADENCE_VALIDATORS)
     languages = models.JSONField(default=list, blank=True)
     is_paused = models.BooleanField(default=False, help_text="Paused: no new requests.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [capacity_floor(MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE), CADENCE_IN_RANGE]
+        constraints = [capacity_floor(MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE), CADENCE_IN_RANGE,
+                       text_fits("how_i_can_help", NOTE_MAX)]
 
     def __str__(self) -> str:
         return f"Mentor: {self.person}"
@@ -384,3 +398,18 @@ class ProgramSettings(models.Model):
 
     def __str__(self) -> str:
         return "Program settings"
+
+
+class FormSubmission(models.Model):
+    """A creating form's one-time token (accounts/submissions.py), claimed by the first
+    submission that carries it: a double click or Back-and-save finds it and shows what the
+    first one made instead of making it again."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=300, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Submission {self.token}"

@@ -1,3 +1,5 @@
+import dataclasses
+
 from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
@@ -8,10 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from .forms import ImportUploadForm, ProfileForm
-from .importing import importers, run_import
+from .importing import ImportResult, Problem, importers, run_import
 from .models import Notification, Person
 from .notifications import PREFERENCE_FIELDS, UNSUBSCRIBE_SALT
 from .roles import hr_admin_required, person_required, roles_for
+from .submissions import ALREADY_SUBMITTED, submission_claim, submission_finish
 
 
 def home(request):
@@ -77,20 +80,34 @@ def unsubscribe(request, token):
     return render(request, "accounts/unsubscribe.html", {"label": label, "token": token})
 
 
+def _result_from(stored: dict, kind: str) -> ImportResult:
+    fields = {k: v for k, v in stored.items() if k != "problems"}
+    return ImportResult(**{"kind": kind, **fields},
+                        problems=[Problem(**p) for p in stored.get("problems", [])])
+
+
 @hr_admin_required
 def import_upload(request):
     kinds = importers()
     form = ImportUploadForm(request.POST or None, request.FILES or None, kinds=kinds)
     result = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data["file"].read()
+        upload = form.cleaned_data["file"]
         with transaction.atomic():
-            result = run_import(form.cleaned_data["kind"], data,
-                                dry_run=form.cleaned_data["dry_run"])
-        if result.ok:
-            messages.success(request, result.summary())
-        else:
-            messages.error(request, result.summary())
+            earlier = submission_claim(request.user, form)
+            if earlier is not None:  # a double click or a reload: the file ran once
+                result = _result_from(earlier.result, form.cleaned_data["kind"])
+                messages.info(request, f"{ALREADY_SUBMITTED} {result.summary()}")
+            else:
+                result = run_import(form.cleaned_data["kind"], upload.read(),
+                                    dry_run=form.cleaned_data["dry_run"], by=request,
+                                    file_name=upload.name)
+                submission_finish(request.user, form, result=dataclasses.asdict(result))
+        if earlier is None:
+            (messages.success if result.ok else messages.error)(request, result.summary())
+        # A fresh form (and token) for the next file.
+        form = ImportUploadForm(kinds=kinds, initial={"kind": form.cleaned_data["kind"],
+                                                      "dry_run": form.cleaned_data["dry_run"]})
     columns = {kind: [c.name for c in importer.columns] for kind, importer in kinds.items()}
     return render(request, "accounts/import_upload.html",
                   {"form": form, "result": result, "columns": columns})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from accounts.models import CADENCE_DAYS
+from accounts.models import CADENCE_DAYS, LONG_TEXT_MAX
 from matching.cohorts.match import ROLES
 from matching.cohorts.models import ENROLMENT_CAPACITY, Cohort, CohortEnrolment
 from matching.cohorts.scores import MUST_HAVES
@@ -28,7 +28,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 class CohortSettingsForm(forms.Form):
     name = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    description = forms.CharField(
+        max_length=LONG_TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                   help_text="Shown to employees when they enrol.")
     open_to_all = forms.BooleanField(required=False, initial=True,
                                      label="Open to everyone (otherwise by invitation only)")

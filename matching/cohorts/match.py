@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_text_list
 
+from accounts.models import MentorProfile, SponsorProfile
 from accounts.program_settings import setting
 from matching.cohorts import solver
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
@@ -34,6 +35,7 @@ from matching.cohorts.scores import (
     score_matrix,
 )
 from matching.mentorship.models import Mentorship
+from matching.relationships.capacity import rooms_for
 from matching.relationships.models import RelationshipStatus
 from matching.scoring import Candidate, load_candidates, score_pair
 from matching.sponsorship.models import Sponsorship
@@ -182,7 +184,33 @@ def _load_sides(cohort: Cohort) -> tuple[_Side, _Side, list[str]]:
                      must_haves=[[k for k in (r[4] or []) if k in MUST_HAVES] for r in rows],
                      gender=[(r[5] or "").strip() for r in rows])
 
-    return side(raw[receiver_role], receivers), side(raw[giver_role], givers), warnings
+    giver_side = side(raw[giver_role], givers)
+    warnings += _registered_places(cohort, giver_side)
+    return side(raw[receiver_role], receivers), giver_side, warnings
+
+
+def _registered_places(cohort: Cohort, givers: _Side) -> list[str]:
+    """Cap each giver's places for the round (typed at enrolment) by what their registration
+    has left: capacity minus the relationships they are in or have been proposed. A sponsor
+    who is not approved, or has paused, has none; a mentor without a mentor profile keeps what
+    was typed. Publishing proposes through the same rule, so the preview is what it creates."""
+    if cohort.kind == Cohort.Kind.MENTORSHIP:
+        profiles, missing = MentorProfile.objects.all(), None
+    else:
+        profiles, missing = SponsorProfile.objects.filter(
+            status=SponsorProfile.Status.APPROVED, is_paused=False), 0
+    rooms = rooms_for(profiles, givers.ids)
+    capped = 0
+    for j, pk in enumerate(givers.ids):
+        left = rooms.get(pk, missing)
+        if left is not None and left < givers.capacity[j]:
+            givers.capacity[j] = left
+            capped += 1
+    if not capped:
+        return []
+    return [f"{capped} {ROLES[cohort.kind][1]}(s) have fewer places than typed for this round: "
+            "their registered capacity minus the relationships they are in or have been "
+            "proposed."]
 
 
 def _open_pairs(cohort: Cohort) -> set[tuple[int, int]]:

@@ -8,8 +8,10 @@ from django.utils import timezone
 from accounts.models import (
     CADENCE_IN_RANGE,
     CADENCE_VALIDATORS,
+    LONG_TEXT_MAX,
     capacity_floor,
     capacity_validators,
+    text_fits,
 )
 
 # How many people a mentor or sponsor takes on in one cohort (mentees and protégés: 1).
@@ -40,7 +42,7 @@ class Cohort(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    description = models.TextField(blank=True,
+    description = models.TextField(blank=True, max_length=LONG_TEXT_MAX,
                                    help_text="Shown to employees on the enrolment page.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ENROLLING)
     open_to_all = models.BooleanField(default=True)
@@ -61,7 +63,7 @@ class Cohort(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [CADENCE_IN_RANGE]
+        constraints = [CADENCE_IN_RANGE, text_fits("description", LONG_TEXT_MAX)]
 
     def __str__(self) -> str:
         return self.name

@@ -6,7 +6,15 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
-from accounts.models import CADENCE_DAYS, MENTOR_CAPACITY, Department, Skill
+from accounts.models import (
+    CADENCE_DAYS,
+    LONG_TEXT_MAX,
+    MENTOR_CAPACITY,
+    NOTE_MAX,
+    Department,
+    Skill,
+)
+from accounts.submissions import OnceForm
 from matching.mentorship.models import Goal, MentorRequest
 from matching.relationships.forms import RATING_CHOICES
 from matching.relationships.models import CloseReason, RelationshipStatus
@@ -67,7 +75,7 @@ class MentorRequestForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    agreement = forms.CharField(
+    agreement = forms.CharField(max_length=LONG_TEXT_MAX,
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="First agreement",
         help_text="Optional: what you will work on together. You can edit it later.",
     )
@@ -76,16 +84,18 @@ class AcceptForm(forms.Form):
 class DeclineForm(forms.Form):
     reason = forms.ChoiceField(choices=MentorRequest.DeclineReason.choices,
                                widget=forms.RadioSelect, label="Why not now?")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            label="A few kind words (optional)")
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(OnceForm):
     occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
                                   initial=timezone.localdate)
-    discussed = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+    discussed = forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                                 label="What you discussed", help_text="Both of you see this.")
-    private_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    private_notes = forms.CharField(
+        max_length=LONG_TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     label="Private notes", help_text="Only you ever see these.")
     progress_rating = forms.TypedChoiceField(
         required=False, coerce=int, empty_value=None, label="Progress (1-5)",
@@ -95,7 +105,8 @@ class CheckInForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    agreement = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}),
+    agreement = forms.CharField(
+        max_length=LONG_TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4}),
                                 help_text="What you agreed to work on and how you will meet.")
     cadence_days = forms.IntegerField(min_value=CADENCE_DAYS[0], max_value=CADENCE_DAYS[1],
                                       label="Meet every (days)")
@@ -103,7 +114,7 @@ class AgreementForm(forms.Form):
                                      widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class GoalForm(forms.Form):
+class GoalForm(OnceForm):
     title = forms.CharField(max_length=200, label="New goal")
 
 
@@ -121,5 +132,6 @@ class CloseForm(forms.Form):
                                                         *CloseReason.choices],
                                label="Reason (for ending early)",
                                help_text="None of these is anyone's fault.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            label="A note for the other person (optional)")

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from accounts.models import CADENCE_IN_RANGE, MentorProfile
-from matching.relationships.models import Meeting, Relationship, RelationshipStatus
+from accounts.models import CADENCE_IN_RANGE, LONG_TEXT_MAX, NOTE_MAX, MentorProfile, text_fits
+from matching.relationships.models import (
+    Meeting,
+    Relationship,
+    RelationshipStatus,
+    relationship_constraints,
+)
 
 
 class MentorRequestQuerySet(models.QuerySet):
@@ -38,11 +44,11 @@ class MentorRequest(models.Model):
     mentor = models.ForeignKey(
         "accounts.Person", on_delete=models.CASCADE, related_name="mentor_requests_received"
     )
-    message = models.TextField()
+    message = models.TextField(max_length=NOTE_MAX)
     goals = models.ManyToManyField("accounts.Skill", blank=True, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
-    decline_note = models.TextField(blank=True)
+    decline_note = models.TextField(blank=True, max_length=NOTE_MAX)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     nudged_at = models.DateTimeField(null=True, blank=True)
@@ -55,7 +61,9 @@ class MentorRequest(models.Model):
             models.UniqueConstraint(
                 fields=["mentee", "mentor"], condition=models.Q(status="open"),
                 name="one_open_request_per_pair",
-            )
+            ),
+            text_fits("message", NOTE_MAX),
+            text_fits("decline_note", NOTE_MAX),
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -86,7 +94,8 @@ class Mentorship(Relationship):
     request = models.OneToOneField(
         MentorRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorship"
     )
-    agreement = models.TextField(blank=True, help_text="What the pair agreed to work on.")
+    agreement = models.TextField(blank=True, max_length=LONG_TEXT_MAX,
+                                 help_text="What the pair agreed to work on.")
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -104,6 +113,8 @@ class Mentorship(Relationship):
                 name="one_active_mentorship_per_pair",
             ),
             CADENCE_IN_RANGE,
+            *relationship_constraints(),
+            text_fits("agreement", LONG_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +138,11 @@ class Goal(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        constraints = [
+            # goal_add checks first for a clear message; this holds every other path.
+            models.UniqueConstraint(Lower("title"), "mentorship",
+                                    name="one_goal_title_per_mentorship"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -28,11 +28,12 @@ from accounts.notifications import Notice, notify, notify_many
 from accounts.program_settings import setting
 from matching import scoring
 from matching.mentorship.models import Goal, MentorRequest, Mentorship
-from matching.relationships.capacity import places_left
+from matching.relationships.capacity import capacity_not_below_taken, places_left
 from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.relationships.services import (
     NOT_A_PARTICIPANT,
     NOT_ACTIVE,
+    planned_end_validate,
     relationship_start,
     survey_url,
 )
@@ -58,6 +59,7 @@ ACCEPT_FULL = ("You are at capacity ({capacity} mentees). Close a mentorship or 
 PROFILE_CAPACITY_RANGE = MENTOR_CAPACITY_RANGE
 PROFILE_CADENCE_RANGE = CADENCE_RANGE
 GOAL_TITLE_REQUIRED = "Describe the goal in a few words."
+GOAL_DUPLICATE = "This mentorship already has the goal {title!r}."
 
 
 # Becoming a mentor.
@@ -77,6 +79,8 @@ def mentor_profile_save(
     """Opt in, or edit. Pausing stops new requests; current mentorships go on."""
     capacity_validate(MentorProfile, capacity)
     cadence_validate(cadence_days)
+    MentorProfile.objects.select_for_update().filter(person=person).first()  # queue acceptances
+    capacity_not_below_taken(MentorProfile, person.pk, capacity)
     profile, _ = MentorProfile.objects.update_or_create(
         person=person,
         defaults={"capacity": capacity, "how_i_can_help": how_i_can_help.strip(),
@@ -320,9 +324,7 @@ def mentorship_agreement_update(
     if not mentorship.is_active:
         raise ValidationError(NOT_ACTIVE)
     cadence_validate(cadence_days)
-    if planned_end_on and mentorship.started_on and planned_end_on <= mentorship.started_on:
-        raise ValidationError({"planned_end_on": "The planned end must be after the start "
-                                                 f"({mentorship.started_on})."})
+    planned_end_validate(started_on=mentorship.started_on, planned_end_on=planned_end_on)
     mentorship.agreement = agreement.strip()
     mentorship.cadence_days = cadence_days
     mentorship.planned_end_on = planned_end_on
@@ -338,9 +340,12 @@ def goal_add(*, mentorship: Mentorship, by: Person, title: str,
         raise ValidationError(NOT_A_PARTICIPANT)
     if not mentorship.is_active:
         raise ValidationError(NOT_ACTIVE)
-    if not title.strip():
+    title = title.strip()
+    if not title:
         raise ValidationError({"title": GOAL_TITLE_REQUIRED})
-    return Goal.objects.create(mentorship=mentorship, title=title.strip(), skill=skill)
+    if mentorship.goals.filter(title__iexact=title).exists():
+        raise ValidationError({"title": GOAL_DUPLICATE.format(title=title)})
+    return Goal.objects.create(mentorship=mentorship, title=title, skill=skill)
 
 
 @transaction.atomic

@@ -1,7 +1,9 @@
 from django.urls import path
 
 from matching.mentorship import views
+from matching.mentorship.forms import CheckInForm
 from matching.relationships import views as survey_views
+from matching.relationships.views import meeting_edit
 
 app_name = "mentorship"
 urlpatterns = [
@@ -18,6 +20,8 @@ urlpatterns = [
     path("requests/<int:pk>/withdraw/", views.request_withdraw, name="request_withdraw"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/check-ins/", views.check_in, name="check_in"),
+    path("check-ins/<int:pk>/edit/", meeting_edit,
+         {"kind": "mentorship", "form_class": CheckInForm}, name="check_in_edit"),
     path("<int:pk>/agreement/", views.agreement, name="agreement"),
     path("<int:pk>/goals/", views.goal_add, name="goal_add"),
     path("<int:pk>/goals/<int:goal_id>/", views.goal_status, name="goal_status"),

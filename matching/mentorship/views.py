@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from accounts.forms import add_service_errors
 from accounts.models import MentorProfile, Person
 from accounts.program_settings import setting
 from accounts.roles import person_required
+from accounts.submissions import ALREADY_SUBMITTED, TOKEN_FIELD, submission_claim
 from matching import scoring
 from matching.mentorship import selectors, services
 from matching.mentorship.forms import (
@@ -33,6 +35,7 @@ from matching.mentorship.forms import (
 )
 from matching.mentorship.models import Goal, MentorRequest
 from matching.relationships import services as relationships
+from matching.relationships.meetings import MEETING_EDIT_DAYS
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -254,6 +257,7 @@ def detail(request, pk, *, check_in_form=None, agreement_form=None, close_form=N
         "goal_statuses": Goal.Status.choices,
         "next_due": mentorship.next_check_in_due(),
         "today": timezone.localdate(),
+        "edit_since": timezone.now() - datetime.timedelta(days=MEETING_EDIT_DAYS),
         "check_in_form": check_in_form or CheckInForm(),
         "agreement_form": agreement_form or AgreementForm(initial={
             "agreement": mentorship.agreement, "cadence_days": mentorship.cadence_days,
@@ -274,8 +278,13 @@ def _act_on_mentorship(request, pk, form_class, form_name: str, action, done: st
     mentorship = _mentorship_for(request, pk)
     form = form_class(request.POST)
     if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != TOKEN_FIELD}
         try:
-            action(mentorship, form.cleaned_data)
+            with transaction.atomic():
+                if submission_claim(request.user, form) is not None:  # submitted twice
+                    messages.info(request, ALREADY_SUBMITTED)
+                    return redirect("mentorship:detail", pk=pk)
+                action(mentorship, data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

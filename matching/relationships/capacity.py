@@ -9,6 +9,7 @@ profiles), the HR dashboard (aggregates) and the demo data (counts it keeps in m
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -30,9 +31,14 @@ def room(*, capacity: int, taken: int) -> int:
     return capacity - taken
 
 
-def _active(profile_model, person_id) -> QuerySet:
+# A proposal waiting for its answer holds a place too: it may be accepted at any moment, so
+# nobody is proposed a place that is already promised to someone else.
+PROMISED_STATUSES = (RelationshipStatus.ACTIVE, RelationshipStatus.PROPOSED)
+
+
+def _active(profile_model, person_id, statuses=(RelationshipStatus.ACTIVE,)) -> QuerySet:
     model, giver = _taken_by(profile_model)
-    return model.objects.filter(**{giver: person_id}, status=RelationshipStatus.ACTIVE)
+    return model.objects.filter(**{giver: person_id}, status__in=statuses)
 
 
 def places_taken(profile: MentorProfile | SponsorProfile) -> int:
@@ -43,6 +49,43 @@ def places_taken(profile: MentorProfile | SponsorProfile) -> int:
 
 def places_left(profile: MentorProfile | SponsorProfile) -> int:
     return room(capacity=profile.capacity, taken=places_taken(profile))
+
+
+CAPACITY_BELOW_TAKEN = (
+    "You are in {taken} active relationship(s) now, so your capacity cannot be below {taken}. "
+    "Pause to take nobody new."
+)
+
+
+def capacity_not_below_taken(profile_model, person_id: int, capacity: int) -> None:
+    """A capacity may not be set below the places already taken ("2 of 1 places taken")."""
+    taken = _active(profile_model, person_id).count()
+    if capacity < taken:
+        raise ValidationError({"capacity": CAPACITY_BELOW_TAKEN.format(taken=taken)})
+
+
+def places_promised(profile: MentorProfile | SponsorProfile) -> tuple[int, int]:
+    """(active, proposed) relationships of one mentor or sponsor, in one query: what a new
+    proposal must leave room for."""
+    model, giver = _taken_by(type(profile))
+    counts = model.objects.filter(**{giver: profile.person_id},
+                                  status__in=PROMISED_STATUSES).aggregate(
+        active=Count("pk", filter=Q(status=RelationshipStatus.ACTIVE)),
+        proposed=Count("pk", filter=Q(status=RelationshipStatus.PROPOSED)))
+    return counts["active"], counts["proposed"]
+
+
+def rooms_for(profiles: QuerySet, person_ids) -> dict[int, int]:
+    """Places each profile in `profiles` has left for a new proposal (capacity minus active and
+    proposed relationships, never below 0), keyed by person id, in one query. People whose
+    profile is not in `profiles` are absent."""
+    _, giver = _taken_by(profiles.model)
+    promised = (_active(profiles.model, OuterRef("person_id"), PROMISED_STATUSES).order_by()
+                .values(giver).annotate(n=Count("pk")).values("n"))
+    rows = (profiles.filter(person_id__in=person_ids)
+            .annotate(promised=Coalesce(Subquery(promised, output_field=IntegerField()), 0))
+            .values_list("person_id", "capacity", "promised"))
+    return {pk: max(0, room(capacity=capacity, taken=taken)) for pk, capacity, taken in rows}
 
 
 def places_taken_expression(profile_model):

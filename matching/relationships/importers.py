@@ -13,7 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.importing import Column, Importer, parse_choice, parse_date, parse_rating, register
-from matching.relationships.models import RelationshipStatus, SurveyResponse, relationship_models
+from matching.relationships.models import (
+    NEVER_STARTED,
+    SurveyResponse,
+    relationship_models,
+)
 
 
 def covering(relationships: list, day):
@@ -50,8 +54,7 @@ class SurveyImporter(Importer):
         relationships: dict[tuple[str, int], list] = defaultdict(list)
         for kind, model in relationship_models().items():
             for relationship in (model.objects.filter(**{f"{model.RECEIVER}_id__in": ids})
-                                 .exclude(status__in=[RelationshipStatus.PROPOSED,
-                                                      RelationshipStatus.DECLINED])
+                                 .exclude(status__in=NEVER_STARTED)
                                  .order_by("-started_on", "-id")):
                 relationships[(kind, getattr(relationship, f"{model.RECEIVER}_id"))].append(
                     relationship)

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import CADENCE_VALIDATORS
+from accounts.models import CADENCE_VALIDATORS, LONG_TEXT_MAX, NOTE_MAX, text_fits
 
 
 class RelationshipStatus(models.TextChoices):
@@ -19,6 +19,23 @@ class RelationshipStatus(models.TextChoices):
     COMPLETED = "completed", "Completed"
     ENDED_EARLY = "ended_early", "Ended early"
     DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"  # by whoever proposed it, before an answer
+
+
+# A relationship in one of these never started: it counts nowhere but the proposals list.
+NEVER_STARTED = (RelationshipStatus.PROPOSED, RelationshipStatus.DECLINED,
+                 RelationshipStatus.WITHDRAWN)
+
+
+def relationship_constraints() -> list[models.BaseConstraint]:
+    """What every kind's table holds (each kind lists them in its own Meta)."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(planned_end_on__isnull=True) | models.Q(started_on__isnull=True)
+            | models.Q(planned_end_on__gt=models.F("started_on")),
+            name="%(class)s_planned_end_after_start"),
+        text_fits("close_note", NOTE_MAX),
+    ]
 
 
 class CloseReason(models.TextChoices):
@@ -52,7 +69,7 @@ class Relationship(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     cadence_days = models.PositiveSmallIntegerField(default=14, validators=CADENCE_VALIDATORS)
     close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
-    close_note = models.TextField(blank=True)
+    close_note = models.TextField(blank=True, max_length=NOTE_MAX)
     # Denormalised by the check-in/touchpoint services so the reminder sweep can find what is
     # due with an indexed query instead of reading every meeting.
     last_met_on = models.DateField(null=True, blank=True)
@@ -95,8 +112,8 @@ class Meeting(models.Model):
     """
 
     occurred_on = models.DateField()
-    discussed = models.TextField()
-    private_notes = models.TextField(blank=True)
+    discussed = models.TextField(max_length=LONG_TEXT_MAX)
+    private_notes = models.TextField(blank=True, max_length=LONG_TEXT_MAX)
     progress_rating = models.PositiveSmallIntegerField(null=True, blank=True)
     author = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -104,6 +121,8 @@ class Meeting(models.Model):
     class Meta:
         abstract = True
         ordering = ["-occurred_on", "-id"]
+        constraints = [text_fits("discussed", LONG_TEXT_MAX),
+                       text_fits("private_notes", LONG_TEXT_MAX)]
 
 
 # Surveys at the start (baseline) and close of a relationship, the same for both kinds.

@@ -101,6 +101,26 @@ def survey_url(relationship, phase: str) -> str:
     return reverse("mentorship:survey", args=[kind_name(relationship), relationship.pk, phase])
 
 
+PLANNED_END_BEFORE_START = "The planned end must be after the start ({started_on})."
+PLANNED_END_TOO_FAR = ("The planned end is more than {years} years after the start; plan a "
+                       "shorter relationship and extend it later.")
+PLANNED_END_MAX_YEARS = 3
+
+
+def planned_end_validate(*, started_on: datetime.date | None,
+                         planned_end_on: datetime.date | None) -> None:
+    """A planned end comes after the start, and within PLANNED_END_MAX_YEARS of it (the
+    database holds the first half: planned_end_after_start)."""
+    if not (started_on and planned_end_on):
+        return
+    if planned_end_on <= started_on:
+        raise ValidationError({"planned_end_on": PLANNED_END_BEFORE_START.format(
+            started_on=started_on)})
+    if planned_end_on > add_months(started_on, 12 * PLANNED_END_MAX_YEARS):
+        raise ValidationError({"planned_end_on": PLANNED_END_TOO_FAR.format(
+            years=PLANNED_END_MAX_YEARS)})
+
+
 def relationship_start_fields(*, relationship, started_on: datetime.date):
     """Set what makes a relationship active from `started_on`, without saving: the first
     check-in is due one cadence later and it runs the kind's default length unless a planned
@@ -122,6 +142,21 @@ def relationship_start(*, relationship, started_on: datetime.date):
     return relationship
 
 
+def meeting_validate(*, relationship, occurred_on: datetime.date, discussed: str,
+                     progress_rating: int | None) -> None:
+    """The rules of a check-in or touchpoint, when it is recorded and when it is edited."""
+    if occurred_on > timezone.localdate():
+        raise ValidationError({"occurred_on": MEETING_IN_FUTURE})
+    if relationship.started_on and occurred_on < relationship.started_on:
+        raise ValidationError(
+            {"occurred_on": MEETING_BEFORE_START.format(started_on=relationship.started_on)})
+    if progress_rating is not None and not (
+            isinstance(progress_rating, int) and 1 <= progress_rating <= 5):
+        raise ValidationError({"progress_rating": RATING_OUT_OF_RANGE})
+    if not (discussed or "").strip():
+        raise ValidationError({"discussed": DISCUSSED_REQUIRED})
+
+
 @transaction.atomic
 def meeting_record(
     *,
@@ -137,16 +172,8 @@ def meeting_record(
     relationship = _locked(relationship)
     if not relationship.is_active:
         raise ValidationError(NOT_ACTIVE)
-    if occurred_on > timezone.localdate():
-        raise ValidationError({"occurred_on": MEETING_IN_FUTURE})
-    if relationship.started_on and occurred_on < relationship.started_on:
-        raise ValidationError(
-            {"occurred_on": MEETING_BEFORE_START.format(started_on=relationship.started_on)})
-    if progress_rating is not None and not (
-            isinstance(progress_rating, int) and 1 <= progress_rating <= 5):
-        raise ValidationError({"progress_rating": RATING_OUT_OF_RANGE})
-    if not (discussed or "").strip():
-        raise ValidationError({"discussed": DISCUSSED_REQUIRED})
+    meeting_validate(relationship=relationship, occurred_on=occurred_on, discussed=discussed,
+                     progress_rating=progress_rating)
     fields = {"occurred_on": occurred_on, "discussed": discussed.strip(),
               "private_notes": private_notes.strip(), "progress_rating": progress_rating,
               "author": author}

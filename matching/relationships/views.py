@@ -15,6 +15,12 @@ from accounts.forms import add_service_errors
 from accounts.roles import person_required
 from matching.relationships import services as relationships
 from matching.relationships.forms import SurveyForm
+from matching.relationships.meetings import (
+    meeting_delete,
+    meeting_editable,
+    meeting_models,
+    meeting_update,
+)
 from matching.relationships.models import SurveyResponse
 
 
@@ -43,3 +49,43 @@ def survey(request, kind, pk, phase):
                    "giver": giver, "answered": answered,
                    "back_url": relationships.relationship_url(relationship),
                    "closing_too_early": phase == "closing" and not relationship.is_closed})
+
+
+MEETING_FIELDS = ("occurred_on", "discussed", "private_notes", "progress_rating")
+
+
+@person_required
+def meeting_edit(request, pk, *, kind: str, form_class):
+    """Its author changes or deletes a check-in or touchpoint (mounted by each kind's URLs with
+    its own form)."""
+    model = meeting_models()[kind]
+    # Scoped to the author: anyone else's meeting is a 404.
+    meeting = get_object_or_404(model.objects.filter(author=request.person)
+                                .select_related(kind), pk=pk)
+    back = relationships.relationship_url(getattr(meeting, kind))
+    if not meeting_editable(meeting, request.person):
+        messages.error(request, "It was recorded more than 14 days ago; it can no longer be "
+                                "changed.")
+        return redirect(back)
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        try:
+            meeting_delete(meeting=meeting, by=request.person)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Deleted.")
+        return redirect(back)
+    form = form_class(request.POST or None, initial={
+        name: getattr(meeting, name) for name in MEETING_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_update(meeting=meeting, by=request.person, **{
+                name: value for name, value in form.cleaned_data.items()
+                if name in MEETING_FIELDS})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Saved.")
+            return redirect(back)
+    return render(request, "relationships/meeting_edit.html",
+                  {"form": form, "meeting": meeting, "back_url": back, "kind": kind})

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.demo import DemoContext, demo_step
 from accounts.models import CareerEvent, Department, Person, SponsorProfile
-from matching.relationships.models import RelationshipStatus, SurveyResponse
+from matching.relationships.models import NEVER_STARTED, RelationshipStatus, SurveyResponse
 from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship, SponsorshipInterest, Touchpoint
 from matching.sponsorship.services import BELOW_LEVEL_REASON, CAREER_EVENT_FOR_KIND
@@ -245,7 +245,7 @@ def _advocacy_touchpoints_surveys(ctx: DemoContext, sponsorships: list[Sponsorsh
     records, touchpoints, surveys = [], [], []
     events: list[tuple[int, CareerEvent]] = []
     for s in sponsorships:
-        if s.status in (RelationshipStatus.PROPOSED, RelationshipStatus.DECLINED):
+        if s.status in NEVER_STARTED:
             continue
         end = s.ended_on or today
         quiet = s.protege_id in quiet_protege

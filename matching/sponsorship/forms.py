@@ -6,7 +6,16 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import SPONSOR_CAPACITY, CareerEvent, Department, Person, SponsorProfile
+from accounts.models import (
+    LONG_TEXT_MAX,
+    NOTE_MAX,
+    SPONSOR_CAPACITY,
+    CareerEvent,
+    Department,
+    Person,
+    SponsorProfile,
+)
+from accounts.submissions import OnceForm, OnceModelForm
 from matching.relationships.models import CloseReason, RelationshipStatus
 from matching.sponsorship.models import AdvocacyRecord, Commitment
 from matching.sponsorship.services import COMMITMENT_STATEMENT
@@ -59,11 +68,11 @@ class RegistrationDecisionForm(forms.Form):
                              widget=forms.TextInput)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(OnceForm):
     protege = PersonField(label="Protégé")
 
 
-class PairForm(forms.Form):
+class PairForm(OnceForm):
     """HR pairs a sponsor and a protégé (e.g. after a talent review)."""
 
     sponsor = forms.ModelChoiceField(
@@ -81,14 +90,18 @@ class PairForm(forms.Form):
         field.label_from_instance = lambda p: f"{p.person.full_name} — {p.person.title}"
 
 
-class InterestForm(forms.Form):
-    aspirations = forms.CharField(
+class InterestForm(OnceForm):
+    aspirations = forms.CharField(max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}), label="Where you want your career to go",
         help_text="HR reads this when looking for a sponsor who can open the right doors.",
     )
 
 
-class AdvocacyForm(forms.ModelForm):
+class InterestDeclineForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Reason (the employee reads it)")
+
+
+class AdvocacyForm(OnceModelForm):
     class Meta:
         model = AdvocacyRecord
         fields = ["kind", "occurred_on", "forum", "visibility", "description",
@@ -119,14 +132,15 @@ class OutcomeForm(forms.Form):
     outcome = forms.ChoiceField(choices=AdvocacyRecord.Outcome.choices)
     outcome_on = forms.DateField(required=False, label="Decided on",
                                  widget=forms.DateInput(attrs={"type": "date"}))
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                            label="Note")
     create_career_event = forms.BooleanField(
         required=False, label="Also record the matching career event for the protégé",
     )
 
 
-class CareerEventForm(forms.ModelForm):
+class CareerEventForm(OnceModelForm):
     person = PersonField(label="Employee")
 
     class Meta:
@@ -136,6 +150,24 @@ class CareerEventForm(forms.ModelForm):
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
 
 
+class CareerEventCorrectForm(forms.ModelForm):
+    """HR corrects a career event; the reason is kept in the audit trail."""
+
+    reason = forms.CharField(max_length=300, label="Why the correction",
+                             help_text="Kept with the change. Up to 300 characters.")
+
+    class Meta:
+        model = CareerEvent
+        fields = ["kind", "occurred_on", "description"]
+        labels = {"occurred_on": "Date"}
+        widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class CareerEventDeleteForm(forms.Form):
+    reason = forms.CharField(max_length=300, label="Why delete it",
+                             help_text="Kept after the event is gone. Up to 300 characters.")
+
+
 class CareerEventFilterForm(forms.Form):
     kind = forms.ChoiceField(choices=[("", "All kinds"), *CareerEvent.Kind.choices],
                              required=False)
@@ -143,13 +175,14 @@ class CareerEventFilterForm(forms.Form):
                         help_text="Name, email or employee ID.")
 
 
-class TouchpointForm(forms.Form):
+class TouchpointForm(OnceForm):
     occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
                                   initial=timezone.localdate)
-    discussed = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}),
+    discussed = forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
                                 label="What you talked about",
                                 help_text="Both of you see this.")
-    private_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}),
+    private_notes = forms.CharField(
+        max_length=LONG_TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                     help_text="Only you ever see these.")
 
 
@@ -162,7 +195,8 @@ class CloseForm(forms.Form):
     reason = forms.ChoiceField(choices=[("", "—"), *CloseReason.choices], required=False,
                                label="Reason (when ending early)",
                                help_text="None of these is anyone's fault.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class CommitmentForm(forms.ModelForm):

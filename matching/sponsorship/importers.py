@@ -20,11 +20,12 @@ from accounts.importing import (
     parse_choice,
     parse_date,
     register,
+    text_column,
 )
 from accounts.models import SponsorProfile
 from matching.relationships.importers import covering
-from matching.relationships.models import RelationshipStatus
-from matching.relationships.services import add_months
+from matching.relationships.models import NEVER_STARTED, RelationshipStatus
+from matching.relationships.services import relationship_start_fields
 from matching.scoring import blocked_reason, load_candidates
 from matching.sponsorship.commitments import (
     KEEPING_KINDS,
@@ -33,6 +34,11 @@ from matching.sponsorship.commitments import (
     commitment_make,
 )
 from matching.sponsorship.models import OPEN_STATUSES, AdvocacyRecord, Commitment, Sponsorship
+from matching.sponsorship.services import (
+    ADVOCACY_BEFORE_START,
+    OUTCOME_IN_FUTURE,
+    SPONSORSHIP_CADENCE_DAYS,
+)
 
 CLOSED_STATUSES = (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY)
 
@@ -137,14 +143,16 @@ class SponsorshipImporter(Importer):
                         current.next_due_on = None
                     changed.append(current)
                 continue
-            started = row["started_on"]
-            active = row["status"] == RelationshipStatus.ACTIVE
-            new.append(Sponsorship(
+            sponsorship = Sponsorship(
                 sponsor_id=sponsor, protege_id=protege, origin=Sponsorship.Origin.IMPORT,
-                status=row["status"], started_on=started, ended_on=row.get("ended_on"),
-                planned_end_on=add_months(started, 12), cadence_days=30,
-                next_due_on=(max(started, timezone.localdate()) if active else None),
-            ))
+                ended_on=row.get("ended_on"), cadence_days=SPONSORSHIP_CADENCE_DAYS)
+            # Started as the service starts one (planned end, first touchpoint due one cadence
+            # after the start), then given the imported status.
+            relationship_start_fields(relationship=sponsorship, started_on=row["started_on"])
+            sponsorship.status = row["status"]
+            if sponsorship.status != RelationshipStatus.ACTIVE:
+                sponsorship.next_due_on = None
+            new.append(sponsorship)
         Sponsorship.objects.bulk_create(new, batch_size=5000)
         Sponsorship.objects.bulk_update(changed, ["status", "ended_on", "next_due_on"],
                                         batch_size=5000)
@@ -152,9 +160,10 @@ class SponsorshipImporter(Importer):
 
 
 def link_to_sponsorships(importer: Importer, rows: list[dict], date_column: str, *,
-                         exclude: list[str]) -> dict[int, Sponsorship]:
+                         exclude, before_start: str = "") -> dict[int, Sponsorship]:
     """Each row's sponsorship: the pair's one running on the row's date (else their most
-    recent), by row number; a problem for a pair with none. Two queries."""
+    recent), by row number; a problem for a pair with none, and (with `before_start`, a message
+    taking {started_on}) for a date before it started. Two queries."""
     people = importer.person_ids(rows, "sponsor_employee_id", "protege_employee_id")
     pairs: dict[tuple[int, int], list[Sponsorship]] = defaultdict(list)
     sponsor_ids = {people[r["sponsor_employee_id"]] for r in rows
@@ -175,6 +184,9 @@ def link_to_sponsorships(importer: Importer, rows: list[dict], date_column: str,
             importer.problem(row["_row"], "protege_employee_id",
                              f"{row['sponsor_employee_id']} has no sponsorship with "
                              f"{row['protege_employee_id']}; import sponsorships first")
+        elif before_start and sponsorship.started_on and day < sponsorship.started_on:
+            importer.problem(row["_row"], date_column,
+                             before_start.format(started_on=sponsorship.started_on))
         else:
             links[row["_row"]] = sponsorship
     return links
@@ -193,8 +205,8 @@ class AdvocacyImporter(Importer):
         Column("visibility", parse_choice(AdvocacyRecord.Visibility.values)),
         Column("outcome", parse_choice(AdvocacyRecord.Outcome.values), required=False),
         Column("outcome_on", parse_date, required=False),
-        Column("description"),
-        Column("forum", required=False, optional_header=True),
+        text_column(AdvocacyRecord, "description"),
+        text_column(AdvocacyRecord, "forum", required=False, optional_header=True),
     ]
 
     def check(self, rows: list[dict]) -> None:
@@ -213,8 +225,10 @@ class AdvocacyImporter(Importer):
             if occurred and outcome_on and outcome_on < occurred:
                 self.problem(number, "outcome_on",
                              f"{outcome_on} is before the advocacy itself ({occurred})")
-        self.links = link_to_sponsorships(self, rows, "occurred_on", exclude=[
-            RelationshipStatus.PROPOSED, RelationshipStatus.DECLINED])
+            if outcome_on and outcome_on > today:
+                self.problem(number, "outcome_on", OUTCOME_IN_FUTURE)
+        self.links = link_to_sponsorships(self, rows, "occurred_on", exclude=NEVER_STARTED,
+                                          before_start=ADVOCACY_BEFORE_START)
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         ids = {s.pk for s in self.links.values()}
@@ -295,7 +309,8 @@ class CommitmentImporter(Importer):
                 if row.get(column) and state != needs:
                     self.problem(number, column, f"only a {needs} commitment has a {column}")
         self.links = link_to_sponsorships(self, rows, "made_on",
-                                          exclude=[RelationshipStatus.DECLINED])
+                                          exclude=[RelationshipStatus.DECLINED,
+                                                   RelationshipStatus.WITHDRAWN])
         self._find_keeping_records(rows)
 
     def _find_keeping_records(self, rows: list[dict]) -> None:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import CADENCE_IN_RANGE, SponsorProfile
-from matching.relationships.models import Meeting, Relationship, RelationshipStatus
+from accounts.models import CADENCE_IN_RANGE, LONG_TEXT_MAX, NOTE_MAX, SponsorProfile, text_fits
+from matching.relationships.models import (
+    Meeting,
+    Relationship,
+    RelationshipStatus,
+    relationship_constraints,
+)
 
 OPEN_STATUSES = (RelationshipStatus.PROPOSED, RelationshipStatus.ACTIVE)
 
@@ -60,6 +65,7 @@ class Sponsorship(Relationship):
                 name="one_open_sponsorship_per_pair",
             ),
             CADENCE_IN_RANGE,
+            *relationship_constraints(),
         ]
 
     def __str__(self) -> str:
@@ -72,18 +78,25 @@ class SponsorshipInterest(models.Model):
     person = models.ForeignKey(
         "accounts.Person", on_delete=models.CASCADE, related_name="sponsorship_interests"
     )
-    aspirations = models.TextField()
+    aspirations = models.TextField(max_length=NOTE_MAX)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The latest proposal made for it; the request is resolved when a proposal is accepted.
     sponsorship = models.ForeignKey(
         Sponsorship, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # HR may answer no, with a reason the employee reads.
+    declined_reason = models.CharField(max_length=300, blank=True)
+    declined_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["person"], condition=models.Q(resolved_at__isnull=True),
-                                    name="one_open_sponsorship_interest_per_person")
+                                    name="one_open_sponsorship_interest_per_person"),
+            text_fits("aspirations", NOTE_MAX),
         ]
 
     def __str__(self) -> str:
@@ -137,15 +150,18 @@ class AdvocacyRecord(models.Model):
     occurred_on = models.DateField()
     forum = models.CharField(max_length=200, blank=True)
     visibility = models.CharField(max_length=12, choices=Visibility.choices, default="open")
-    description = models.TextField(help_text="What was put forward.")
+    description = models.TextField(max_length=LONG_TEXT_MAX, help_text="What was put forward.")
     outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(null=True, blank=True)
-    outcome_note = models.TextField(blank=True)
+    outcome_note = models.TextField(blank=True, max_length=NOTE_MAX)
     shared_with_protege = models.BooleanField(default=False)
     career_event = models.OneToOneField(
         "accounts.CareerEvent", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="advocacy_record",
     )
+    # True when this record's outcome created `career_event` (so undoing the outcome removes
+    # it); False when it was linked to an event HR had already recorded (undoing only unlinks).
+    created_career_event = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = AdvocacyRecordQuerySet.as_manager()
@@ -153,6 +169,8 @@ class AdvocacyRecord(models.Model):
     class Meta:
         ordering = ["-occurred_on", "-id"]
         indexes = [models.Index(fields=["kind", "occurred_on"])]
+        constraints = [text_fits("description", LONG_TEXT_MAX),
+                       text_fits("outcome_note", NOTE_MAX)]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.occurred_on})"

@@ -16,6 +16,7 @@ from matching.relationships.models import RelationshipStatus
 from matching.sponsorship.models import AdvocacyRecord, Commitment, Sponsorship, Touchpoint
 
 NUDGE_AFTER_DAYS = 90
+CLOSED_UNSTARTED = (RelationshipStatus.DECLINED, RelationshipStatus.WITHDRAWN)
 
 
 def quarter_start(day: datetime.date) -> datetime.date:
@@ -51,7 +52,7 @@ def sponsor_page(person, today: datetime.date) -> SponsorPage:
     profile = SponsorProfile.objects.filter(person=person).first()
     page = SponsorPage(profile=profile, quarter_start=quarter_start(today))
     sponsorships = (Sponsorship.objects.filter(sponsor=person)
-                    .exclude(status=RelationshipStatus.DECLINED)
+                    .exclude(status__in=CLOSED_UNSTARTED)
                     .select_related("protege__department")
                     .annotate(advocacy_count=Count("advocacy_records")))
     for sponsorship in sponsorships:
@@ -96,7 +97,7 @@ def protege_page(person) -> ProtegePage:
     shared = (AdvocacyRecord.objects.filter(shared_with_protege=True)
               .order_by("-occurred_on", "-id"))
     sponsorships = (Sponsorship.objects.filter(protege=person)
-                    .exclude(status=RelationshipStatus.DECLINED)
+                    .exclude(status__in=CLOSED_UNSTARTED)
                     .select_related("sponsor__department")
                     .prefetch_related(
                         Prefetch("advocacy_records", queryset=shared, to_attr="shared_records"),

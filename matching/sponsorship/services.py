@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import (
     SPONSOR_CAPACITY_RANGE,
     CareerEvent,
@@ -24,9 +25,14 @@ from accounts.models import (
 )
 from accounts.notifications import notify
 from accounts.program_settings import setting
-from accounts.services import career_event_record
+from accounts.services import career_event_record, career_event_validate
 from matching.cohorts.models import Cohort
-from matching.relationships.capacity import places_taken, room
+from matching.relationships.capacity import (
+    capacity_not_below_taken,
+    places_promised,
+    places_taken,
+    room,
+)
 from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import relationship_start, survey_url
 from matching.scoring import (
@@ -58,6 +64,13 @@ SPONSOR_NOT_APPROVED = (
 )
 SPONSOR_PAUSED = "{name} has paused sponsoring and takes no new protégés."
 SPONSOR_AT_CAPACITY = "{name} already sponsors {count} protégé(s), their full capacity."
+SPONSOR_NO_FREE_PLACE = (
+    "{name} has no free place: {active} protégé(s) and {proposed} proposal(s) waiting for an "
+    "answer fill their capacity of {capacity}. Wait for an answer, or choose another sponsor."
+)
+NOT_YOUR_PROPOSAL = "Only whoever made this proposal can withdraw it."
+INTEREST_NOT_OPEN = "This request for a sponsor has already been answered."
+INTEREST_DECLINE_NEEDS_REASON = "Say why; the employee reads the reason."
 SPONSOR_SELF = "A sponsor cannot sponsor themself."
 SPONSOR_IN_LINE = (
     "{sponsor} is in {protege}'s reporting line (their manager or above); a sponsor comes from "
@@ -110,6 +123,7 @@ def sponsor_register(
     capacity_validate(SponsorProfile, capacity)
     minimum = setting("SPONSOR_MIN_LEVEL")
     profile = SponsorProfile.objects.select_for_update().filter(person=person).first()
+    capacity_not_below_taken(SponsorProfile, person.pk, capacity)
     if profile is None:
         profile = SponsorProfile(person=person)
     profile.capacity = capacity
@@ -175,6 +189,15 @@ def _check_capacity(profile: SponsorProfile, sponsor: Person) -> None:
         raise ValidationError(SPONSOR_AT_CAPACITY.format(name=sponsor.full_name, count=count))
 
 
+def _check_free_place(profile: SponsorProfile, sponsor: Person) -> None:
+    """A new proposal needs a place nobody holds or has been offered (call with the profile
+    row locked, so two proposals at once are counted one after the other)."""
+    active, proposed = places_promised(profile)
+    if room(capacity=profile.capacity, taken=active + proposed) <= 0:
+        raise ValidationError(SPONSOR_NO_FREE_PLACE.format(
+            name=sponsor.full_name, active=active, proposed=proposed, capacity=profile.capacity))
+
+
 def _check_reporting_line(sponsor: Person, protege: Person) -> None:
     """The same rules as mentorship (matching.scoring.blocked_reason), in sponsorship words."""
     candidates = load_candidates([sponsor.pk, protege.pk])
@@ -202,7 +225,7 @@ def sponsorship_propose(
     cohort, its rhythm and its planned end from the start."""
     if sponsor.pk == protege.pk:
         raise ValidationError(SPONSOR_SELF)
-    profile = _approved_profile(sponsor)
+    profile = _approved_profile(sponsor, lock=True)
     if profile.is_paused:
         raise ValidationError(SPONSOR_PAUSED.format(name=sponsor.full_name))
     if not protege.is_employed:
@@ -211,15 +234,16 @@ def sponsorship_propose(
     if Sponsorship.objects.open().filter(sponsor=sponsor, protege=protege).exists():
         raise ValidationError(ALREADY_OPEN.format(sponsor=sponsor.full_name,
                                                   protege=protege.full_name))
-    _check_capacity(profile, sponsor)
+    _check_free_place(profile, sponsor)
     sponsorship = Sponsorship.objects.create(
         sponsor=sponsor, protege=protege, origin=origin, proposed_by=proposed_by,
         status=RelationshipStatus.PROPOSED, cadence_days=cadence_days, cohort=cohort,
         planned_end_on=planned_end_on,
     )
     if interest is not None:
+        # The request stays in HR's queue, showing this proposal, until one is accepted.
         SponsorshipInterest.objects.filter(pk=interest.pk, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), sponsorship=sponsorship)
+            sponsorship=sponsorship)
     notify(recipient=protege, kind="sponsorship_proposed", template="sponsorship-proposed",
            context={"sponsorship": sponsorship},
            url=reverse("sponsorship:detail", args=[sponsorship.pk]))
@@ -239,6 +263,10 @@ def sponsorship_accept(*, sponsorship: Sponsorship, by: Person,
         raise ValidationError(NOT_PROPOSED)
     _check_capacity(profile, sponsorship.sponsor)
     relationship_start(relationship=sponsorship, started_on=started_on or timezone.localdate())
+    # The protégé's request to HR for a sponsor is answered now, by this sponsorship.
+    SponsorshipInterest.objects.filter(person=sponsorship.protege,
+                                       resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), sponsorship=sponsorship)
     notify(recipient=sponsorship.sponsor, kind="sponsorship_accepted",
            template="sponsorship-accepted", context={"sponsorship": sponsorship},
            url=reverse("sponsorship:detail", args=[sponsorship.pk]))
@@ -259,6 +287,45 @@ def sponsorship_decline(*, sponsorship: Sponsorship, by: Person) -> Sponsorship:
     sponsorship.status = RelationshipStatus.DECLINED
     sponsorship.save(update_fields=["status"])
     return sponsorship
+
+
+@transaction.atomic
+def sponsorship_withdraw(*, sponsorship: Sponsorship, by: Person) -> Sponsorship:
+    """Whoever proposed a sponsorship (the sponsor, or the HR admin who paired them) withdraws
+    it while it waits for an answer; the place it held is free again."""
+    sponsorship = Sponsorship.objects.select_for_update().get(pk=sponsorship.pk)
+    if sponsorship.proposed_by_id is None or sponsorship.proposed_by_id != by.pk:
+        raise ValidationError(NOT_YOUR_PROPOSAL)
+    if sponsorship.status != RelationshipStatus.PROPOSED:
+        raise ValidationError(NOT_PROPOSED)
+    sponsorship.status = RelationshipStatus.WITHDRAWN
+    sponsorship.save(update_fields=["status"])
+    audit_record(by.user, "sponsorship.withdraw", target=sponsorship,
+                 summary=f"Proposal withdrawn: {sponsorship}")
+    return sponsorship
+
+
+@transaction.atomic
+def sponsorship_interest_decline(*, interest: SponsorshipInterest, by: User,
+                                 reason: str) -> SponsorshipInterest:
+    """HR answers an employee's request for a sponsor with a no, and says why; the employee
+    reads the reason and may ask again later."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": INTEREST_DECLINE_NEEDS_REASON})
+    interest = (SponsorshipInterest.objects.select_for_update().select_related("person")
+                .get(pk=interest.pk))
+    if interest.resolved_at is not None:
+        raise ValidationError(INTEREST_NOT_OPEN)
+    interest.resolved_at, interest.declined_by, interest.declined_reason = (
+        timezone.now(), by, reason)
+    interest.save(update_fields=["resolved_at", "declined_by", "declined_reason"])
+    audit_record(by, "sponsorship_interest.decline", target=interest,
+                 summary=f"Request for a sponsor declined: {interest.person}", reason=reason)
+    notify(recipient=interest.person, kind="sponsorship_interest_declined",
+           template="sponsorship-interest-declined", context={"interest": interest},
+           url=reverse("sponsorship:index"))
+    return interest
 
 
 @transaction.atomic
@@ -359,26 +426,49 @@ def advocacy_outcome_record(
     record.outcome = outcome
     record.outcome_on = outcome_on
     record.outcome_note = note.strip()
-    if create_career_event and record.career_event_id is None:
-        record.career_event = _career_event_for(record, by)
-    record.save(update_fields=["outcome", "outcome_on", "outcome_note", "career_event"])
+    _career_event_follow(record, by, create=create_career_event)
+    record.save(update_fields=["outcome", "outcome_on", "outcome_note", "career_event",
+                               "created_career_event"])
     return record
 
 
-def _career_event_for(record: AdvocacyRecord, by: Person) -> CareerEvent:
+def _career_event_follow(record: AdvocacyRecord, by: Person, *, create: bool) -> None:
+    """The career event follows the outcome it came from: an outcome moved away from
+    "succeeded" removes the event it created (or unlinks one HR had recorded), a new outcome
+    date moves it, and a succeeded outcome asked to create one creates or links it."""
+    event = record.career_event
+    if event is not None and record.outcome != AdvocacyRecord.Outcome.SUCCEEDED:
+        if record.created_career_event:
+            audit_record(by.user, "career_event.delete", target=event,
+                         summary=f"Removed {event}: the advocacy outcome is no longer succeeded",
+                         reason="advocacy outcome changed", advocacy_record=record.pk)
+            event.delete()
+        record.career_event, record.created_career_event = None, False
+        return
+    if event is not None and record.created_career_event and event.occurred_on != record.outcome_on:
+        career_event_validate(person=record.sponsorship.protege, kind=event.kind,
+                              occurred_on=record.outcome_on, exclude_pk=event.pk)
+        event.occurred_on = record.outcome_on
+        event.save(update_fields=["occurred_on"])
+    if event is None and create:
+        record.career_event, record.created_career_event = _career_event_for(record, by)
+
+
+def _career_event_for(record: AdvocacyRecord, by: Person) -> tuple[CareerEvent, bool]:
+    """The protégé's career event for a succeeded record, and whether it was created here."""
     protege, kind = record.sponsorship.protege, CAREER_EVENT_FOR_KIND[record.kind]
     # HR may already have imported the same event; link it rather than count it twice.
     existing = CareerEvent.objects.filter(
         person=protege, kind=kind, occurred_on=record.outcome_on,
         advocacy_record__isnull=True).first()
     if existing is not None:
-        return existing
+        return existing, False
     forum = f" ({record.forum})" if record.forum else ""
     return career_event_record(
         person=protege, kind=kind, occurred_on=record.outcome_on,
         description=f"{record.get_kind_display()}{forum}, sponsored by {by.full_name}"[:300],
         recorded_by=by.user,
-    )
+    ), True
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from matching.relationships.views import meeting_edit
 from matching.sponsorship import commitment_views, scorecard_views, views
+from matching.sponsorship.forms import TouchpointForm
 
 app_name = "sponsorship"
 urlpatterns = [
@@ -12,7 +14,10 @@ urlpatterns = [
     path("my-sponsor/", views.protege_home, name="protege_home"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/answer/", views.answer, name="answer"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/touchpoints/new/", views.touchpoint_new, name="touchpoint_new"),
+    path("touchpoints/<int:pk>/edit/", meeting_edit,
+         {"kind": "sponsorship", "form_class": TouchpointForm}, name="touchpoint_edit"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/advocacy/new/", views.advocacy_new, name="advocacy_new"),
     path("advocacy/<int:pk>/", views.advocacy_detail, name="advocacy_detail"),
@@ -30,5 +35,8 @@ urlpatterns = [
          name="hr_registration_decide"),
     path("hr/pair/", views.hr_pair, name="hr_pair"),
     path("hr/interests/", views.hr_interests, name="hr_interests"),
+    path("hr/interests/<int:pk>/decline/", views.hr_interest_decline,
+         name="hr_interest_decline"),
     path("hr/career-events/", views.hr_career_events, name="hr_career_events"),
+    path("hr/career-events/<int:pk>/", views.hr_career_event_edit, name="hr_career_event_edit"),
 ]

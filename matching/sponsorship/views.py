@@ -6,12 +6,16 @@ in, or an advocacy record they may not see, is a 404, never a leak.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,7 +23,14 @@ from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.program_settings import setting
 from accounts.roles import hr_admin_required, person_required, roles_for
-from accounts.services import career_event_record
+from accounts.services import career_event_correct, career_event_delete, career_event_record
+from accounts.submissions import (
+    submission_claim,
+    submission_fields,
+    submission_finish,
+    submission_repeat,
+)
+from matching.relationships.meetings import MEETING_EDIT_DAYS
 from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
 from matching.relationships.services import (
     meeting_record,
@@ -30,9 +41,12 @@ from matching.relationships.services import (
 from matching.sponsorship import commitments, services
 from matching.sponsorship.forms import (
     AdvocacyForm,
+    CareerEventCorrectForm,
+    CareerEventDeleteForm,
     CareerEventFilterForm,
     CareerEventForm,
     CloseForm,
+    InterestDeclineForm,
     InterestForm,
     OutcomeForm,
     PairForm,
@@ -47,7 +61,13 @@ from matching.sponsorship.models import (
     Sponsorship,
     SponsorshipInterest,
 )
-from matching.sponsorship.selectors import needs_nudge, protege_page, sponsor_page, sponsorship_for
+from matching.sponsorship.selectors import (
+    CLOSED_UNSTARTED,
+    needs_nudge,
+    protege_page,
+    sponsor_page,
+    sponsorship_for,
+)
 
 # Everyone: the overview, registering, telling HR you'd like a sponsor.
 
@@ -59,9 +79,14 @@ def index(request):
     open_interest = SponsorshipInterest.objects.filter(person=person,
                                                        resolved_at__isnull=True).first()
     is_protege = Sponsorship.objects.filter(protege=person).exclude(
-        status=RelationshipStatus.DECLINED).exists()
+        status__in=CLOSED_UNSTARTED).exists()
+    declined_interest = None
+    if open_interest is None:
+        declined_interest = (SponsorshipInterest.objects.filter(person=person)
+                             .exclude(declined_reason="").order_by("-resolved_at").first())
     return render(request, "sponsorship/index.html", {
         "profile": profile, "open_interest": open_interest, "is_protege": is_protege,
+        "declined_interest": declined_interest,
         "interest_form": InterestForm(), "min_level": setting("SPONSOR_MIN_LEVEL"),
     })
 
@@ -98,7 +123,8 @@ def interest(request):
     form = InterestForm(request.POST)
     if form.is_valid():
         try:
-            services.sponsorship_interest_record(person=request.person, **form.cleaned_data)
+            services.sponsorship_interest_record(person=request.person,
+                                                 **submission_fields(form))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -133,9 +159,14 @@ def propose(request):
     form = ProposeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sponsorship = services.sponsorship_propose(
-                sponsor=request.person, protege=form.cleaned_data["protege"],
-                origin=Sponsorship.Origin.SPONSOR, proposed_by=request.person)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier, reverse("sponsorship:sponsor_home"))
+                sponsorship = services.sponsorship_propose(
+                    sponsor=request.person, protege=form.cleaned_data["protege"],
+                    origin=Sponsorship.Origin.SPONSOR, proposed_by=request.person)
+                submission_finish(request.user, form,
+                                  url=reverse("sponsorship:detail", args=[sponsorship.pk]))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -174,7 +205,10 @@ def detail(request, pk):
         "is_sponsor": is_sponsor, "is_protege": is_protege,
         "needs_nudge": needs_nudge(sponsorship, timezone.localdate()),
         "survey_links": survey_links, "close_reasons": CloseReason.choices,
+        "can_withdraw": sponsorship.status == RelationshipStatus.PROPOSED
+        and sponsorship.proposed_by_id == person.pk,
         "today": timezone.localdate(),
+        "edit_since": timezone.now() - datetime.timedelta(days=MEETING_EDIT_DAYS),
     })
 
 
@@ -198,13 +232,31 @@ def answer(request, pk):
     return redirect(survey_url(sponsorship, SurveyResponse.Phase.BASELINE))
 
 
+@require_POST
+@person_required
+def withdraw(request, pk):
+    sponsorship = _sponsorship_or_404(request, pk)
+    try:
+        services.sponsorship_withdraw(sponsorship=sponsorship, by=request.person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.info(request, f"Your proposal to {sponsorship.protege.full_name} is withdrawn.")
+    return redirect("sponsorship:detail", pk=pk)
+
+
 @person_required
 def touchpoint_new(request, pk):
     sponsorship = _sponsorship_or_404(request, pk)
     form = TouchpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            meeting_record(relationship=sponsorship, author=request.person, **form.cleaned_data)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier,
+                                             reverse("sponsorship:detail", args=[pk]))
+                meeting_record(relationship=sponsorship, author=request.person,
+                               **submission_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -248,12 +300,16 @@ def advocacy_new(request, pk):
     form = AdvocacyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            if keeping is None:
-                services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
-                                         **form.cleaned_data)
-            else:
-                commitments.commitment_keep_with_new_record(
-                    commitment=keeping, by=request.person, **form.cleaned_data)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier,
+                                             reverse("sponsorship:detail", args=[pk]))
+                if keeping is None:
+                    services.advocacy_record(sponsorship=sponsorship, sponsor=request.person,
+                                             **submission_fields(form))
+                else:
+                    commitments.commitment_keep_with_new_record(
+                        commitment=keeping, by=request.person, **submission_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -362,10 +418,16 @@ def hr_pair(request):
     if request.method == "POST" and form.is_valid():
         hr_person = roles_for(request).person
         try:
-            sponsorship = services.sponsorship_propose(
-                sponsor=form.cleaned_data["sponsor"].person, protege=form.cleaned_data["protege"],
-                origin=Sponsorship.Origin.INTEREST if interest else Sponsorship.Origin.HR,
-                proposed_by=hr_person, interest=interest)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier, reverse("sponsorship:hr_pair"))
+                sponsorship = services.sponsorship_propose(
+                    sponsor=form.cleaned_data["sponsor"].person,
+                    protege=form.cleaned_data["protege"],
+                    origin=Sponsorship.Origin.INTEREST if interest else Sponsorship.Origin.HR,
+                    proposed_by=hr_person, interest=interest)
+                submission_finish(request.user, form,
+                                  url=reverse("sponsorship:detail", args=[sponsorship.pk]))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -378,9 +440,28 @@ def hr_pair(request):
 @hr_admin_required
 def hr_interests(request):
     interests = (SponsorshipInterest.objects.filter(resolved_at__isnull=True)
-                 .select_related("person__department").order_by("created_at"))
+                 .select_related("person__department", "sponsorship__sponsor")
+                 .order_by("created_at"))
     page = Paginator(interests, 25).get_page(request.GET.get("page"))
     return render(request, "sponsorship/hr_interests.html", {"page": page})
+
+
+@require_POST
+@hr_admin_required
+def hr_interest_decline(request, pk):
+    interest = get_object_or_404(SponsorshipInterest.objects.select_related("person"), pk=pk)
+    form = InterestDeclineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.get("reason") or services.INTEREST_NOT_OPEN)
+        services.sponsorship_interest_decline(interest=interest, by=request.user,
+                                              reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, f"{interest.person.full_name}: {' '.join(error.messages)}")
+    else:
+        messages.success(request, f"{interest.person.full_name}'s request is declined; they "
+                                  "can read your reason.")
+    return redirect("sponsorship:hr_interests")
 
 
 @hr_admin_required
@@ -397,7 +478,11 @@ def hr_career_events(request):
     form = CareerEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            event = career_event_record(recorded_by=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier,
+                                             reverse("sponsorship:hr_career_events"))
+                event = career_event_record(recorded_by=request.user, **submission_fields(form))
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -406,4 +491,39 @@ def hr_career_events(request):
     page = Paginator(events.order_by("-occurred_on", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "sponsorship/hr_career_events.html", {
         "page": page, "form": form, "filters": filters,
+    })
+
+
+@hr_admin_required
+def hr_career_event_edit(request, pk):
+    """Correct or delete one career event, with a reason that is kept."""
+    event = get_object_or_404(
+        CareerEvent.objects.select_related("person", "advocacy_record__sponsorship__sponsor"),
+        pk=pk)
+    deleting = request.method == "POST" and request.POST.get("action") == "delete"
+    form = CareerEventCorrectForm(request.POST if request.method == "POST" and not deleting
+                                  else None, instance=CareerEvent(
+                                      kind=event.kind, occurred_on=event.occurred_on,
+                                      description=event.description))
+    delete_form = CareerEventDeleteForm(request.POST if deleting else None)
+    if deleting and delete_form.is_valid():
+        try:
+            career_event_delete(event=event, by=request.user, request=request,
+                                **delete_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(delete_form, error)
+        else:
+            messages.success(request, f"Deleted: {event}.")
+            return redirect("sponsorship:hr_career_events")
+    elif request.method == "POST" and not deleting and form.is_valid():
+        try:
+            event = career_event_correct(event=event, by=request.user, request=request,
+                                         **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Corrected: {event}.")
+            return redirect("sponsorship:hr_career_events")
+    return render(request, "sponsorship/hr_career_event_edit.html", {
+        "event": event, "form": form, "delete_form": delete_form,
     })

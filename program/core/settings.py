@@ -165,6 +165,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaForHrAdminsMiddleware",
+    "accounts.timezones.PersonTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "program.core.urls"

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from accounts.models import MentorProfile, SponsorProfile
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.capacity import has_room_q, places_taken_expression
+from matching.relationships.models import NEVER_STARTED
 from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
 from program.reports.tables import Column, Table
@@ -66,10 +67,12 @@ def person_q(prefix: str, filters: Filters) -> Q:
     return q
 
 
-def _relationship_q(person: str, filters: Filters) -> Q:
+def _relationship_q(person: str, filters: Filters, relationship: str = "") -> Q:
+    """`relationship` prefixes the relationship's own fields when the query is on a record of
+    it (an advocacy record: "sponsorship__")."""
     q = person_q(f"{person}__", filters)
     if filters.cohort_id:
-        q &= Q(cohort_id=filters.cohort_id)
+        q &= Q(**{f"{relationship}cohort_id": filters.cohort_id})
     return q
 
 
@@ -109,7 +112,7 @@ def _capacity(profile_model, filters: Filters, **only) -> dict:
 def _new_per_month(model, person: str, filters: Filters, start, end) -> dict:
     rows = (model.objects.filter(_relationship_q(person, filters), started_on__gte=start,
                                  started_on__lte=end)
-            .exclude(status__in=["proposed", "declined"])
+            .exclude(status__in=NEVER_STARTED)
             .annotate(month=TruncMonth("started_on")).order_by()
             .values("month").annotate(n=Count("id")))
     return {row["month"].strftime("%Y-%m"): row["n"] for row in rows}
@@ -117,7 +120,8 @@ def _new_per_month(model, person: str, filters: Filters, start, end) -> dict:
 
 def _advocacy(filters: Filters, start, end) -> list[dict]:
     return list(
-        AdvocacyRecord.objects.filter(_relationship_q("sponsorship__protege", filters),
+        AdvocacyRecord.objects.filter(_relationship_q("sponsorship__protege", filters,
+                                                      relationship="sponsorship__"),
                                       occurred_on__gte=start, occurred_on__lte=end)
         .order_by().values("kind")
         .annotate(total=Count("id"),

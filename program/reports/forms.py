@@ -15,6 +15,27 @@ from program.reports.outcome import MAX_WINDOW_MONTHS
 
 DATE_RANGE_BACKWARDS = "The start of the date range is after its end; swap them."
 AS_OF_IN_FUTURE = "The report can only be as of today or an earlier date."
+# The program's records start long after this; an earlier date is a typo (and would take the
+# reports' date arithmetic outside the calendar).
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+DATE_TOO_EARLY = "Choose a date from {earliest:%Y-%m-%d} on."
+DATE_TOO_LATE = "Choose a date no more than a year from today."
+RANGE_TOO_LONG = "Choose a range of at most {years} years."
+MAX_RANGE_YEARS = 10
+
+
+def _in_range(day: datetime.date | None, *, future: bool) -> datetime.date | None:
+    """The one check every HR page's date field makes."""
+    if day is None:
+        return day
+    if day < EARLIEST_DATE:
+        raise forms.ValidationError(DATE_TOO_EARLY.format(earliest=EARLIEST_DATE))
+    today = timezone.localdate()
+    if not future and day > today:
+        raise forms.ValidationError(AS_OF_IN_FUTURE)
+    if day > today + datetime.timedelta(days=366):
+        raise forms.ValidationError(DATE_TOO_LATE)
+    return day
 
 
 class DateInput(forms.DateInput):
@@ -59,11 +80,19 @@ class DashboardFilterForm(forms.Form):
         self.fields["location"].choices = [("", "All locations")] + [
             (x, x) for x in _locations()]
 
+    def clean_date_from(self):
+        return _in_range(self.cleaned_data.get("date_from"), future=True)
+
+    def clean_date_to(self):
+        return _in_range(self.cleaned_data.get("date_to"), future=True)
+
     def clean(self):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_from", DATE_RANGE_BACKWARDS)
+        elif start and end and (end - start).days > 366 * MAX_RANGE_YEARS:
+            self.add_error("date_from", RANGE_TOO_LONG.format(years=MAX_RANGE_YEARS))
         return data
 
     def filters(self) -> Filters:
@@ -87,10 +116,7 @@ class ReportForm(forms.Form):
                                        help_text="How long after the index date to look.")
 
     def clean_as_of(self) -> datetime.date:
-        day = self.cleaned_data["as_of"]
-        if day > timezone.localdate():
-            raise forms.ValidationError(AS_OF_IN_FUTURE)
-        return day
+        return _in_range(self.cleaned_data["as_of"], future=False)
 
 
 class EquityForm(forms.Form):
@@ -98,7 +124,4 @@ class EquityForm(forms.Form):
                             help_text="People employed on this date (default today).")
 
     def clean_as_of(self) -> datetime.date | None:
-        day = self.cleaned_data.get("as_of")
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(AS_OF_IN_FUTURE)
-        return day
+        return _in_range(self.cleaned_data.get("as_of"), future=False)

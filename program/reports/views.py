@@ -8,7 +8,7 @@ HTML and the CSV export of the same URL parameters.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -102,7 +102,15 @@ def export(request, page: str, slug: str):
     """One table of one page as CSV, for the same filters or dates the page was shown with."""
     if page not in PAGES:
         raise Http404("No such page.")
-    table = next((t for t in PAGES[page](request)["tables"] if t.slug == slug), None)
+    context = PAGES[page](request)
+    form = context["form"]
+    if form.is_bound and not form.is_valid():
+        # Never a CSV of something other than what was asked for.
+        problems = "; ".join(f"{form[name].label if name in form.fields else 'filters'}: "
+                             f"{' '.join(errors)}" for name, errors in form.errors.items())
+        return HttpResponseBadRequest(f"Nothing exported: {problems}",
+                                      content_type="text/plain; charset=utf-8")
+    table = next((t for t in context["tables"] if t.slug == slug), None)
     if table is None:
         raise Http404("No such table.")
     return csv_response(table, f"{page}-{slug}-{timezone.localdate():%Y-%m-%d}.csv")

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}") from None
-        result = run_import(kind, data, dry_run=dry_run)
+        result = run_import(kind, data, dry_run=dry_run, file_name=file.name)
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(f"{file}: {problem}")

@@ -98,15 +98,19 @@ def test_a_protege_over_the_sponsors_capacity_is_refused(sam, alice):
     factories.SponsorshipFactory(sponsor=sam, status="active")
     with pytest.raises(ValidationError) as error:
         _propose(sam, alice)
-    assert error.value.messages == [services.SPONSOR_AT_CAPACITY.format(name=sam.full_name,
-                                                                        count=1)]
+    assert error.value.messages == [services.SPONSOR_NO_FREE_PLACE.format(
+        name=sam.full_name, active=1, proposed=0, capacity=1)]
 
 
 @pytest.mark.django_db
 def test_an_acceptance_that_would_exceed_capacity_is_refused(sam, alice, eve):
+    # Proposals made before places were counted at proposal time (or with capacity since
+    # lowered) can still outnumber the places: acceptance checks again.
+    first = _propose(sam, alice)
+    second = factories.SponsorshipFactory(sponsor=sam, protege=eve, status="proposed",
+                                          started_on=None, planned_end_on=None)
     sam.sponsor_profile.capacity = 1
     sam.sponsor_profile.save()
-    first, second = _propose(sam, alice), _propose(sam, eve)
     services.sponsorship_accept(sponsorship=first, by=alice)
     with pytest.raises(ValidationError) as error:
         services.sponsorship_accept(sponsorship=second, by=eve)
@@ -121,7 +125,10 @@ def test_concurrent_acceptances_never_exceed_the_sponsors_capacity(require_postg
     sponsor = factories.PersonFactory(level=8)
     factories.SponsorProfileFactory(person=sponsor, capacity=2)
     proteges = factories.PersonFactory.create_batch(6, level=2)
-    proposals = [_propose(sponsor, protege) for protege in proteges]
+    proposals = [factories.SponsorshipFactory(sponsor=sponsor, protege=protege,
+                                              status="proposed", started_on=None,
+                                              planned_end_on=None)
+                 for protege in proteges]
     barrier = threading.Barrier(len(proposals))
     outcomes = []
 
@@ -173,6 +180,10 @@ def test_hr_pairs_an_interested_employee_with_a_sponsor(sam, alice, hana, login)
     assert response.status_code == 302
     sponsorship = Sponsorship.objects.get(sponsor=sam, protege=alice)
     assert sponsorship.origin == "interest" and sponsorship.status == "proposed"
+    interest.refresh_from_db()
+    # It stays in HR's queue, showing the proposal, until Alice accepts.
+    assert interest.resolved_at is None and interest.sponsorship == sponsorship
+    services.sponsorship_accept(sponsorship=sponsorship, by=alice)
     interest.refresh_from_db()
     assert interest.resolved_at is not None and interest.sponsorship == sponsorship
 
