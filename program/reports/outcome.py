@@ -2,10 +2,11 @@
 
 `outcome_report(as_of=, window_months=)` returns the JSON contract that
 `manage.py outcome_report --json` prints and ReportSnapshot stores. The database does all the
-counting in two aggregate queries whatever the size of the company (outcome and
+counting in three aggregate queries whatever the size of the company (outcome and
 time-to-promotion cells per group: GROUP_QUERY + CELLS; survey changes: SURVEY_QUERY +
-SURVEY_SUMS); program/reports/stats.py turns the totals into estimates; and
-program/reports/suppression.py blanks every cell small enough to point at a person.
+SURVEY_SUMS; members counted in the rates per group and stratum, for the like-for-like
+comparison: STRATA_QUERY + STRATA_CELLS); program/reports/stats.py turns the totals into
+estimates; and program/reports/suppression.py blanks every cell small enough to point at a person.
 
 Each step of the SQL is one module-level CTE constant, commented with the docs/metrics.md
 definition it implements. It is written once for SQLite and PostgreSQL; the only differences
@@ -29,6 +30,7 @@ from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.relationships.services import add_months
 from matching.sponsorship.models import Sponsorship
 from program.reports import stats
+from program.reports.dashboard import LEVEL_BANDS
 from program.reports.models import ReportSnapshot
 from program.reports.suppression import small, suppress_partition
 
@@ -51,6 +53,10 @@ OUTCOME_LABELS = {
     "leadership": "Leadership role",
     "retention": "Retained",
 }
+# The like-for-like comparison's strata (docs/metrics.md) and the numbers of each comparison.
+STRATA = ("level_band", "department", "tenure_band")
+ADJUSTED_NUMBERS = ("a_rate", "b_standardised_rate", "difference", "ci95", "n_a_matched",
+                    "n_a_unmatched", "n_b_used")
 SURVEY_MEASURES = ["confidence", "goal_progress"]
 SURVEY_LABELS = {"confidence": "Confidence", "goal_progress": "Goal progress"}
 COMPARISONS = [("sponsorship_only", "mentorship_only"), ("sponsorship_only", "neither"),
@@ -86,6 +92,14 @@ def _days_sql(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
         return f"({later} - {earlier})"
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _level_band_sql(level: str) -> str:
+    """CASE giving the LEVEL_BANDS key of the whole number `level` (below 1 counts as 1)."""
+    cases = [f"WHEN {level} <= {high} THEN '{key}'"
+             for key, (_, _, high) in LEVEL_BANDS.items() if high is not None]
+    last = next(key for key, (_, _, high) in LEVEL_BANDS.items() if high is None)
+    return f"CASE {' '.join(cases)} ELSE '{last}' END"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,6 +188,7 @@ windowed AS (
 DATED_EVENTS = """
 dated_events AS (
     SELECT e.person_id, e.kind, e.occurred_on,
+        COALESCE(st.index_on, %(window_start)s) AS index_on,
         COALESCE({started_window_end}, %(as_of)s) AS window_end
     FROM {career_event} e
     LEFT JOIN started st ON st.person_id = e.person_id
@@ -187,6 +202,8 @@ dated_events AS (
 # - promoted_on: the first promotion on or after the index date, up to as_of;
 # - exit_on: the first exit event on or after the index date. (The docs say "the first exit
 #   event after the index date"; an exit on the index date itself counts too.)
+# - later_promotions: promotions after the index date and on or before as_of, to work out the
+#   level the person had on the index date (docs/metrics.md, Like-for-like comparison).
 # `events` (with `dated_events`) is computed from the (small) career events table and the
 # first starts (`started`), not from `windowed`, so PostgreSQL can inline `windowed` instead of
 # materialising 100,000 rows twice (it materialises a CTE that is read more than once).
@@ -203,7 +220,9 @@ events AS (
                  THEN 1 ELSE 0 END) AS exited,
         MIN(CASE WHEN kind = '{promotion}' AND occurred_on <= %(as_of)s
                  THEN occurred_on END) AS promoted_on,
-        MIN(CASE WHEN kind = '{exit}' THEN occurred_on END) AS exit_on
+        MIN(CASE WHEN kind = '{exit}' THEN occurred_on END) AS exit_on,
+        SUM(CASE WHEN kind = '{promotion}' AND occurred_on > index_on
+                  AND occurred_on <= %(as_of)s THEN 1 ELSE 0 END) AS later_promotions
     FROM dated_events
     GROUP BY person_id
 )"""
@@ -220,7 +239,8 @@ events AS (
 #   first exit event [on or] after the index date, and as_of".
 MEMBER_OUTCOMES = """
 member_outcomes AS (
-    SELECT w.grp, w.index_on, w.employed_at_index,
+    SELECT w.person_id, w.grp, w.index_on, w.employed_at_index,
+        COALESCE(f.later_promotions, 0) AS later_promotions,
         CASE WHEN w.window_end <= %(as_of)s AND w.employed_at_index = 1
              THEN 1 ELSE 0 END AS eligible,
         COALESCE(f.promotion, 0) AS promotion,
@@ -266,6 +286,41 @@ GROUP BY grp, eligible, promotion, high_visibility, leadership, retention, emplo
 
 GROUP_QUERY = [COUNTED_STARTS, STARTED, MEMBERS, WINDOWED, DATED_EVENTS, EVENTS, MEMBER_OUTCOMES,
                FOLLOW_UP]
+
+# docs/metrics.md, Like-for-like comparison: each member counted in the rates (eligible) with
+# their stratum on the index date.
+# - level_band: the level on the index date is the Person's level minus their promotions after
+#   the index date and on or before as_of (`later_promotions`), never below 1, banded as the
+#   dashboard bands levels (LEVEL_BANDS: 1-2, 3-4, 5-6, 7+; anything under 1 falls in 1-2);
+# - department_id: the Person's department (no department is a stratum of its own);
+# - tenure_band: whole years from the hire date to the index date, as calendar months (hire
+#   date + 12, 36, 60 months on or before the index date): under 1, 1-2, 3-4, 5 or more; a
+#   missing hire date is a stratum of its own ("unknown").
+STRATIFIED = """
+stratified AS (
+    SELECT m.grp, m.promotion, m.high_visibility, m.leadership, m.retention, p.department_id,
+        {level_band_case} AS level_band,
+        CASE WHEN p.hire_date IS NULL THEN 'unknown'
+             WHEN {hired_plus_60} <= m.index_on THEN '5+'
+             WHEN {hired_plus_36} <= m.index_on THEN '3-4'
+             WHEN {hired_plus_12} <= m.index_on THEN '1-2'
+             ELSE '<1' END AS tenure_band
+    FROM member_outcomes m
+    JOIN {person} p ON p.id = m.person_id
+    WHERE m.eligible = 1
+)"""
+
+# The strata query's result: per group and stratum, the members counted and how many had each
+# outcome; a few hundred rows (groups x level bands x departments x tenure bands) at any size.
+STRATA_CELLS = """
+SELECT grp, level_band, department_id, tenure_band, COUNT(*) AS people,
+    SUM(promotion) AS promotion, SUM(high_visibility) AS high_visibility,
+    SUM(leadership) AS leadership, SUM(retention) AS retention
+FROM stratified
+GROUP BY grp, level_band, department_id, tenure_band"""
+
+STRATA_QUERY = [COUNTED_STARTS, STARTED, MEMBERS, WINDOWED, DATED_EVENTS, EVENTS, MEMBER_OUTCOMES,
+                STRATIFIED]
 
 # docs/metrics.md, Survey change: "For each person and relationship kind with at least one
 # `baseline` and one `closing` survey answered by as_of: the mean closing answer minus the mean
@@ -338,6 +393,8 @@ def _sql(ctes: list[str], select: str, months: int) -> str:
         "started_window_end": _add_months_sql("st.index_on", months),
         "days_to_promotion": _days_sql("promoted_on", "index_on"),
         "days_to_stop": _days_sql("stop_on", "index_on"),
+        "level_band_case": _level_band_sql("p.level - m.later_promotions"),
+        **{f"hired_plus_{n}": _add_months_sql("p.hire_date", n) for n in (12, 36, 60)},
     }
     return ("WITH" + ",".join(ctes) + "\n" + select).format(**constants)
 
@@ -382,6 +439,40 @@ def _survey_sums(params: dict, months: int) -> dict[str, dict[str, tuple[int, fl
             for measure in SURVEY_MEASURES
         }
     return result
+
+
+Stratum = tuple  # (level_band, department_id, tenure_band)
+
+
+def _strata(params: dict, months: int) -> dict[str, dict[Stratum, dict[str, int]]]:
+    """Per group and stratum: the members counted in the rates ("people") and each outcome."""
+    result: dict[str, dict] = {group: {} for group in GROUPS}
+    for row in _rows(_sql(STRATA_QUERY, STRATA_CELLS, months), params):
+        stratum = (row["level_band"], row["department_id"], row["tenure_band"])
+        result[row["grp"]][stratum] = {"people": int(row["people"]),
+                                       **{key: int(row[key] or 0) for key in OUTCOMES}}
+    return result
+
+
+def _adjusted(groups: dict, strata: dict, minimum: int) -> dict:
+    """The like-for-like comparisons: group b standardised to group a's strata (docs/metrics.md)."""
+    comparisons = []
+    for a, b in COMPARISONS:
+        for key in OUTCOMES:
+            entry = {"metric": key, "a": a, "b": b, **dict.fromkeys(ADJUSTED_NUMBERS)}
+            comparisons.append(entry)
+            if groups[a]["suppressed"] or groups[b]["suppressed"]:
+                continue
+            rows = [(cell["people"], cell[key], strata[b].get(s, {}).get("people", 0),
+                     strata[b].get(s, {}).get(key, 0)) for s, cell in strata[a].items()]
+            result = stats.standardised_difference(rows)
+            if result.n_a_matched < minimum:
+                continue
+            entry.update(a_rate=result.a_rate, b_standardised_rate=result.b_rate,
+                         difference=result.difference.value, ci95=result.difference.ci95,
+                         n_a_matched=result.n_a_matched, n_a_unmatched=result.n_a_unmatched,
+                         n_b_used=result.n_b_used)
+    return {"strata": list(STRATA), "comparisons": comparisons}
 
 
 def _null_group() -> dict:
@@ -456,7 +547,7 @@ def _check(as_of: datetime.date | None, window_months: int) -> None:
 
 
 def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
-    """The outcome report's JSON contract (see docs/metrics.md); two queries at any size."""
+    """The outcome report's JSON contract (see docs/metrics.md); three queries at any size."""
     _check(as_of, window_months)
     minimum = settings.REPORT_MIN_GROUP_SIZE
     params = {"as_of": as_of, "window_start": add_months(as_of, -window_months)}
@@ -469,6 +560,7 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
         counts, times = _group_cells(params, window_months)
         surveys = _survey_sums(params, window_months)
+        strata = _strata(params, window_months)
     hidden = suppress_partition({group: counts[group]["n"] for group in GROUPS}, minimum)
     groups = {
         group: _null_group() if group in hidden
@@ -481,6 +573,7 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
         "min_group_size": minimum,
         "groups": groups,
         "comparisons": _comparisons(groups, surveys),
+        "adjusted": _adjusted(groups, strata, minimum),
     }
 
 

@@ -99,7 +99,31 @@ def report_tables(report: dict) -> list[Table]:
         Table("survey_comparisons", "Differences in survey change between groups",
               [Column("Comparison"), Column("Measure"), Column("Difference", "num"),
                Column("95% interval (Welch)", "num_ci")], survey_comparison_rows),
+        *_adjusted_tables(report),
     ]
+
+
+ADJUSTED_NOTE = (
+    "Each difference compares a group with employees like them: the same level band, department "
+    "and years of service on the index date. The second group's rate is recomputed as if it had "
+    "the first group's make-up (direct standardisation); people in the first group with nobody "
+    "like them in the second are left out and counted under “without a match”.")
+
+
+def _adjusted_tables(report: dict) -> list[Table]:
+    """The like-for-like comparison; reports stored before it existed have none."""
+    if "adjusted" not in report:
+        return []
+    rows = [[f"{GROUP_LABELS[c['a']]} − {GROUP_LABELS[c['b']]}", OUTCOME_LABELS[c["metric"]],
+             c["a_rate"], c["b_standardised_rate"], c["difference"], _ci(c), c["n_a_matched"],
+             c["n_a_unmatched"], c["n_b_used"]]
+            for c in report["adjusted"]["comparisons"]]
+    return [Table("adjusted", "Compared with employees like them",
+                  [Column("Comparison"), Column("Outcome"), Column("First group", "pct"),
+                   Column("Second group, standardised", "pct"), Column("Difference", "diff"),
+                   Column("95% interval", "diff_ci"), Column("First group, matched", "int"),
+                   Column("Without a match", "int"), Column("Second group, used", "int")],
+                  rows, note=ADJUSTED_NOTE)]
 
 
 def _pct(value: float) -> str:
@@ -132,6 +156,7 @@ def outcome_summary(report: dict) -> list[str]:
             f"Sponsored employees' promotion rate differs from mentees' by "
             f"{main['difference'] * 100:+.0f} points (95% interval {low * 100:+.0f} to "
             f"{high * 100:+.0f}); {verdict}.")
+    sentences += _adjusted_sentences(report)
     for measure in SURVEY_MEASURES:
         parts = []
         for g in ("mentorship_only", "sponsorship_only"):
@@ -158,6 +183,24 @@ def outcome_summary(report: dict) -> list[str]:
                          "would reveal a group that is.")
     if not sentences:
         sentences.append("There is not enough data yet to compare the groups.")
+    return sentences
+
+
+def _adjusted_sentences(report: dict) -> list[str]:
+    """The like-for-like promotion differences, each with its interval and whom it counts."""
+    sentences = []
+    for c in (report.get("adjusted") or {}).get("comparisons", []):
+        if c["metric"] != "promotion" or c["difference"] is None:
+            continue
+        low, high = c["ci95"]
+        unmatched = (f"; {c['n_a_unmatched']} had nobody like them and are left out"
+                     if c["n_a_unmatched"] else "")
+        sentences.append(
+            f"Compared with employees like them (same level band, department and years of "
+            f"service) who had {SHORT[c['b']]}, employees with {SHORT[c['a']]} were promoted "
+            f"{_pct(c['a_rate'])} of the time against {_pct(c['b_standardised_rate'])}: "
+            f"{c['difference'] * 100:+.0f} points (95% interval {low * 100:+.0f} to "
+            f"{high * 100:+.0f}), over {c['n_a_matched']} of them{unmatched}.")
     return sentences
 
 

@@ -175,3 +175,45 @@ def _median(steps: list[SurvivalStep], z: float) -> Estimate:
     last = accepted[-1]
     high = steps[last + 1].time if last + 1 < len(steps) else None
     return Estimate(value, low, high)
+
+
+@dataclass(frozen=True)
+class Standardised:
+    """Group b standardised to group a's make-up over the strata both groups have members in."""
+
+    a_rate: float | None
+    b_rate: float | None
+    difference: Estimate
+    n_a_matched: int
+    n_a_unmatched: int
+    n_b_used: int
+
+
+def standardised_difference(strata: Iterable[tuple[int, int, int, int]], *,
+                            z: float = Z95) -> Standardised:
+    """Direct standardisation to group a from rows of (n_a, count_a, n_b, count_b), one a stratum.
+
+    Over the strata s where both groups have someone: w_s = n_a,s / sum n_a,s;
+    a_rate = sum w_s p_a,s; b_rate = sum w_s p_b,s; the difference's 95% interval is
+    difference +/- z sqrt(sum w_s^2 (p_a,s (1 - p_a,s) / n_a,s + p_b,s (1 - p_b,s) / n_b,s)).
+    Members of a in strata without any member of b are counted in n_a_unmatched and left out.
+    """
+    matched, unmatched = [], 0
+    for n_a, count_a, n_b, count_b in strata:
+        if n_a and n_b:
+            matched.append((n_a, count_a / n_a, n_b, count_b / n_b))
+        else:
+            unmatched += n_a
+    n_a_matched = sum(n_a for n_a, _, _, _ in matched)
+    n_b_used = sum(n_b for _, _, n_b, _ in matched)
+    if not n_a_matched:
+        return Standardised(None, None, Estimate(None, None, None), 0, unmatched, 0)
+    a_rate = b_rate = variance = 0.0
+    for n_a, p_a, n_b, p_b in matched:
+        weight = n_a / n_a_matched
+        a_rate += weight * p_a
+        b_rate += weight * p_b
+        variance += weight * weight * (p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
+    difference, half = a_rate - b_rate, z * math.sqrt(variance)
+    return Standardised(a_rate, b_rate, Estimate(difference, difference - half, difference + half),
+                        n_a_matched, unmatched, n_b_used)
