@@ -57,6 +57,10 @@ OUTCOME_LABELS = {
 STRATA = ("level_band", "department", "tenure_band")
 ADJUSTED_NUMBERS = ("a_rate", "b_standardised_rate", "difference", "ci95", "n_a_matched",
                     "n_a_unmatched", "n_b_used")
+# Who of a group the rates count: members whose whole window has ended and who were employed on
+# their index date; members whose window ends after as_of; members not employed on their index
+# date (whether or not their window has ended).
+WHO_IS_COUNTED = ("counted", "too_recent", "not_employed_on_index_date")
 SURVEY_MEASURES = ["confidence", "goal_progress"]
 SURVEY_LABELS = {"confidence": "Confidence", "goal_progress": "Goal progress"}
 COMPARISONS = [("sponsorship_only", "mentorship_only"), ("sponsorship_only", "neither"),
@@ -413,12 +417,15 @@ def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, 
     to promotion (or censoring): a few thousand cells for a company of any size. Adding up the
     cells per group here is summing the database's counts, not reading people.
     """
-    counts = {group: {"n": 0, "eligible": 0, **dict.fromkeys(OUTCOMES, 0)} for group in GROUPS}
+    counts = {group: {"n": 0, "eligible": 0, "not_employed": 0, **dict.fromkeys(OUTCOMES, 0)}
+              for group in GROUPS}
     times: dict[str, list[tuple[int, int, int]]] = {group: [] for group in GROUPS}
     for row in _rows(_sql(GROUP_QUERY, CELLS, months), params):
         group, people = row["grp"], row["people"]
         cell = counts[group]
         cell["n"] += people
+        if not row["employed_at_index"]:
+            cell["not_employed"] += people
         if row["eligible"]:
             cell["eligible"] += people
             for key in OUTCOMES:
@@ -482,8 +489,23 @@ def _null_group() -> dict:
                      for key in OUTCOMES},
         "median_months_to_promotion": {"value": None, "ci95": None},
         "survey_change": {m: {"mean": None, "n": None, "ci95": None} for m in SURVEY_MEASURES},
+        "who_is_counted": dict.fromkeys(WHO_IS_COUNTED),
         "suppressed": True,
     }
+
+
+def _who_is_counted(counts: dict, minimum: int) -> dict:
+    """Members counted in the rates, too recent to count, and not employed on the index date.
+
+    The three add up to the group's n, and `counted` is the rates' n, shown anyway: so a small
+    `counted` hides all three, and otherwise the other two are a partition of a known total.
+    """
+    parts = {"counted": counts["eligible"], "not_employed_on_index_date": counts["not_employed"]}
+    parts["too_recent"] = counts["n"] - parts["counted"] - parts["not_employed_on_index_date"]
+    if 0 < parts["counted"] < minimum:
+        return dict.fromkeys(WHO_IS_COUNTED)
+    hidden = suppress_partition({key: parts[key] for key in WHO_IS_COUNTED[1:]}, minimum)
+    return {key: None if key in hidden else parts[key] for key in WHO_IS_COUNTED}
 
 
 def _months(days: float | None) -> float | None:
@@ -493,6 +515,7 @@ def _months(days: float | None) -> float | None:
 def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict:
     entry = _null_group()
     entry["n"], entry["suppressed"] = counts["n"], False
+    entry["who_is_counted"] = _who_is_counted(counts, minimum)
     eligible = counts["eligible"]
     for key in OUTCOMES:
         count = counts[key]

@@ -16,6 +16,7 @@ from program.reports.outcome import (
     OUTCOMES,
     SURVEY_LABELS,
     SURVEY_MEASURES,
+    WHO_IS_COUNTED,
 )
 from program.reports.tables import Column, Table
 
@@ -30,12 +31,19 @@ def _ci(cell: dict | None, key: str = "ci95"):
     return None if value is None else tuple(value)
 
 
+WHO_IS_COUNTED_NOTE = (
+    "Rates count only members whose whole window has ended by the as-of date and who were "
+    "employed on their index date. Members who started recently are counted once their window "
+    "ends.")
+
+
 def report_tables(report: dict) -> list[Table]:
     groups = report["groups"]
     metric_labels = {**OUTCOME_LABELS,
                      **{f"survey_change.{m}": f"Change in {SURVEY_LABELS[m].lower()}"
                         for m in SURVEY_MEASURES}}
     group_rows = [[GROUP_LABELS[g], groups[g]["n"],
+                   *[(groups[g].get("who_is_counted") or {}).get(key) for key in WHO_IS_COUNTED],
                    "Hidden (small group)" if groups[g]["suppressed"] else "Shown"]
                   for g in GROUPS]
     outcome_rows = []
@@ -60,7 +68,10 @@ def report_tables(report: dict) -> list[Table]:
     ]
     return [
         Table("groups", "Who is in each group",
-              [Column("Group"), Column("People", "int"), Column("Shown")], group_rows),
+              [Column("Group"), Column("People", "int"), Column("Counted in the rates", "int"),
+               Column("Too recent (window not ended)", "int"),
+               Column("Not employed on the index date", "int"), Column("Shown")], group_rows,
+              note=WHO_IS_COUNTED_NOTE),
         Table("outcomes", f"Outcomes within {report['window_months']} months of the index date",
               [Column("Group"), Column("Outcome"), Column("People with it", "int"),
                Column("People counted", "int"), Column("Rate", "pct"),
@@ -157,6 +168,9 @@ def outcome_summary(report: dict) -> list[str]:
             f"{main['difference'] * 100:+.0f} points (95% interval {low * 100:+.0f} to "
             f"{high * 100:+.0f}); {verdict}.")
     sentences += _adjusted_sentences(report)
+    counting = _counting_words(groups)
+    if counting:
+        sentences.append(f"The rates count {_join(counting)}.")
     for measure in SURVEY_MEASURES:
         parts = []
         for g in ("mentorship_only", "sponsorship_only"):
@@ -184,6 +198,24 @@ def outcome_summary(report: dict) -> list[str]:
     if not sentences:
         sentences.append("There is not enough data yet to compare the groups.")
     return sentences
+
+
+def _counting_words(groups: dict) -> list[str]:
+    """'29 of 81 employees with only a sponsor (50 too recent, 2 not employed ...)' per group."""
+    parts = []
+    for g in GROUPS:
+        who = groups[g].get("who_is_counted") or {}
+        if who.get("counted") is None or who["counted"] == groups[g]["n"]:
+            continue
+        reasons = []
+        if who["too_recent"]:
+            reasons.append(f"{who['too_recent']} too recent for their window to have ended")
+        if who["not_employed_on_index_date"]:
+            reasons.append(f"{who['not_employed_on_index_date']} not employed on their index "
+                           "date")
+        why = f" ({_join(reasons)})" if reasons else " (the others are hidden: too few)"
+        parts.append(f"{who['counted']} of {groups[g]['n']} employees with {SHORT[g]}{why}")
+    return parts
 
 
 def _adjusted_sentences(report: dict) -> list[str]:

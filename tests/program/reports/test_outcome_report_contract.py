@@ -250,7 +250,7 @@ def _check_the_report_prints_the_documented_shape(population):
     assert list(report["groups"]) == ["mentorship_only", "sponsorship_only", "both", "neither"]
     for group in report["groups"].values():
         assert set(group) == {"n", "outcomes", "median_months_to_promotion", "survey_change",
-                              "suppressed"}
+                              "who_is_counted", "suppressed"}
         assert set(group["outcomes"]) == {"promotion", "high_visibility", "leadership",
                                           "retention"}
         assert set(group["survey_change"]) == {"confidence", "goal_progress"}
@@ -268,6 +268,22 @@ def _check_every_group_count_matches_a_per_person_recount(population):
         for key, cell in group["outcomes"].items():
             assert (cell["count"], cell["n"]) == (expected[name][key],
                                                   expected[name]["eligible"]), (name, key)
+
+
+def _check_who_is_counted_matches_the_recount(population):
+    report, expected = population
+    for name, group in report["groups"].items():
+        employed = len(expected[name]["km"])  # follow-up is for members employed on the index
+        assert group["who_is_counted"] == {
+            "counted": expected[name]["eligible"],
+            "too_recent": employed - expected[name]["eligible"],
+            "not_employed_on_index_date": expected[name]["n"] - employed}, name
+    # The edge cases built in: 12 mentees hired after their mentorship started, 14 protégés
+    # whose sponsorship started in January 2026.
+    assert report["groups"]["mentorship_only"]["who_is_counted"] == {
+        "counted": 300, "too_recent": 0, "not_employed_on_index_date": 12}
+    assert report["groups"]["sponsorship_only"]["who_is_counted"] == {
+        "counted": 250, "too_recent": 14, "not_employed_on_index_date": 0}
 
 
 def _check_the_known_promotion_rates_come_out(population):
@@ -365,6 +381,7 @@ def _check_survey_change_comparisons_match_welch_in_scipy(population):
 def test_the_imported_population_gives_the_documented_shape_and_exact_counts(population):
     _check_the_report_prints_the_documented_shape(population)
     _check_every_group_count_matches_a_per_person_recount(population)
+    _check_who_is_counted_matches_the_recount(population)
     _check_the_known_promotion_rates_come_out(population)
 
 

@@ -19,6 +19,7 @@ from program.reports.outcome import (
     outcome_report,
     outcome_report_snapshot_create,
 )
+from program.reports.page import outcome_summary
 from program.reports.suppression import suppress_partition
 from tests import factories
 
@@ -243,3 +244,26 @@ def test_the_readable_output_names_hidden_groups(mentor):
     out = io.StringIO()
     call_command("outcome_report", "--as-of", AS_OF.isoformat(), stdout=out)
     assert "Mentorship only: fewer than 5 people, not shown" in out.getvalue()
+
+
+def test_who_is_counted_splits_each_group_and_hides_a_small_part(mentor, sponsor):
+    mentees(9, mentor)  # index 1 March 2024: window ended
+    mentees(6, mentor, started_on=datetime.date(2026, 2, 1))  # too recent
+    late = mentees(2, mentor)  # hired after their mentorship started
+    for person in late:
+        person.hire_date = datetime.date(2025, 1, 6)
+        person.save()
+    proteges(7, sponsor)
+    proteges(5, sponsor, started_on=datetime.date(2026, 2, 1))
+    report, _ = report_json()
+    who = {g: report["groups"][g]["who_is_counted"] for g in ("mentorship_only",
+                                                               "sponsorship_only")}
+    # Two not employed on the index date name two people: hidden with the next smallest part.
+    assert who["mentorship_only"] == {"counted": 9, "too_recent": None,
+                                      "not_employed_on_index_date": None}
+    assert who["sponsorship_only"] == {"counted": 7, "too_recent": 5,
+                                       "not_employed_on_index_date": 0}
+    assert report["groups"]["mentorship_only"]["n"] == 17
+    assert ("The rates count 9 of 17 employees with only a mentor (the others are hidden: too "
+            "few) and 7 of 12 employees with only a sponsor (5 too recent for their window to "
+            "have ended).") in outcome_summary(report)
