@@ -61,6 +61,11 @@ ADJUSTED_NUMBERS = ("a_rate", "b_standardised_rate", "difference", "ci95", "n_a_
 # their index date; members whose window ends after as_of; members not employed on their index
 # date (whether or not their window has ended).
 WHO_IS_COUNTED = ("counted", "too_recent", "not_employed_on_index_date")
+# Whether a time-to-promotion figure is shown, not reached (the median: fewer than half were
+# promoted within the follow-up), hidden (too few people or promotions) or not computable (the
+# restricted mean: nobody was followed up for the whole window).
+SHOWN, NOT_REACHED, HIDDEN, FOLLOW_UP_TOO_SHORT = ("shown", "not_reached", "hidden",
+                                                  "follow_up_too_short")
 SURVEY_MEASURES = ["confidence", "goal_progress"]
 SURVEY_LABELS = {"confidence": "Confidence", "goal_progress": "Goal progress"}
 COMPARISONS = [("sponsorship_only", "mentorship_only"), ("sponsorship_only", "neither"),
@@ -487,7 +492,8 @@ def _null_group() -> dict:
         "n": None,
         "outcomes": {key: {"count": None, "n": None, "rate": None, "ci95": None}
                      for key in OUTCOMES},
-        "median_months_to_promotion": {"value": None, "ci95": None},
+        "median_months_to_promotion": {"value": None, "ci95": None, "status": HIDDEN},
+        "restricted_mean_months_to_promotion": {"value": None, "ci95": None, "status": HIDDEN},
         "survey_change": {m: {"mean": None, "n": None, "ci95": None} for m in SURVEY_MEASURES},
         "who_is_counted": dict.fromkeys(WHO_IS_COUNTED),
         "suppressed": True,
@@ -512,7 +518,8 @@ def _months(days: float | None) -> float | None:
     return None if days is None else days / DAYS_PER_MONTH
 
 
-def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict:
+def _group_entry(counts: dict, km: stats.KaplanMeier, surveys: dict, minimum: int,
+                 tau: int) -> dict:
     entry = _null_group()
     entry["n"], entry["suppressed"] = counts["n"], False
     entry["who_is_counted"] = _who_is_counted(counts, minimum)
@@ -525,12 +532,20 @@ def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict
         estimate = stats.proportion(count, eligible)
         entry["outcomes"][key] = {"count": count, "n": eligible, "rate": estimate.value,
                                   "ci95": estimate.ci95}
-    km = stats.kaplan_meier(times)
-    if km.n >= minimum and km.events >= minimum:
+    # A median or restricted mean from fewer than `minimum` people, or from 1 to minimum - 1
+    # promotions, could point at them; none at all names nobody ("not reached").
+    if km.n >= minimum and not 0 < km.events < minimum:
         median = km.median
         entry["median_months_to_promotion"] = {
             "value": _months(median.value),
             "ci95": None if median.ci95 is None else [_months(median.low), _months(median.high)],
+            "status": NOT_REACHED if median.value is None else SHOWN,
+        }
+        mean = stats.restricted_mean(km, tau)
+        entry["restricted_mean_months_to_promotion"] = {
+            "value": _months(mean.value),
+            "ci95": None if mean.ci95 is None else [_months(mean.low), _months(mean.high)],
+            "status": FOLLOW_UP_TOO_SHORT if mean.value is None else SHOWN,
         }
     for measure, (n, total, squares) in surveys.items():
         if n >= minimum:
@@ -538,6 +553,21 @@ def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict
             entry["survey_change"][measure] = {"mean": estimate.value, "n": n,
                                                "ci95": estimate.ci95}
     return entry
+
+
+def _time_to_promotion(groups: dict, kms: dict, tau: int) -> dict:
+    """Differences in restricted mean months to promotion, for the report's comparisons."""
+    comparisons = []
+    for a, b in COMPARISONS:
+        estimate = stats.Estimate(None, None, None)
+        if all(groups[g]["restricted_mean_months_to_promotion"]["status"] == SHOWN
+               for g in (a, b)):
+            estimate = stats.restricted_mean_difference(kms[a], kms[b], tau)
+        comparisons.append({"metric": "restricted_mean_months_to_promotion", "a": a, "b": b,
+                            "difference": _months(estimate.value),
+                            "ci95": None if estimate.ci95 is None
+                            else [_months(estimate.low), _months(estimate.high)]})
+    return {"restricted_to_months": _months(tau), "comparisons": comparisons}
 
 
 def _comparisons(groups: dict, surveys: dict) -> list[dict]:
@@ -585,9 +615,12 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
         surveys = _survey_sums(params, window_months)
         strata = _strata(params, window_months)
     hidden = suppress_partition({group: counts[group]["n"] for group in GROUPS}, minimum)
+    kms = {group: stats.kaplan_meier(times[group]) for group in GROUPS}
+    # The restricted mean looks W months ahead, in days: as long as the neither group's window.
+    tau = (as_of - params["window_start"]).days
     groups = {
         group: _null_group() if group in hidden
-        else _group_entry(counts[group], times[group], surveys[group], minimum)
+        else _group_entry(counts[group], kms[group], surveys[group], minimum, tau)
         for group in GROUPS
     }
     return {
@@ -597,6 +630,7 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
         "groups": groups,
         "comparisons": _comparisons(groups, surveys),
         "adjusted": _adjusted(groups, strata, minimum),
+        "time_to_promotion": _time_to_promotion(groups, kms, tau),
     }
 
 

@@ -10,10 +10,13 @@ from django.utils.text import get_text_list
 
 from program.reports.outcome import (
     CAVEAT,
+    FOLLOW_UP_TOO_SHORT,
     GROUP_LABELS,
     GROUPS,
+    NOT_REACHED,
     OUTCOME_LABELS,
     OUTCOMES,
+    SHOWN,
     SURVEY_LABELS,
     SURVEY_MEASURES,
     WHO_IS_COUNTED,
@@ -91,11 +94,7 @@ def report_tables(report: dict) -> list[Table]:
                                    "data": [promotion[g]["ci95"] for g in GROUPS]},
                                   {"label": "Rate", "type": "line",
                                    "data": [promotion[g]["rate"] for g in GROUPS]}]}),
-        Table("time_to_promotion", "Months to first promotion after the index date (median)",
-              [Column("Group"), Column("Median months", "months"),
-               Column("95% interval", "months_ci")],
-              [[GROUP_LABELS[g], groups[g]["median_months_to_promotion"]["value"],
-                _ci(groups[g]["median_months_to_promotion"])] for g in GROUPS]),
+        _time_to_promotion_table(report),
         Table("survey", "Survey change, closing minus baseline (1–5 scale)",
               [Column("Group"), Column("Measure"), Column("People", "int"),
                Column("Mean change", "num"), Column("95% interval", "num_ci")], survey_rows,
@@ -110,8 +109,56 @@ def report_tables(report: dict) -> list[Table]:
         Table("survey_comparisons", "Differences in survey change between groups",
               [Column("Comparison"), Column("Measure"), Column("Difference", "num"),
                Column("95% interval (Welch)", "num_ci")], survey_comparison_rows),
+        *_time_to_promotion_comparison_tables(report),
         *_adjusted_tables(report),
     ]
+
+
+NOT_REACHED_WORDS = "not reached"
+TIME_NOTE = (
+    "The median is the time by which half the group had been promoted: “not reached” means "
+    "fewer than half were promoted during follow-up. The restricted mean always says "
+    "something: the average months to a first promotion within the first {months:.0f} months, "
+    "counting anyone not promoted by then as {months:.0f} (the area under the Kaplan–Meier "
+    "curve). Lower is faster.")
+
+
+def _time_cells(cell: dict | None) -> list:
+    """A median or restricted mean and its interval, with "not reached" said in words."""
+    cell = cell or {}
+    if cell.get("status") in (NOT_REACHED, FOLLOW_UP_TOO_SHORT):
+        words = NOT_REACHED_WORDS if cell["status"] == NOT_REACHED else "follow-up too short"
+        interval = _ci(cell)
+        return [words, interval if interval else words]
+    return [cell.get("value"), _ci(cell)]
+
+
+def _time_to_promotion_table(report: dict) -> Table:
+    groups = report["groups"]
+    months = (report.get("time_to_promotion") or {}).get("restricted_to_months") \
+        or report["window_months"]
+    return Table(
+        "time_to_promotion", "Months to first promotion after the index date",
+        [Column("Group"), Column("Median months", "months"),
+         Column("Median, 95% interval", "months_ci"),
+         Column(f"Restricted mean within {report['window_months']} months", "months"),
+         Column("Restricted mean, 95% interval", "months_ci")],
+        [[GROUP_LABELS[g], *_time_cells(groups[g]["median_months_to_promotion"]),
+          *_time_cells(groups[g].get("restricted_mean_months_to_promotion"))] for g in GROUPS],
+        note=TIME_NOTE.format(months=months))
+
+
+def _time_to_promotion_comparison_tables(report: dict) -> list[Table]:
+    if "time_to_promotion" not in report:
+        return []
+    rows = [[f"{GROUP_LABELS[c['a']]} − {GROUP_LABELS[c['b']]}", c["difference"], _ci(c)]
+            for c in report["time_to_promotion"]["comparisons"]]
+    return [Table("time_to_promotion_comparisons",
+                  f"Differences in restricted mean months to promotion (within "
+                  f"{report['window_months']} months)",
+                  [Column("Comparison"), Column("Difference in months", "months_diff"),
+                   Column("95% interval", "months_diff_ci")], rows,
+                  note="Negative: the first group was promoted sooner on average.")]
 
 
 ADJUSTED_NOTE = (
@@ -190,6 +237,7 @@ def outcome_summary(report: dict) -> list[str]:
             + (f" (95% interval {median['ci95'][0]:.1f} to "
                f"{'not reached' if high is None else f'{high:.1f}'})" if median["ci95"] else "")
             + ".")
+    sentences += _restricted_mean_sentences(report)
     hidden = [GROUP_LABELS[g] for g in GROUPS if groups[g]["suppressed"]]
     if hidden:
         sentences.append(f"{_join(hidden)} {'is' if len(hidden) == 1 else 'are'} not shown: "
@@ -198,6 +246,21 @@ def outcome_summary(report: dict) -> list[str]:
     if not sentences:
         sentences.append("There is not enough data yet to compare the groups.")
     return sentences
+
+
+def _restricted_mean_sentences(report: dict) -> list[str]:
+    months = report["window_months"]
+    parts = []
+    for g in GROUPS:
+        cell = report["groups"][g].get("restricted_mean_months_to_promotion") or {}
+        if cell.get("status") == SHOWN:
+            low, high = cell["ci95"]
+            parts.append(f"{cell['value']:.1f} months ({low:.1f}–{high:.1f}) for employees with "
+                         f"{SHORT[g]}")
+    if not parts:
+        return []
+    return [f"Counting anyone not promoted within {months} months as {months}, the average "
+            f"wait for a first promotion was {_join(parts)}."]
 
 
 def _counting_words(groups: dict) -> list[str]:

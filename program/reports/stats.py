@@ -127,6 +127,7 @@ class KaplanMeier:
     n: int
     events: int
     median: Estimate
+    last_time: float | None = None  # the longest follow-up, event or censored
 
 
 def kaplan_meier(rows: Iterable[tuple[float, int, int]], *, z: float = Z95) -> KaplanMeier:
@@ -153,7 +154,48 @@ def kaplan_meier(rows: Iterable[tuple[float, int, int]], *, z: float = Z95) -> K
             steps.append(SurvivalStep(time, at_risk, events, survival, greenwood))
         at_risk -= events + censored
     total_events = sum(d for d, _ in by_time.values())
-    return KaplanMeier(steps=steps, n=n, events=total_events, median=_median(steps, z))
+    return KaplanMeier(steps=steps, n=n, events=total_events, median=_median(steps, z),
+                       last_time=max(by_time, default=None))
+
+
+def restricted_mean(km: KaplanMeier, tau: float, *, z: float = Z95) -> Estimate:
+    """The restricted mean time to the event: the area under the Kaplan-Meier curve up to tau.
+
+    It is the mean of min(time to the event, tau), so it exists whenever the curve does up to
+    tau: None when nobody was followed up that long and the curve has not reached 0 by the
+    last follow-up. The 95% interval is mean +/- z sqrt(Var), with the Greenwood-type variance
+    sum over event times t_i <= tau of A_i^2 d_i / (n_i (n_i - d_i)), A_i being the area under
+    the curve from t_i to tau (Klein and Moeschberger 2003, section 4.5).
+    """
+    if km.n == 0:
+        return Estimate(None, None, None)
+    inside = [step for step in km.steps if step.time <= tau]
+    reached_zero = bool(inside) and inside[-1].survival == 0
+    if (km.last_time is None or km.last_time < tau) and not reached_zero:
+        return Estimate(None, None, None)
+    # Area pieces between consecutive event times (the curve is a step function).
+    times = [0.0] + [step.time for step in inside] + [tau]
+    levels = [1.0] + [step.survival for step in inside]
+    pieces = [(times[i + 1] - times[i]) * levels[i] for i in range(len(levels))]
+    area = sum(pieces)
+    variance, after = 0.0, area
+    for index, step in enumerate(inside):
+        after -= pieces[index]  # the area from this event time to tau
+        if step.at_risk > step.events:
+            variance += after * after * step.events / (step.at_risk * (step.at_risk - step.events))
+    half = z * math.sqrt(variance)
+    return Estimate(area, area - half, area + half)
+
+
+def restricted_mean_difference(a: KaplanMeier, b: KaplanMeier, tau: float, *,
+                               z: float = Z95) -> Estimate:
+    """Restricted mean of a minus b, with the normal interval of independent groups."""
+    mean_a, mean_b = restricted_mean(a, tau, z=z), restricted_mean(b, tau, z=z)
+    if mean_a.value is None or mean_b.value is None:
+        return Estimate(None, None, None)
+    half_a, half_b = (mean_a.high - mean_a.value) / z, (mean_b.high - mean_b.value) / z
+    difference, half = mean_a.value - mean_b.value, z * math.hypot(half_a, half_b)
+    return Estimate(difference, difference - half, difference + half)
 
 
 def _median(steps: list[SurvivalStep], z: float) -> Estimate:

@@ -21,6 +21,8 @@ from scipy import stats as scipy_stats
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from tests.program.reports.test_stats import _statsmodels_restricted_mean
+
 AS_OF = datetime.date(2026, 6, 30)
 WINDOW = 12
 DAYS_PER_MONTH = 365.25 / 12
@@ -244,12 +246,13 @@ def population(db, tmp_path):
 def _check_the_report_prints_the_documented_shape(population):
     report, _ = population
     assert set(report) == {"as_of", "window_months", "min_group_size", "groups", "comparisons",
-                           "adjusted"}
+                           "adjusted", "time_to_promotion"}
     assert (report["as_of"], report["window_months"], report["min_group_size"]) == (
         "2026-06-30", 12, 5)
     assert list(report["groups"]) == ["mentorship_only", "sponsorship_only", "both", "neither"]
     for group in report["groups"].values():
-        assert set(group) == {"n", "outcomes", "median_months_to_promotion", "survey_change",
+        assert set(group) == {"n", "outcomes", "median_months_to_promotion",
+                              "restricted_mean_months_to_promotion", "survey_change",
                               "who_is_counted", "suppressed"}
         assert set(group["outcomes"]) == {"promotion", "high_visibility", "leadership",
                                           "retention"}
@@ -347,6 +350,34 @@ def _check_time_to_promotion_matches_an_independent_kaplan_meier(population):
     assert report["groups"]["sponsorship_only"]["median_months_to_promotion"]["value"] is not None
 
 
+def _check_restricted_means_match_statsmodels_kaplan_meier(population):
+    report, expected = population
+    tau = (AS_OF - (AS_OF - relativedelta(months=WINDOW))).days
+    assert report["time_to_promotion"]["restricted_to_months"] == pytest.approx(
+        tau / DAYS_PER_MONTH)
+    reference = {}
+    for name, group in report["groups"].items():
+        rows = expected[name]["km"]
+        area, variance = _statsmodels_restricted_mean([t for t, _ in rows],
+                                                      [e for _, e in rows], tau)
+        reference[name] = (area, variance)
+        cell = group["restricted_mean_months_to_promotion"]
+        half = 1.959964 * np.sqrt(variance)
+        assert cell["status"] == "shown"
+        assert cell["value"] == pytest.approx(area / DAYS_PER_MONTH)
+        assert cell["ci95"] == pytest.approx([(area - half) / DAYS_PER_MONTH,
+                                              (area + half) / DAYS_PER_MONTH], rel=1e-6)
+    for row in report["time_to_promotion"]["comparisons"]:
+        (area_a, var_a), (area_b, var_b) = reference[row["a"]], reference[row["b"]]
+        half = 1.959964 * np.sqrt(var_a + var_b)
+        assert row["difference"] == pytest.approx((area_a - area_b) / DAYS_PER_MONTH)
+        assert row["ci95"] == pytest.approx([(area_a - area_b - half) / DAYS_PER_MONTH,
+                                             (area_a - area_b + half) / DAYS_PER_MONTH], rel=1e-6)
+    # Fewer than half of the mentees were promoted: their median is "not reached", not hidden.
+    median = report["groups"]["mentorship_only"]["median_months_to_promotion"]
+    assert (median["value"], median["status"]) == (None, "not_reached")
+
+
 def _check_survey_changes_match_scipy_t_intervals(population):
     report, expected = population
     for name, group in report["groups"].items():
@@ -389,5 +420,6 @@ def test_every_interval_matches_statsmodels_and_scipy(population):
     _check_every_rate_interval_matches_statsmodels_wilson(population)
     _check_every_rate_comparison_matches_statsmodels_newcombe(population)
     _check_time_to_promotion_matches_an_independent_kaplan_meier(population)
+    _check_restricted_means_match_statsmodels_kaplan_meier(population)
     _check_survey_changes_match_scipy_t_intervals(population)
     _check_survey_change_comparisons_match_welch_in_scipy(population)

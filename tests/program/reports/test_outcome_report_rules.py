@@ -19,7 +19,7 @@ from program.reports.outcome import (
     outcome_report,
     outcome_report_snapshot_create,
 )
-from program.reports.page import outcome_summary
+from program.reports.page import outcome_summary, report_tables
 from program.reports.suppression import suppress_partition
 from tests import factories
 
@@ -97,7 +97,8 @@ def test_a_group_of_four_is_suppressed_everywhere_it_could_be_worked_out(mentor,
         assert group["n"] is None
         assert all(cell == {"count": None, "n": None, "rate": None, "ci95": None}
                    for cell in group["outcomes"].values())
-        assert group["median_months_to_promotion"] == {"value": None, "ci95": None}
+        for figure in ("median_months_to_promotion", "restricted_mean_months_to_promotion"):
+            assert group[figure] == {"value": None, "ci95": None, "status": "hidden"}
         assert all(cell == {"mean": None, "n": None, "ci95": None}
                    for cell in group["survey_change"].values())
     for comparison in report["comparisons"]:
@@ -267,3 +268,20 @@ def test_who_is_counted_splits_each_group_and_hides_a_small_part(mentor, sponsor
     assert ("The rates count 9 of 17 employees with only a mentor (the others are hidden: too "
             "few) and 7 of 12 employees with only a sponsor (5 too recent for their window to "
             "have ended).") in outcome_summary(report)
+
+
+def test_time_to_promotion_says_not_reached_in_words_and_always_gives_a_restricted_mean(mentor):
+    mentees(20, mentor, promoted=6)  # 6 of 20 promoted 40 days in: the median is not reached
+    report, _ = report_json()
+    group = report["groups"]["mentorship_only"]
+    assert group["median_months_to_promotion"]["status"] == "not_reached"
+    mean = group["restricted_mean_months_to_promotion"]
+    assert mean["status"] == "shown"
+    # 6 people at 40 days and 14 at the whole window (365 days), in months.
+    assert mean["value"] == pytest.approx((6 * 40 + 14 * 365) / 20 / (365.25 / 12))
+    table = next(t for t in report_tables(report) if t.slug == "time_to_promotion")
+    row = next(r for r in table.display_rows() if r[0]["text"] == "Mentorship only")
+    low = group["median_months_to_promotion"]["ci95"][0]
+    assert [cell["text"] for cell in row[1:4]] == ["not reached", f"{low:.1f} to not reached",
+                                                   f"{mean['value']:.1f}"]
+    assert table.csv_rows()[1][1:4] == ["not reached", f"{low:.4f}", "not reached"]
