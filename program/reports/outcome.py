@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from accounts.models import CareerEvent, Person
+from accounts.models import CareerEvent, Department, Person
+from matching.cohorts.models import Cohort, CohortEnrolment
 from matching.mentorship.models import Mentorship
 from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.relationships.services import add_months
@@ -84,6 +86,83 @@ CAVEAT = (
     "sponsor may already be on a faster track. The differences below are associations in this "
     "company's own data, not proof that the relationship caused them."
 )
+
+
+FILTERS_INVALID_BAND = "Choose a level band from the list (1-2, 3-4, 5-6, 7+)."
+FILTERS_INVALID_YEARS = ("The hire years must be whole years from 1900 to 2100, the first not "
+                         "after the last.")
+FILTER_KEYS = ("department", "level_band", "location", "cohort", "hired_from", "hired_to")
+
+
+@dataclass(frozen=True)
+class ReportFilters:
+    """Who the report looks at (docs/metrics.md, Filters): every group is narrowed to them.
+
+    Department, level band (today's level, as on the dashboard), location and hire years are
+    the person's; a cohort keeps the people enrolled in it as a mentee or protégé, or whose
+    mentorship or sponsorship was formed in it. Empty means everyone.
+    """
+
+    department_id: int | None = None
+    level_band: str | None = None
+    location: str | None = None
+    cohort_id: int | None = None
+    hired_from: int | None = None  # a calendar year, included
+    hired_to: int | None = None  # a calendar year, included
+
+    def check(self) -> None:
+        if self.level_band is not None and self.level_band not in LEVEL_BANDS:
+            raise ValidationError(FILTERS_INVALID_BAND)
+        years = [y for y in (self.hired_from, self.hired_to) if y is not None]
+        if any(not isinstance(y, int) or not 1900 <= y <= 2100 for y in years) or (
+                len(years) == 2 and self.hired_from > self.hired_to):
+            raise ValidationError(FILTERS_INVALID_YEARS)
+
+    def params(self) -> dict:
+        return {"department_id": self.department_id, "location": self.location,
+                "cohort_id": self.cohort_id,
+                "hired_from": None if self.hired_from is None
+                else datetime.date(self.hired_from, 1, 1),
+                "hired_to": None if self.hired_to is None
+                else datetime.date(self.hired_to, 12, 31)}
+
+    def described(self) -> dict:
+        """The filters as people read them: names, not ids (one query when any id is set)."""
+        names = {}
+        if self.department_id is not None:
+            names["department"] = Department.objects.filter(
+                pk=self.department_id).values_list("name", flat=True).first()
+        if self.cohort_id is not None:
+            names["cohort"] = Cohort.objects.filter(
+                pk=self.cohort_id).values_list("name", flat=True).first()
+        return {"department": names.get("department"), "level_band": self.level_band,
+                "location": self.location, "cohort": names.get("cohort"),
+                "hired_from": self.hired_from, "hired_to": self.hired_to}
+
+
+def _person_filter_sql(filters: ReportFilters) -> str:
+    """The SQL condition on person `p` for the filters: constants and %(parameters)s only."""
+    conditions = ["1 = 1"]
+    if filters.department_id is not None:
+        conditions.append("p.department_id = %(department_id)s")
+    if filters.level_band is not None:
+        _, low, high = LEVEL_BANDS[filters.level_band]
+        conditions.append(f"p.level >= {int(low)}")
+        if high is not None:
+            conditions.append(f"p.level <= {int(high)}")
+    if filters.location is not None:
+        conditions.append("p.location = %(location)s")
+    if filters.hired_from is not None:
+        conditions.append("p.hire_date >= %(hired_from)s")
+    if filters.hired_to is not None:
+        conditions.append("p.hire_date <= %(hired_to)s")
+    if filters.cohort_id is not None:
+        conditions.append(
+            "(p.id IN (SELECT person_id FROM {cohort_enrolment} WHERE cohort_id = %(cohort_id)s "
+            "AND role IN ('{mentee_role}', '{protege_role}'))"
+            " OR p.id IN (SELECT mentee_id FROM {mentorship} WHERE cohort_id = %(cohort_id)s)"
+            " OR p.id IN (SELECT protege_id FROM {sponsorship} WHERE cohort_id = %(cohort_id)s))")
+    return " AND ".join(conditions)
 
 
 def _add_months_sql(expression: str, months: int) -> str:
@@ -162,7 +241,9 @@ started AS (
 # (hired on or before as_of and not terminated on or before as_of − W)"; a missing hire date
 # counts as hired. Their index date is as_of − W months; their window ends on as_of itself,
 # not on index date + W months, which can fall a few days short of it at a month's end (as_of
-# 31 May, W = 3: index date 28 February, + 3 months = 28 May).
+# 31 May, W = 3: index date 28 February, + 3 months = 28 May). {person_filter} keeps the people
+# the report's filters choose (docs/metrics.md, Filters; `_person_filter_sql`), so every group
+# and every figure after this step is narrowed.
 MEMBERS = """
 members AS (
     SELECT p.id AS person_id, p.hire_date, p.termination_date,
@@ -171,9 +252,10 @@ members AS (
         COALESCE({started_window_end}, %(as_of)s) AS window_end
     FROM {person} p
     LEFT JOIN started st ON st.person_id = p.id
-    WHERE st.person_id IS NOT NULL
-       OR ((p.hire_date IS NULL OR p.hire_date <= %(as_of)s)
-           AND (p.termination_date IS NULL OR p.termination_date > %(window_start)s))
+    WHERE (st.person_id IS NOT NULL
+           OR ((p.hire_date IS NULL OR p.hire_date <= %(as_of)s)
+               AND (p.termination_date IS NULL OR p.termination_date > %(window_start)s)))
+      AND {person_filter}
 )"""
 
 # docs/metrics.md, Rates: a rate is "counted over the members whose whole window [...] ends on
@@ -353,16 +435,19 @@ survey_changes AS (
 # docs/metrics.md, Survey change, one change per person in a group: "`mentorship_only` members
 # count their mentorship surveys, `sponsorship_only` their sponsorship surveys, `both` the
 # average of their two kinds" (of the kinds they have a change for: one or two); "`neither` has
-# none": people with no counted relationship drop out of the join with `started`.
+# none": people with no counted relationship drop out of the join with `started`. The report's
+# filters narrow the people here as in `members`.
 PERSON_CHANGES = """
 person_changes AS (
     SELECT st.grp, c.person_id,
         AVG(c.confidence) AS confidence, AVG(c.goal_progress) AS goal_progress
     FROM survey_changes c
     JOIN started st ON st.person_id = c.person_id
-    WHERE st.grp = 'both'
-       OR (st.grp = 'mentorship_only' AND c.relationship_kind = '{mentorship_kind}')
-       OR (st.grp = 'sponsorship_only' AND c.relationship_kind = '{sponsorship_kind}')
+    JOIN {person} p ON p.id = c.person_id
+    WHERE (st.grp = 'both'
+           OR (st.grp = 'mentorship_only' AND c.relationship_kind = '{mentorship_kind}')
+           OR (st.grp = 'sponsorship_only' AND c.relationship_kind = '{sponsorship_kind}'))
+      AND {person_filter}
     GROUP BY st.grp, c.person_id
 )"""
 
@@ -381,7 +466,8 @@ GROUP BY grp"""
 SURVEY_QUERY = [COUNTED_STARTS, STARTED, SURVEY_CHANGES, PERSON_CHANGES]
 
 
-def _sql(ctes: list[str], select: str, months: int) -> str:
+def _sql(ctes: list[str], select: str, months: int,
+         filters: ReportFilters | None = None) -> str:
     """`WITH <ctes> <select>`, with the {braces} filled in by constants only (see above)."""
     kinds, survey = CareerEvent.Kind, SurveyResponse
     constants = {
@@ -404,7 +490,12 @@ def _sql(ctes: list[str], select: str, months: int) -> str:
         "days_to_stop": _days_sql("stop_on", "index_on"),
         "level_band_case": _level_band_sql("p.level - m.later_promotions"),
         **{f"hired_plus_{n}": _add_months_sql("p.hire_date", n) for n in (12, 36, 60)},
+        "cohort_enrolment": CohortEnrolment._meta.db_table,
+        "mentee_role": CohortEnrolment.Role.MENTEE.value,
+        "protege_role": CohortEnrolment.Role.PROTEGE.value,
     }
+    constants["person_filter"] = _person_filter_sql(filters or ReportFilters()).format(
+        **constants)
     return ("WITH" + ",".join(ctes) + "\n" + select).format(**constants)
 
 
@@ -415,7 +506,8 @@ def _rows(sql: str, params: dict) -> list[dict]:
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, list]]:
+def _group_cells(params: dict, months: int,
+                 filters: ReportFilters) -> tuple[dict[str, dict], dict[str, list]]:
     """Outcome counts per group, and the time-to-promotion table per group, in one query.
 
     The database groups people into cells that share every flag and the same number of days
@@ -425,7 +517,7 @@ def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, 
     counts = {group: {"n": 0, "eligible": 0, "not_employed": 0, **dict.fromkeys(OUTCOMES, 0)}
               for group in GROUPS}
     times: dict[str, list[tuple[int, int, int]]] = {group: [] for group in GROUPS}
-    for row in _rows(_sql(GROUP_QUERY, CELLS, months), params):
+    for row in _rows(_sql(GROUP_QUERY, CELLS, months, filters), params):
         group, people = row["grp"], row["people"]
         cell = counts[group]
         cell["n"] += people
@@ -441,10 +533,11 @@ def _group_cells(params: dict, months: int) -> tuple[dict[str, dict], dict[str, 
     return counts, times
 
 
-def _survey_sums(params: dict, months: int) -> dict[str, dict[str, tuple[int, float, float]]]:
+def _survey_sums(params: dict, months: int,
+                 filters: ReportFilters) -> dict[str, dict[str, tuple[int, float, float]]]:
     """Per group and measure: (people, sum of changes, sum of squared changes)."""
     result = {group: dict.fromkeys(SURVEY_MEASURES, (0, 0.0, 0.0)) for group in GROUPS}
-    for row in _rows(_sql(SURVEY_QUERY, SURVEY_SUMS, months), params):
+    for row in _rows(_sql(SURVEY_QUERY, SURVEY_SUMS, months, filters), params):
         result[row["grp"]] = {
             measure: (int(row["people"]), float(row[f"{measure}_sum"] or 0),
                       float(row[f"{measure}_squares"] or 0))
@@ -456,10 +549,11 @@ def _survey_sums(params: dict, months: int) -> dict[str, dict[str, tuple[int, fl
 Stratum = tuple  # (level_band, department_id, tenure_band)
 
 
-def _strata(params: dict, months: int) -> dict[str, dict[Stratum, dict[str, int]]]:
+def _strata(params: dict, months: int,
+            filters: ReportFilters) -> dict[str, dict[Stratum, dict[str, int]]]:
     """Per group and stratum: the members counted in the rates ("people") and each outcome."""
     result: dict[str, dict] = {group: {} for group in GROUPS}
-    for row in _rows(_sql(STRATA_QUERY, STRATA_CELLS, months), params):
+    for row in _rows(_sql(STRATA_QUERY, STRATA_CELLS, months, filters), params):
         stratum = (row["level_band"], row["department_id"], row["tenure_band"])
         result[row["grp"]][stratum] = {"people": int(row["people"]),
                                        **{key: int(row[key] or 0) for key in OUTCOMES}}
@@ -599,11 +693,16 @@ def _check(as_of: datetime.date | None, window_months: int) -> None:
         raise ValidationError(WINDOW_INVALID)
 
 
-def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
-    """The outcome report's JSON contract (see docs/metrics.md); three queries at any size."""
+def outcome_report(*, as_of: datetime.date, window_months: int = 12,
+                   filters: ReportFilters | None = None) -> dict:
+    """The outcome report's JSON contract (see docs/metrics.md); three queries at any size
+    (and one more for the names of a filtered department or cohort)."""
     _check(as_of, window_months)
+    filters = filters or ReportFilters()
+    filters.check()
     minimum = settings.REPORT_MIN_GROUP_SIZE
-    params = {"as_of": as_of, "window_start": add_months(as_of, -window_months)}
+    params = {"as_of": as_of, "window_start": add_months(as_of, -window_months),
+              **filters.params()}
     with transaction.atomic():  # one consistent view of the data across the queries
         if connection.vendor == "postgresql":
             # Grouping ~100,000 rows into cells sorts or hashes more than the default 4 MB
@@ -611,9 +710,9 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
             # slower on 100,000 people). LOCAL: for this transaction only.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        counts, times = _group_cells(params, window_months)
-        surveys = _survey_sums(params, window_months)
-        strata = _strata(params, window_months)
+        counts, times = _group_cells(params, window_months, filters)
+        surveys = _survey_sums(params, window_months, filters)
+        strata = _strata(params, window_months, filters)
     hidden = suppress_partition({group: counts[group]["n"] for group in GROUPS}, minimum)
     kms = {group: stats.kaplan_meier(times[group]) for group in GROUPS}
     # The restricted mean looks W months ahead, in days: as long as the neither group's window.
@@ -627,6 +726,7 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
         "as_of": as_of.isoformat(),
         "window_months": window_months,
         "min_group_size": minimum,
+        "filters": filters.described(),
         "groups": groups,
         "comparisons": _comparisons(groups, surveys),
         "adjusted": _adjusted(groups, strata, minimum),
@@ -634,11 +734,13 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
     }
 
 
-def outcome_report_snapshot_create(*, as_of: datetime.date,
-                                   window_months: int = 12) -> ReportSnapshot:
-    """Compute the report and store it, with how long it took, for dashboards to show at once."""
+def outcome_report_snapshot_create(*, as_of: datetime.date, window_months: int = 12,
+                                   filters: ReportFilters | None = None) -> ReportSnapshot:
+    """Compute the report and store it, with how long it took, for dashboards to show at once.
+
+    A filtered report stores its filters in its data ("filters")."""
     started = time.perf_counter()
-    data = outcome_report(as_of=as_of, window_months=window_months)
+    data = outcome_report(as_of=as_of, window_months=window_months, filters=filters)
     duration_ms = round((time.perf_counter() - started) * 1000)
     return ReportSnapshot.objects.create(as_of=as_of, window_months=window_months, data=data,
                                          duration_ms=duration_ms)

@@ -184,6 +184,31 @@ def _adjusted_tables(report: dict) -> list[Table]:
                   rows, note=ADJUSTED_NOTE)]
 
 
+FILTER_LABELS = {"department": "Department", "level_band": "Level band", "location": "Location",
+                 "cohort": "Cohort", "hired_from": "Hired from", "hired_to": "Hired to"}
+
+
+def filters_words(report: dict) -> str:
+    """'Department: Sales; Hired from: 2018', or 'everyone' without filters."""
+    chosen = [f"{FILTER_LABELS[key]}: {value}"
+              for key, value in (report.get("filters") or {}).items()
+              if value is not None and key in FILTER_LABELS]
+    return "; ".join(chosen) or "none (everyone)"
+
+
+def report_heading_rows(report: dict) -> list[tuple[str, str]]:
+    """What every export starts with, so a printed page or CSV stands alone."""
+    return [("Outcome report as of", report["as_of"]),
+            ("Window", f"{report['window_months']} months"),
+            ("Filters", filters_words(report)),
+            ("Minimum group size", f"{report['min_group_size']} (smaller groups and cells "
+                                   "are hidden)")]
+
+
+def report_heading(report: dict) -> list[str]:
+    return [f"{label}: {value}" for label, value in report_heading_rows(report)]
+
+
 def _pct(value: float) -> str:
     return f"{value * 100:.0f}%"
 

@@ -112,10 +112,14 @@ def _show(value, kind: str) -> str:
     return FORMATS.get(kind, str)(value)
 
 
-def csv_response(table: Table, filename: str) -> HttpResponse:
+def csv_response(table: Table, filename: str,
+                 heading: list[tuple[str, str]] | None = None) -> HttpResponse:
+    """The table as CSV; `heading` (label, value) rows come first, then an empty row."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (en dashes, accents)
     writer = csv.writer(response)
+    if heading:
+        writer.writerows([*heading, []])
     writer.writerows(table.csv_rows())
     return response

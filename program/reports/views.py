@@ -20,7 +20,13 @@ from program.reports.equity import equity_tables
 from program.reports.forms import DashboardFilterForm, EquityForm, ReportForm
 from program.reports.models import ReportSnapshot
 from program.reports.outcome import outcome_report, outcome_report_snapshot_create
-from program.reports.page import CAVEAT, outcome_summary, report_tables
+from program.reports.page import (
+    CAVEAT,
+    filters_words,
+    outcome_summary,
+    report_heading_rows,
+    report_tables,
+)
 from program.reports.tables import csv_response
 
 DEFAULT_WINDOW_MONTHS = 12
@@ -43,14 +49,15 @@ def _report(request) -> dict:
     snapshot = None
     if form.is_bound and form.is_valid():
         report = outcome_report(as_of=form.cleaned_data["as_of"],
-                                window_months=form.cleaned_data["window_months"])
+                                window_months=form.cleaned_data["window_months"],
+                                filters=form.filters())
     else:
         snapshot = _latest_snapshot()
         report = snapshot.data if snapshot else outcome_report(
             as_of=timezone.localdate(), window_months=DEFAULT_WINDOW_MONTHS)
     return {"form": form, "report": report, "snapshot": snapshot,
             "tables": report_tables(report), "summary": outcome_summary(report),
-            "caveat": CAVEAT}
+            "caveat": CAVEAT, "filters_words": filters_words(report)}
 
 
 def _equity(request) -> dict:
@@ -102,7 +109,10 @@ def export(request, page: str, slug: str):
     """One table of one page as CSV, for the same filters or dates the page was shown with."""
     if page not in PAGES:
         raise Http404("No such page.")
-    table = next((t for t in PAGES[page](request)["tables"] if t.slug == slug), None)
+    context = PAGES[page](request)
+    table = next((t for t in context["tables"] if t.slug == slug), None)
     if table is None:
         raise Http404("No such table.")
-    return csv_response(table, f"{page}-{slug}-{timezone.localdate():%Y-%m-%d}.csv")
+    # The outcome report's CSVs say what they are: as-of date, window, filters, minimum size.
+    heading = report_heading_rows(context["report"]) if "report" in context else None
+    return csv_response(table, f"{page}-{slug}-{timezone.localdate():%Y-%m-%d}.csv", heading)

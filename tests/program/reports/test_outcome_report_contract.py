@@ -246,7 +246,8 @@ def population(db, tmp_path):
 def _check_the_report_prints_the_documented_shape(population):
     report, _ = population
     assert set(report) == {"as_of", "window_months", "min_group_size", "groups", "comparisons",
-                           "adjusted", "time_to_promotion"}
+                           "adjusted", "time_to_promotion", "filters"}
+    assert set(report["filters"].values()) == {None}
     assert (report["as_of"], report["window_months"], report["min_group_size"]) == (
         "2026-06-30", 12, 5)
     assert list(report["groups"]) == ["mentorship_only", "sponsorship_only", "both", "neither"]
