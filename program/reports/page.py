@@ -181,7 +181,25 @@ def _adjusted_tables(report: dict) -> list[Table]:
                    Column("Second group, standardised", "pct"), Column("Difference", "diff"),
                    Column("95% interval", "diff_ci"), Column("First group, matched", "int"),
                    Column("Without a match", "int"), Column("Second group, used", "int")],
-                  rows, note=ADJUSTED_NOTE)]
+                  rows, note=ADJUSTED_NOTE, chart=_raw_and_adjusted_chart(report))]
+
+
+def _raw_and_adjusted_chart(report: dict) -> dict:
+    """Promotion differences, raw and like-for-like, side by side with their 95% intervals."""
+    raw = {(c["a"], c["b"]): c for c in report["comparisons"] if c["metric"] == "promotion"}
+    labels, intervals, points = [], [], []
+    for c in report["adjusted"]["comparisons"]:
+        if c["metric"] != "promotion":
+            continue
+        name = f"{GROUP_LABELS[c['a']]} − {GROUP_LABELS[c['b']]}"
+        for kind, cell in (("raw", raw.get((c["a"], c["b"])) or {}), ("like for like", c)):
+            labels.append(f"{name}, {kind}")
+            intervals.append(cell.get("ci95"))
+            points.append(cell.get("difference"))
+    return {"type": "bar", "percent": True, "horizontal": True, "interval": True,
+            "labels": labels,
+            "datasets": [{"label": "95% interval", "data": intervals},
+                         {"label": "Difference", "type": "line", "data": points}]}
 
 
 FILTER_LABELS = {"department": "Department", "level_band": "Level band", "location": "Location",

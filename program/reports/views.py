@@ -24,6 +24,7 @@ from program.reports.page import (
     CAVEAT,
     filters_words,
     outcome_summary,
+    report_heading,
     report_heading_rows,
     report_tables,
 )
@@ -57,7 +58,8 @@ def _report(request) -> dict:
             as_of=timezone.localdate(), window_months=DEFAULT_WINDOW_MONTHS)
     return {"form": form, "report": report, "snapshot": snapshot,
             "tables": report_tables(report), "summary": outcome_summary(report),
-            "caveat": CAVEAT, "filters_words": filters_words(report)}
+            "caveat": CAVEAT, "filters_words": filters_words(report),
+            "heading": report_heading(report)}
 
 
 def _equity(request) -> dict:
