@@ -18,6 +18,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 
+from program.reports.models import ReportSnapshot
+from program.reports.page import report_tables
+
 AS_OF = datetime.date(2026, 6, 30)
 WINDOW = 12
 NEITHER_INDEX = AS_OF - relativedelta(months=WINDOW)
@@ -343,3 +346,32 @@ def test_the_report_page_says_it_in_plain_words_and_exports_it(tmp_path, hana, l
                          "First group, matched", "Without a match", "Second group, used"])
     assert rows[header + 1][:5] == ["Sponsorship only − Mentorship only", "Promoted", "0.3400",
                                     "0.3400", "0.0000"]
+
+
+@pytest.mark.django_db
+def test_the_chart_sets_raw_and_like_for_like_differences_side_by_side(tmp_path):
+    report = import_and_report(tmp_path, senior_sponsored_population())
+    table = next(t for t in report_tables(report) if t.slug == "adjusted")
+    chart = table.chart
+    assert chart["labels"][:2] == ["Sponsorship only − Mentorship only, raw",
+                                   "Sponsorship only − Mentorship only, like for like"]
+    intervals, points = chart["datasets"][0]["data"], chart["datasets"][1]["data"]
+    raw = _raw(report, "promotion", "sponsorship_only", "mentorship_only")
+    adjusted = _adjusted_rows(report)[("promotion", "sponsorship_only", "mentorship_only")]
+    assert (points[0], intervals[0]) == (raw["difference"], raw["ci95"])
+    assert (points[1], intervals[1]) == (adjusted["difference"], adjusted["ci95"])
+    assert len(points) == 6  # three comparisons, raw and like for like
+
+
+def test_a_snapshot_stored_before_these_figures_still_shows(tmp_path, hana, login):
+    report = import_and_report(tmp_path, senior_sponsored_population())
+    del report["_everyone"]
+    for key in ("adjusted", "time_to_promotion", "filters"):
+        del report[key]
+    for group in report["groups"].values():
+        del group["who_is_counted"], group["restricted_mean_months_to_promotion"]
+        del group["median_months_to_promotion"]["status"]
+    ReportSnapshot.objects.create(as_of=AS_OF, window_months=WINDOW, data=report)
+    client = login(hana)
+    for url in ("/hr/report/", "/hr/dashboard/", "/hr/report/export/time_to_promotion.csv"):
+        assert client.get(url).status_code == 200, url
