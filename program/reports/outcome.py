@@ -574,6 +574,13 @@ def _adjusted(groups: dict, strata: dict, minimum: int) -> dict:
             result = stats.standardised_difference(rows)
             if result.n_a_matched < minimum:
                 continue
+            # The rates' privacy rule, over the people compared: a_rate x n_a_matched is a count
+            # (and b's rate over one stratum is too), so 1 to 4 with (or without) the outcome
+            # among the matched members of a, or among the members of b used, hides it all.
+            matched = [(n_a, c_a, n_b, c_b) for n_a, c_a, n_b, c_b in rows if n_a and n_b]
+            if (small(sum(r[1] for r in matched), result.n_a_matched, minimum)
+                    or small(sum(r[3] for r in matched), result.n_b_used, minimum)):
+                continue
             entry.update(a_rate=result.a_rate, b_standardised_rate=result.b_rate,
                          difference=result.difference.value, ci95=result.difference.ci95,
                          n_a_matched=result.n_a_matched, n_a_unmatched=result.n_a_unmatched,

@@ -43,6 +43,8 @@ class Employee:
 
 
 def _write(tmp_path, kind: str, rows: list[dict]) -> None:
+    if not rows:
+        return
     path = tmp_path / f"{kind}.csv"
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -69,10 +71,9 @@ def import_and_report(tmp_path, people: list[Employee]) -> dict:
         {"sponsor_employee_id": "SPONSOR", "protege_employee_id": p.employee_id,
          "started_on": p.sponsored_from.isoformat(), "ended_on": "", "status": "active"}
         for p in people if p.sponsored_from])
-    events = [{"employee_id": p.employee_id, "kind": kind, "occurred_on": day.isoformat()}
-              for p in people for kind, day in p.events]
-    if events:
-        _write(tmp_path, "career_events", events)
+    _write(tmp_path, "career_events", [
+        {"employee_id": p.employee_id, "kind": kind, "occurred_on": day.isoformat()}
+        for p in people for kind, day in p.events])
     out = io.StringIO()
     call_command("outcome_report", "--json", "--as-of", AS_OF.isoformat(),
                  "--window-months", str(WINDOW), stdout=out)
@@ -148,6 +149,12 @@ def expected_adjusted(everyone: list[Employee]) -> dict[tuple, dict]:
                 b_rate += w * p_b
                 variance += w ** 2 * (p_a * (1 - p_a) / len(in_a) + p_b * (1 - p_b) / len(in_b))
             half = 1.959964 * math.sqrt(variance)
+            with_a = sum(o[metric] for s, o in members[a] if s in shared)
+            with_b = sum(o[metric] for s, o in members[b] if s in shared)
+            n_b_used = sum(1 for s, _ in members[b] if s in shared)
+            if any(0 < k < 5 for k in (with_a, n_a_matched - with_a, with_b, n_b_used - with_b)):
+                expected[(metric, a, b)] = dict(EMPTY)  # a count of 1-4 would show
+                continue
             expected[(metric, a, b)] = {
                 "a_rate": a_rate, "b_standardised_rate": b_rate, "difference": a_rate - b_rate,
                 "ci95": [a_rate - b_rate - half, a_rate - b_rate + half],
@@ -283,11 +290,19 @@ def test_every_like_for_like_number_matches_an_independent_calculation(tmp_path)
     rows = _adjusted_rows(report)
     expected = expected_adjusted(report["_everyone"])
     assert set(rows) == set(expected)
+    shown = 0
     for key, want in expected.items():
+        if want == EMPTY:
+            assert _numbers(rows[key]) == EMPTY, key
+            continue
+        shown += 1
         assert rows[key]["n_a_matched"] >= 5, key
         assert _flat(rows[key]) == pytest.approx(_flat(want), abs=1e-6), key
+    assert shown >= 8  # most comparisons are shown and checked number by number
     # The counted members (matched or not) are the rate's n.
     for (metric, a, _), row in rows.items():
+        if row["n_a_matched"] is None:
+            continue
         assert row["n_a_matched"] + row["n_a_unmatched"] == \
             report["groups"][a]["outcomes"][metric]["n"] or \
             report["groups"][a]["outcomes"][metric]["n"] is None
@@ -314,6 +329,24 @@ def test_a_comparison_with_fewer_matched_people_than_the_minimum_has_no_numbers(
         shown = rows[(metric, "mentorship_only", "neither")]
         assert (shown["n_a_matched"], shown["n_a_unmatched"], shown["n_b_used"]) == (8, 0, 30)
     assert report["groups"]["sponsorship_only"]["outcomes"]["retention"]["n"] == 14
+
+
+@pytest.mark.django_db
+def test_a_like_for_like_rate_that_would_show_a_count_of_one_to_four_is_hidden(tmp_path):
+    # 1 of 8 matched mentees promoted: 1/8 would name one person, as the raw rate would.
+    people = _finance("M", 8, mentored_from=datetime.date(2024, 9, 2))
+    people[0].events.append(("promotion", datetime.date(2024, 12, 2)))
+    people[0].level += 1
+    people += _finance("N", 30)
+    for person in people[8:18]:  # 10 of the 30 colleagues promoted in the neither window
+        person.events.append(("promotion", datetime.date(2025, 9, 1)))
+        person.level += 1
+    report = import_and_report(tmp_path, people)
+    assert report["groups"]["mentorship_only"]["outcomes"]["promotion"]["rate"] is None
+    rows = _adjusted_rows(report)
+    assert _numbers(rows[("promotion", "mentorship_only", "neither")]) == EMPTY
+    # Nobody had a leadership role: 0 of 8 names nobody, and is shown.
+    assert rows[("leadership", "mentorship_only", "neither")]["a_rate"] == 0
 
 
 @pytest.mark.django_db
