@@ -165,7 +165,9 @@ ADJUSTED_NOTE = (
     "Each difference compares a group with employees like them: the same level band, department "
     "and years of service on the index date. The second group's rate is recomputed as if it had "
     "the first group's make-up (direct standardisation); people in the first group with nobody "
-    "like them in the second are left out and counted under “without a match”.")
+    "like them in the second are left out and counted under “without a match”. When most "
+    "strata hold one or two people the interval is too narrow: a stratum of one adds no "
+    "uncertainty.")
 
 
 def _adjusted_tables(report: dict) -> list[Table]:
@@ -331,7 +333,8 @@ def _adjusted_sentences(report: dict) -> list[str]:
         if c["metric"] != "promotion" or c["difference"] is None:
             continue
         low, high = c["ci95"]
-        unmatched = (f"; {c['n_a_unmatched']} had nobody like them and are left out"
+        unmatched = (f"; {c['n_a_unmatched']} had nobody like them and "
+                     f"{'is' if c['n_a_unmatched'] == 1 else 'are'} left out"
                      if c["n_a_unmatched"] else "")
         sentences.append(
             f"Compared with employees like them (same level band, department and years of "
