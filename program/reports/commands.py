@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.models import Department
 from matching.cohorts.models import Cohort
 from program.reports.dashboard import LEVEL_BANDS
-from program.reports.outcome import GROUP_LABELS, OUTCOME_LABELS, ReportFilters, outcome_report
+from program.reports.filters import ReportFilters
+from program.reports.outcome import GROUP_LABELS, OUTCOME_LABELS, outcome_report
 from program.reports.page import outcome_summary, report_heading
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import Department, Person
 from matching.cohorts.models import Cohort
 from program.reports.dashboard import LEVEL_BANDS, Filters
-from program.reports.outcome import MAX_WINDOW_MONTHS, ReportFilters
+from program.reports.filters import ReportFilters
+from program.reports.outcome import MAX_WINDOW_MONTHS
 
 DATE_RANGE_BACKWARDS = "The start of the date range is after its end; swap them."
 AS_OF_IN_FUTURE = "The report can only be as of today or an earlier date."

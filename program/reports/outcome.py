@@ -19,20 +19,20 @@ from __future__ import annotations
 
 import datetime
 import time
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from accounts.models import CareerEvent, Department, Person
-from matching.cohorts.models import Cohort, CohortEnrolment
+from accounts.models import CareerEvent, Person
+from matching.cohorts.models import CohortEnrolment
 from matching.mentorship.models import Mentorship
 from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.relationships.services import add_months
 from matching.sponsorship.models import Sponsorship
 from program.reports import stats
 from program.reports.dashboard import LEVEL_BANDS
+from program.reports.filters import ReportFilters, person_filter_sql
 from program.reports.models import ReportSnapshot
 from program.reports.suppression import small, suppress_partition
 
@@ -86,83 +86,6 @@ CAVEAT = (
     "sponsor may already be on a faster track. The differences below are associations in this "
     "company's own data, not proof that the relationship caused them."
 )
-
-
-FILTERS_INVALID_BAND = "Choose a level band from the list (1-2, 3-4, 5-6, 7+)."
-FILTERS_INVALID_YEARS = ("The hire years must be whole years from 1900 to 2100, the first not "
-                         "after the last.")
-FILTER_KEYS = ("department", "level_band", "location", "cohort", "hired_from", "hired_to")
-
-
-@dataclass(frozen=True)
-class ReportFilters:
-    """Who the report looks at (docs/metrics.md, Filters): every group is narrowed to them.
-
-    Department, level band (today's level, as on the dashboard), location and hire years are
-    the person's; a cohort keeps the people enrolled in it as a mentee or protégé, or whose
-    mentorship or sponsorship was formed in it. Empty means everyone.
-    """
-
-    department_id: int | None = None
-    level_band: str | None = None
-    location: str | None = None
-    cohort_id: int | None = None
-    hired_from: int | None = None  # a calendar year, included
-    hired_to: int | None = None  # a calendar year, included
-
-    def check(self) -> None:
-        if self.level_band is not None and self.level_band not in LEVEL_BANDS:
-            raise ValidationError(FILTERS_INVALID_BAND)
-        years = [y for y in (self.hired_from, self.hired_to) if y is not None]
-        if any(not isinstance(y, int) or not 1900 <= y <= 2100 for y in years) or (
-                len(years) == 2 and self.hired_from > self.hired_to):
-            raise ValidationError(FILTERS_INVALID_YEARS)
-
-    def params(self) -> dict:
-        return {"department_id": self.department_id, "location": self.location,
-                "cohort_id": self.cohort_id,
-                "hired_from": None if self.hired_from is None
-                else datetime.date(self.hired_from, 1, 1),
-                "hired_to": None if self.hired_to is None
-                else datetime.date(self.hired_to, 12, 31)}
-
-    def described(self) -> dict:
-        """The filters as people read them: names, not ids (one query when any id is set)."""
-        names = {}
-        if self.department_id is not None:
-            names["department"] = Department.objects.filter(
-                pk=self.department_id).values_list("name", flat=True).first()
-        if self.cohort_id is not None:
-            names["cohort"] = Cohort.objects.filter(
-                pk=self.cohort_id).values_list("name", flat=True).first()
-        return {"department": names.get("department"), "level_band": self.level_band,
-                "location": self.location, "cohort": names.get("cohort"),
-                "hired_from": self.hired_from, "hired_to": self.hired_to}
-
-
-def _person_filter_sql(filters: ReportFilters) -> str:
-    """The SQL condition on person `p` for the filters: constants and %(parameters)s only."""
-    conditions = ["1 = 1"]
-    if filters.department_id is not None:
-        conditions.append("p.department_id = %(department_id)s")
-    if filters.level_band is not None:
-        _, low, high = LEVEL_BANDS[filters.level_band]
-        conditions.append(f"p.level >= {int(low)}")
-        if high is not None:
-            conditions.append(f"p.level <= {int(high)}")
-    if filters.location is not None:
-        conditions.append("p.location = %(location)s")
-    if filters.hired_from is not None:
-        conditions.append("p.hire_date >= %(hired_from)s")
-    if filters.hired_to is not None:
-        conditions.append("p.hire_date <= %(hired_to)s")
-    if filters.cohort_id is not None:
-        conditions.append(
-            "(p.id IN (SELECT person_id FROM {cohort_enrolment} WHERE cohort_id = %(cohort_id)s "
-            "AND role IN ('{mentee_role}', '{protege_role}'))"
-            " OR p.id IN (SELECT mentee_id FROM {mentorship} WHERE cohort_id = %(cohort_id)s)"
-            " OR p.id IN (SELECT protege_id FROM {sponsorship} WHERE cohort_id = %(cohort_id)s))")
-    return " AND ".join(conditions)
 
 
 def _add_months_sql(expression: str, months: int) -> str:
@@ -242,7 +165,7 @@ started AS (
 # counts as hired. Their index date is as_of − W months; their window ends on as_of itself,
 # not on index date + W months, which can fall a few days short of it at a month's end (as_of
 # 31 May, W = 3: index date 28 February, + 3 months = 28 May). {person_filter} keeps the people
-# the report's filters choose (docs/metrics.md, Filters; `_person_filter_sql`), so every group
+# the report's filters choose (docs/metrics.md, Filters; program/reports/filters.py), so every group
 # and every figure after this step is narrowed.
 MEMBERS = """
 members AS (
@@ -494,7 +417,7 @@ def _sql(ctes: list[str], select: str, months: int,
         "mentee_role": CohortEnrolment.Role.MENTEE.value,
         "protege_role": CohortEnrolment.Role.PROTEGE.value,
     }
-    constants["person_filter"] = _person_filter_sql(filters or ReportFilters()).format(
+    constants["person_filter"] = person_filter_sql(filters or ReportFilters()).format(
         **constants)
     return ("WITH" + ",".join(ctes) + "\n" + select).format(**constants)
 

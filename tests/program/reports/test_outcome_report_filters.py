@@ -10,9 +10,11 @@ import io
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from program.reports.outcome import ReportFilters, outcome_report, outcome_report_snapshot_create
+from program.reports.filters import FILTERS_INVALID_BAND, FILTERS_INVALID_YEARS, ReportFilters
+from program.reports.outcome import outcome_report, outcome_report_snapshot_create
 from tests import factories
 
 AS_OF = datetime.date(2026, 6, 30)
@@ -96,6 +98,16 @@ def test_unknown_names_and_bad_years_are_refused_with_a_message(organisation):
         report_json("--hired-from", "2020", "--hired-to", "2019")
     with pytest.raises(CommandError, match="invalid choice"):
         report_json("--level-band", "9-10")
+
+
+def test_filters_given_in_code_are_checked_with_a_message(db):
+    with pytest.raises(ValidationError) as error:
+        outcome_report(as_of=AS_OF, filters=ReportFilters(level_band="8-9"))
+    assert error.value.messages == [FILTERS_INVALID_BAND]
+    for years in ({"hired_from": 1850}, {"hired_from": 2021, "hired_to": 2020}):
+        with pytest.raises(ValidationError) as error:
+            outcome_report(as_of=AS_OF, filters=ReportFilters(**years))
+        assert error.value.messages == [FILTERS_INVALID_YEARS]
 
 
 def test_a_snapshot_keeps_its_filters(organisation):
