@@ -26,7 +26,8 @@ from django.db import connection, transaction
 
 from accounts.program_settings import setting
 from matching.sponsorship.models import Commitment
-from program.reports import outcome
+from program.reports import outcome, stats
+from program.reports.filters import ReportFilters
 from program.reports.suppression import suppress_partition
 
 BREAKDOWN_GROUPS = ["kept_on_time", "none_kept"]
@@ -91,20 +92,25 @@ def commitment_breakdown(*, as_of: datetime.date, window_months: int = 12) -> di
     """The outcome report's statistics for the two groups, in the report's JSON shape."""
     outcome._check(as_of, window_months)
     minimum = setting("REPORT_MIN_GROUP_SIZE")
-    params = {"as_of": as_of, "window_start": outcome.add_months(as_of, -window_months)}
+    filters = ReportFilters()  # the breakdown covers every protégé
+    params = {"as_of": as_of, "window_start": outcome.add_months(as_of, -window_months),
+              **filters.params()}
     with transaction.atomic():  # one consistent view across the two queries
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        counts, times = outcome._group_cells(params, window_months, groups=BREAKDOWN_GROUPS,
-                                             ctes=GROUP_QUERY)
-        surveys = outcome._survey_sums(params, window_months, groups=BREAKDOWN_GROUPS,
+        counts, times = outcome._group_cells(params, window_months, filters,
+                                             groups=BREAKDOWN_GROUPS, ctes=GROUP_QUERY)
+        surveys = outcome._survey_sums(params, window_months, filters,
+                                       groups=BREAKDOWN_GROUPS,
                                        ctes=SURVEY_QUERY)
     hidden = suppress_partition({group: counts[group]["n"] for group in BREAKDOWN_GROUPS},
                                 minimum)
+    tau = (as_of - params["window_start"]).days  # the restricted mean's horizon, as the report
     groups = {
         group: outcome._null_group() if group in hidden
-        else outcome._group_entry(counts[group], times[group], surveys[group], minimum)
+        else outcome._group_entry(counts[group], stats.kaplan_meier(times[group]),
+                                  surveys[group], minimum, tau)
         for group in BREAKDOWN_GROUPS
     }
     return {

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Department, Person
 from matching.cohorts.models import Cohort
 from program.reports.dashboard import LEVEL_BANDS, Filters
+from program.reports.filters import ReportFilters
 from program.reports.outcome import MAX_WINDOW_MONTHS
 
 DATE_RANGE_BACKWARDS = "The start of the date range is after its end; swap them."
@@ -108,15 +109,52 @@ class DashboardFilterForm(forms.Form):
         )
 
 
+HIRE_YEARS_BACKWARDS = "The first hire year is after the last; swap them."
+
+
 class ReportForm(forms.Form):
-    as_of = forms.DateField(label="As of", widget=DateInput,
-                            help_text="Outcomes are counted up to this date.")
+    """The outcome report's dates and filters. Every bad value is a message on its field."""
+
+    as_of = forms.DateField(label="As of", widget=DateInput, required=False,
+                            help_text="Outcomes are counted up to this date (default today).")
     window_months = forms.IntegerField(label="Window (months)", min_value=1,
-                                       max_value=MAX_WINDOW_MONTHS, initial=12,
+                                       max_value=MAX_WINDOW_MONTHS, initial=12, required=False,
                                        help_text="How long after the index date to look.")
+    # The same department, level band, location and cohort fields as the dashboard's filters.
+    department = DashboardFilterForm.base_fields["department"]
+    level_band = DashboardFilterForm.base_fields["level_band"]
+    location = DashboardFilterForm.base_fields["location"]
+    cohort = DashboardFilterForm.base_fields["cohort"]
+    hired_from = forms.IntegerField(label="Hired from (year)", min_value=1900, max_value=2100,
+                                    required=False)
+    hired_to = forms.IntegerField(label="Hired to (year)", min_value=1900, max_value=2100,
+                                  required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["location"].choices = [("", "All locations")] + [
+            (x, x) for x in _locations()]
 
     def clean_as_of(self) -> datetime.date:
-        return _in_range(self.cleaned_data["as_of"], future=False)
+        return _in_range(self.cleaned_data.get("as_of") or timezone.localdate(), future=False)
+
+    def clean_window_months(self) -> int:
+        return self.cleaned_data.get("window_months") or self.fields["window_months"].initial
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("hired_from"), data.get("hired_to")
+        if first and last and first > last:
+            self.add_error("hired_from", HIRE_YEARS_BACKWARDS)
+        return data
+
+    def filters(self) -> ReportFilters:
+        data = self.cleaned_data
+        return ReportFilters(
+            department_id=data["department"].pk if data.get("department") else None,
+            level_band=data.get("level_band") or None, location=data.get("location") or None,
+            cohort_id=data["cohort"].pk if data.get("cohort") else None,
+            hired_from=data.get("hired_from"), hired_to=data.get("hired_to"))
 
 
 class EquityForm(forms.Form):

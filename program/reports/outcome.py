@@ -2,10 +2,11 @@
 
 `outcome_report(as_of=, window_months=)` returns the JSON contract that
 `manage.py outcome_report --json` prints and ReportSnapshot stores. The database does all the
-counting in two aggregate queries whatever the size of the company (outcome and
+counting in three aggregate queries whatever the size of the company (outcome and
 time-to-promotion cells per group: GROUP_QUERY + CELLS; survey changes: SURVEY_QUERY +
-SURVEY_SUMS); program/reports/stats.py turns the totals into estimates; and
-program/reports/suppression.py blanks every cell small enough to point at a person.
+SURVEY_SUMS; members counted in the rates per group and stratum, for the like-for-like
+comparison: STRATA_QUERY + STRATA_CELLS); program/reports/stats.py turns the totals into
+estimates; and program/reports/suppression.py blanks every cell small enough to point at a person.
 
 Each step of the SQL is one module-level CTE constant, commented with the docs/metrics.md
 definition it implements. It is written once for SQLite and PostgreSQL; the only differences
@@ -24,11 +25,14 @@ from django.db import connection, transaction
 
 from accounts.models import CareerEvent, Person
 from accounts.program_settings import setting
+from matching.cohorts.models import CohortEnrolment
 from matching.mentorship.models import Mentorship
 from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.relationships.services import add_months
 from matching.sponsorship.models import Sponsorship
 from program.reports import stats
+from program.reports.dashboard import LEVEL_BANDS
+from program.reports.filters import ReportFilters, person_filter_sql
 from program.reports.models import ReportSnapshot
 from program.reports.suppression import small, suppress_partition
 
@@ -51,6 +55,19 @@ OUTCOME_LABELS = {
     "leadership": "Leadership role",
     "retention": "Retained",
 }
+# The like-for-like comparison's strata (docs/metrics.md) and the numbers of each comparison.
+STRATA = ("level_band", "department", "tenure_band")
+ADJUSTED_NUMBERS = ("a_rate", "b_standardised_rate", "difference", "ci95", "n_a_matched",
+                    "n_a_unmatched", "n_b_used")
+# Who of a group the rates count: members whose whole window has ended and who were employed on
+# their index date; members whose window ends after as_of; members not employed on their index
+# date (whether or not their window has ended).
+WHO_IS_COUNTED = ("counted", "too_recent", "not_employed_on_index_date")
+# Whether a time-to-promotion figure is shown, not reached (the median: fewer than half were
+# promoted within the follow-up), hidden (too few people or promotions) or not computable (the
+# restricted mean: nobody was followed up for the whole window).
+SHOWN, NOT_REACHED, HIDDEN, FOLLOW_UP_TOO_SHORT = ("shown", "not_reached", "hidden",
+                                                  "follow_up_too_short")
 SURVEY_MEASURES = ["confidence", "goal_progress"]
 SURVEY_LABELS = {"confidence": "Confidence", "goal_progress": "Goal progress"}
 COMPARISONS = [("sponsorship_only", "mentorship_only"), ("sponsorship_only", "neither"),
@@ -86,6 +103,14 @@ def _days_sql(later: str, earlier: str) -> str:
     if connection.vendor == "postgresql":
         return f"({later} - {earlier})"
     return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _level_band_sql(level: str) -> str:
+    """CASE giving the LEVEL_BANDS key of the whole number `level` (below 1 counts as 1)."""
+    cases = [f"WHEN {level} <= {high} THEN '{key}'"
+             for key, (_, _, high) in LEVEL_BANDS.items() if high is not None]
+    last = next(key for key, (_, _, high) in LEVEL_BANDS.items() if high is None)
+    return f"CASE {' '.join(cases)} ELSE '{last}' END"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,7 +164,9 @@ started AS (
 # (hired on or before as_of and not terminated on or before as_of − W)"; a missing hire date
 # counts as hired. Their index date is as_of − W months; their window ends on as_of itself,
 # not on index date + W months, which can fall a few days short of it at a month's end (as_of
-# 31 May, W = 3: index date 28 February, + 3 months = 28 May).
+# 31 May, W = 3: index date 28 February, + 3 months = 28 May). {person_filter} keeps the people
+# the report's filters choose (docs/metrics.md, Filters; program/reports/filters.py), so every group
+# and every figure after this step is narrowed.
 MEMBERS = """
 members AS (
     SELECT p.id AS person_id, p.hire_date, p.termination_date,
@@ -148,9 +175,10 @@ members AS (
         COALESCE({started_window_end}, %(as_of)s) AS window_end
     FROM {person} p
     LEFT JOIN started st ON st.person_id = p.id
-    WHERE st.person_id IS NOT NULL
-       OR ((p.hire_date IS NULL OR p.hire_date <= %(as_of)s)
-           AND (p.termination_date IS NULL OR p.termination_date > %(window_start)s))
+    WHERE (st.person_id IS NOT NULL
+           OR ((p.hire_date IS NULL OR p.hire_date <= %(as_of)s)
+               AND (p.termination_date IS NULL OR p.termination_date > %(window_start)s)))
+      AND {person_filter}
 )"""
 
 # docs/metrics.md, Rates: a rate is "counted over the members whose whole window [...] ends on
@@ -174,6 +202,7 @@ windowed AS (
 DATED_EVENTS = """
 dated_events AS (
     SELECT e.person_id, e.kind, e.occurred_on,
+        COALESCE(st.index_on, %(window_start)s) AS index_on,
         COALESCE({started_window_end}, %(as_of)s) AS window_end
     FROM {career_event} e
     LEFT JOIN started st ON st.person_id = e.person_id
@@ -187,6 +216,8 @@ dated_events AS (
 # - promoted_on: the first promotion on or after the index date, up to as_of;
 # - exit_on: the first exit event on or after the index date. (The docs say "the first exit
 #   event after the index date"; an exit on the index date itself counts too.)
+# - later_promotions: promotions after the index date and on or before as_of, to work out the
+#   level the person had on the index date (docs/metrics.md, Like-for-like comparison).
 # `events` (with `dated_events`) is computed from the (small) career events table and the
 # first starts (`started`), not from `windowed`, so PostgreSQL can inline `windowed` instead of
 # materialising 100,000 rows twice (it materialises a CTE that is read more than once).
@@ -203,7 +234,9 @@ events AS (
                  THEN 1 ELSE 0 END) AS exited,
         MIN(CASE WHEN kind = '{promotion}' AND occurred_on <= %(as_of)s
                  THEN occurred_on END) AS promoted_on,
-        MIN(CASE WHEN kind = '{exit}' THEN occurred_on END) AS exit_on
+        MIN(CASE WHEN kind = '{exit}' THEN occurred_on END) AS exit_on,
+        SUM(CASE WHEN kind = '{promotion}' AND occurred_on > index_on
+                  AND occurred_on <= %(as_of)s THEN 1 ELSE 0 END) AS later_promotions
     FROM dated_events
     GROUP BY person_id
 )"""
@@ -220,7 +253,8 @@ events AS (
 #   first exit event [on or] after the index date, and as_of".
 MEMBER_OUTCOMES = """
 member_outcomes AS (
-    SELECT w.grp, w.index_on, w.employed_at_index,
+    SELECT w.person_id, w.grp, w.index_on, w.employed_at_index,
+        COALESCE(f.later_promotions, 0) AS later_promotions,
         CASE WHEN w.window_end <= %(as_of)s AND w.employed_at_index = 1
              THEN 1 ELSE 0 END AS eligible,
         COALESCE(f.promotion, 0) AS promotion,
@@ -267,6 +301,41 @@ GROUP BY grp, eligible, promotion, high_visibility, leadership, retention, emplo
 GROUP_QUERY = [COUNTED_STARTS, STARTED, MEMBERS, WINDOWED, DATED_EVENTS, EVENTS, MEMBER_OUTCOMES,
                FOLLOW_UP]
 
+# docs/metrics.md, Like-for-like comparison: each member counted in the rates (eligible) with
+# their stratum on the index date.
+# - level_band: the level on the index date is the Person's level minus their promotions after
+#   the index date and on or before as_of (`later_promotions`), never below 1, banded as the
+#   dashboard bands levels (LEVEL_BANDS: 1-2, 3-4, 5-6, 7+; anything under 1 falls in 1-2);
+# - department_id: the Person's department (no department is a stratum of its own);
+# - tenure_band: whole years from the hire date to the index date, as calendar months (hire
+#   date + 12, 36, 60 months on or before the index date): under 1, 1-2, 3-4, 5 or more; a
+#   missing hire date is a stratum of its own ("unknown").
+STRATIFIED = """
+stratified AS (
+    SELECT m.grp, m.promotion, m.high_visibility, m.leadership, m.retention, p.department_id,
+        {level_band_case} AS level_band,
+        CASE WHEN p.hire_date IS NULL THEN 'unknown'
+             WHEN {hired_plus_60} <= m.index_on THEN '5+'
+             WHEN {hired_plus_36} <= m.index_on THEN '3-4'
+             WHEN {hired_plus_12} <= m.index_on THEN '1-2'
+             ELSE '<1' END AS tenure_band
+    FROM member_outcomes m
+    JOIN {person} p ON p.id = m.person_id
+    WHERE m.eligible = 1
+)"""
+
+# The strata query's result: per group and stratum, the members counted and how many had each
+# outcome; a few hundred rows (groups x level bands x departments x tenure bands) at any size.
+STRATA_CELLS = """
+SELECT grp, level_band, department_id, tenure_band, COUNT(*) AS people,
+    SUM(promotion) AS promotion, SUM(high_visibility) AS high_visibility,
+    SUM(leadership) AS leadership, SUM(retention) AS retention
+FROM stratified
+GROUP BY grp, level_band, department_id, tenure_band"""
+
+STRATA_QUERY = [COUNTED_STARTS, STARTED, MEMBERS, WINDOWED, DATED_EVENTS, EVENTS, MEMBER_OUTCOMES,
+                STRATIFIED]
+
 # docs/metrics.md, Survey change: "For each person and relationship kind with at least one
 # `baseline` and one `closing` survey answered by as_of: the mean closing answer minus the mean
 # baseline answer (1–5 scale), for `confidence` and for `goal_progress`."
@@ -289,16 +358,19 @@ survey_changes AS (
 # docs/metrics.md, Survey change, one change per person in a group: "`mentorship_only` members
 # count their mentorship surveys, `sponsorship_only` their sponsorship surveys, `both` the
 # average of their two kinds" (of the kinds they have a change for: one or two); "`neither` has
-# none": people with no counted relationship drop out of the join with `started`.
+# none": people with no counted relationship drop out of the join with `started`. The report's
+# filters narrow the people here as in `members`.
 PERSON_CHANGES = """
 person_changes AS (
     SELECT st.grp, c.person_id,
         AVG(c.confidence) AS confidence, AVG(c.goal_progress) AS goal_progress
     FROM survey_changes c
     JOIN started st ON st.person_id = c.person_id
-    WHERE st.grp = 'both'
-       OR (st.grp = 'mentorship_only' AND c.relationship_kind = '{mentorship_kind}')
-       OR (st.grp = 'sponsorship_only' AND c.relationship_kind = '{sponsorship_kind}')
+    JOIN {person} p ON p.id = c.person_id
+    WHERE (st.grp = 'both'
+           OR (st.grp = 'mentorship_only' AND c.relationship_kind = '{mentorship_kind}')
+           OR (st.grp = 'sponsorship_only' AND c.relationship_kind = '{sponsorship_kind}'))
+      AND {person_filter}
     GROUP BY st.grp, c.person_id
 )"""
 
@@ -317,7 +389,8 @@ GROUP BY grp"""
 SURVEY_QUERY = [COUNTED_STARTS, STARTED, SURVEY_CHANGES, PERSON_CHANGES]
 
 
-def _sql(ctes: list[str], select: str, months: int) -> str:
+def _sql(ctes: list[str], select: str, months: int,
+         filters: ReportFilters | None = None) -> str:
     """`WITH <ctes> <select>`, with the {braces} filled in by constants only (see above)."""
     kinds, survey = CareerEvent.Kind, SurveyResponse
     constants = {
@@ -338,7 +411,14 @@ def _sql(ctes: list[str], select: str, months: int) -> str:
         "started_window_end": _add_months_sql("st.index_on", months),
         "days_to_promotion": _days_sql("promoted_on", "index_on"),
         "days_to_stop": _days_sql("stop_on", "index_on"),
+        "level_band_case": _level_band_sql("p.level - m.later_promotions"),
+        **{f"hired_plus_{n}": _add_months_sql("p.hire_date", n) for n in (12, 36, 60)},
+        "cohort_enrolment": CohortEnrolment._meta.db_table,
+        "mentee_role": CohortEnrolment.Role.MENTEE.value,
+        "protege_role": CohortEnrolment.Role.PROTEGE.value,
     }
+    constants["person_filter"] = person_filter_sql(filters or ReportFilters()).format(
+        **constants)
     return ("WITH" + ",".join(ctes) + "\n" + select).format(**constants)
 
 
@@ -349,7 +429,8 @@ def _rows(sql: str, params: dict) -> list[dict]:
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _group_cells(params: dict, months: int, *, groups: list[str] = GROUPS,
+def _group_cells(params: dict, months: int, filters: ReportFilters, *,
+                 groups: list[str] = GROUPS,
                  ctes: list[str] = GROUP_QUERY) -> tuple[dict[str, dict], dict[str, list]]:
     """Outcome counts per group, and the time-to-promotion table per group, in one query.
 
@@ -357,12 +438,15 @@ def _group_cells(params: dict, months: int, *, groups: list[str] = GROUPS,
     to promotion (or censoring): a few thousand cells for a company of any size. Adding up the
     cells per group here is summing the database's counts, not reading people.
     """
-    counts = {group: {"n": 0, "eligible": 0, **dict.fromkeys(OUTCOMES, 0)} for group in groups}
+    counts = {group: {"n": 0, "eligible": 0, "not_employed": 0, **dict.fromkeys(OUTCOMES, 0)}
+              for group in groups}
     times: dict[str, list[tuple[int, int, int]]] = {group: [] for group in groups}
-    for row in _rows(_sql(ctes, CELLS, months), params):
+    for row in _rows(_sql(ctes, CELLS, months, filters), params):
         group, people = row["grp"], row["people"]
         cell = counts[group]
         cell["n"] += people
+        if not row["employed_at_index"]:
+            cell["not_employed"] += people
         if row["eligible"]:
             cell["eligible"] += people
             for key in OUTCOMES:
@@ -373,11 +457,12 @@ def _group_cells(params: dict, months: int, *, groups: list[str] = GROUPS,
     return counts, times
 
 
-def _survey_sums(params: dict, months: int, *, groups: list[str] = GROUPS,
+def _survey_sums(params: dict, months: int, filters: ReportFilters, *,
+                 groups: list[str] = GROUPS,
                  ctes: list[str] = SURVEY_QUERY) -> dict[str, dict[str, tuple[int, float, float]]]:
     """Per group and measure: (people, sum of changes, sum of squared changes)."""
     result = {group: dict.fromkeys(SURVEY_MEASURES, (0, 0.0, 0.0)) for group in groups}
-    for row in _rows(_sql(ctes, SURVEY_SUMS, months), params):
+    for row in _rows(_sql(ctes, SURVEY_SUMS, months, filters), params):
         result[row["grp"]] = {
             measure: (int(row["people"]), float(row[f"{measure}_sum"] or 0),
                       float(row[f"{measure}_squares"] or 0))
@@ -386,24 +471,84 @@ def _survey_sums(params: dict, months: int, *, groups: list[str] = GROUPS,
     return result
 
 
+Stratum = tuple  # (level_band, department_id, tenure_band)
+
+
+def _strata(params: dict, months: int,
+            filters: ReportFilters) -> dict[str, dict[Stratum, dict[str, int]]]:
+    """Per group and stratum: the members counted in the rates ("people") and each outcome."""
+    result: dict[str, dict] = {group: {} for group in GROUPS}
+    for row in _rows(_sql(STRATA_QUERY, STRATA_CELLS, months, filters), params):
+        stratum = (row["level_band"], row["department_id"], row["tenure_band"])
+        result[row["grp"]][stratum] = {"people": int(row["people"]),
+                                       **{key: int(row[key] or 0) for key in OUTCOMES}}
+    return result
+
+
+def _adjusted(groups: dict, strata: dict, minimum: int) -> dict:
+    """The like-for-like comparisons: group b standardised to group a's strata (docs/metrics.md)."""
+    comparisons = []
+    for a, b in COMPARISONS:
+        for key in OUTCOMES:
+            entry = {"metric": key, "a": a, "b": b, **dict.fromkeys(ADJUSTED_NUMBERS)}
+            comparisons.append(entry)
+            if groups[a]["suppressed"] or groups[b]["suppressed"]:
+                continue
+            rows = [(cell["people"], cell[key], strata[b].get(s, {}).get("people", 0),
+                     strata[b].get(s, {}).get(key, 0)) for s, cell in strata[a].items()]
+            result = stats.standardised_difference(rows)
+            if result.n_a_matched < minimum:
+                continue
+            # The rates' privacy rule, over the people compared: a_rate x n_a_matched is a count
+            # (and b's rate over one stratum is too), so 1 to 4 with (or without) the outcome
+            # among the matched members of a, or among the members of b used, hides it all.
+            matched = [(n_a, c_a, n_b, c_b) for n_a, c_a, n_b, c_b in rows if n_a and n_b]
+            if (small(sum(r[1] for r in matched), result.n_a_matched, minimum)
+                    or small(sum(r[3] for r in matched), result.n_b_used, minimum)):
+                continue
+            entry.update(a_rate=result.a_rate, b_standardised_rate=result.b_rate,
+                         difference=result.difference.value, ci95=result.difference.ci95,
+                         n_a_matched=result.n_a_matched, n_a_unmatched=result.n_a_unmatched,
+                         n_b_used=result.n_b_used)
+    return {"strata": list(STRATA), "comparisons": comparisons}
+
+
 def _null_group() -> dict:
     return {
         "n": None,
         "outcomes": {key: {"count": None, "n": None, "rate": None, "ci95": None}
                      for key in OUTCOMES},
-        "median_months_to_promotion": {"value": None, "ci95": None},
+        "median_months_to_promotion": {"value": None, "ci95": None, "status": HIDDEN},
+        "restricted_mean_months_to_promotion": {"value": None, "ci95": None, "status": HIDDEN},
         "survey_change": {m: {"mean": None, "n": None, "ci95": None} for m in SURVEY_MEASURES},
+        "who_is_counted": dict.fromkeys(WHO_IS_COUNTED),
         "suppressed": True,
     }
+
+
+def _who_is_counted(counts: dict, minimum: int) -> dict:
+    """Members counted in the rates, too recent to count, and not employed on the index date.
+
+    The three add up to the group's n, and `counted` is the rates' n, shown anyway: so a small
+    `counted` hides all three, and otherwise the other two are a partition of a known total.
+    """
+    parts = {"counted": counts["eligible"], "not_employed_on_index_date": counts["not_employed"]}
+    parts["too_recent"] = counts["n"] - parts["counted"] - parts["not_employed_on_index_date"]
+    if 0 < parts["counted"] < minimum:
+        return dict.fromkeys(WHO_IS_COUNTED)
+    hidden = suppress_partition({key: parts[key] for key in WHO_IS_COUNTED[1:]}, minimum)
+    return {key: None if key in hidden else parts[key] for key in WHO_IS_COUNTED}
 
 
 def _months(days: float | None) -> float | None:
     return None if days is None else days / DAYS_PER_MONTH
 
 
-def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict:
+def _group_entry(counts: dict, km: stats.KaplanMeier, surveys: dict, minimum: int,
+                 tau: int) -> dict:
     entry = _null_group()
     entry["n"], entry["suppressed"] = counts["n"], False
+    entry["who_is_counted"] = _who_is_counted(counts, minimum)
     eligible = counts["eligible"]
     for key in OUTCOMES:
         count = counts[key]
@@ -413,12 +558,20 @@ def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict
         estimate = stats.proportion(count, eligible)
         entry["outcomes"][key] = {"count": count, "n": eligible, "rate": estimate.value,
                                   "ci95": estimate.ci95}
-    km = stats.kaplan_meier(times)
-    if km.n >= minimum and km.events >= minimum:
+    # A median or restricted mean from fewer than `minimum` people, or from 1 to minimum - 1
+    # promotions, could point at them; none at all names nobody ("not reached").
+    if km.n >= minimum and not 0 < km.events < minimum:
         median = km.median
         entry["median_months_to_promotion"] = {
             "value": _months(median.value),
             "ci95": None if median.ci95 is None else [_months(median.low), _months(median.high)],
+            "status": NOT_REACHED if median.value is None else SHOWN,
+        }
+        mean = stats.restricted_mean(km, tau)
+        entry["restricted_mean_months_to_promotion"] = {
+            "value": _months(mean.value),
+            "ci95": None if mean.ci95 is None else [_months(mean.low), _months(mean.high)],
+            "status": FOLLOW_UP_TOO_SHORT if mean.value is None else SHOWN,
         }
     for measure, (n, total, squares) in surveys.items():
         if n >= minimum:
@@ -426,6 +579,21 @@ def _group_entry(counts: dict, times: list, surveys: dict, minimum: int) -> dict
             entry["survey_change"][measure] = {"mean": estimate.value, "n": n,
                                                "ci95": estimate.ci95}
     return entry
+
+
+def _time_to_promotion(groups: dict, kms: dict, tau: int) -> dict:
+    """Differences in restricted mean months to promotion, for the report's comparisons."""
+    comparisons = []
+    for a, b in COMPARISONS:
+        estimate = stats.Estimate(None, None, None)
+        if all(groups[g]["restricted_mean_months_to_promotion"]["status"] == SHOWN
+               for g in (a, b)):
+            estimate = stats.restricted_mean_difference(kms[a], kms[b], tau)
+        comparisons.append({"metric": "restricted_mean_months_to_promotion", "a": a, "b": b,
+                            "difference": _months(estimate.value),
+                            "ci95": None if estimate.ci95 is None
+                            else [_months(estimate.low), _months(estimate.high)]})
+    return {"restricted_to_months": _months(tau), "comparisons": comparisons}
 
 
 def _comparisons(groups: dict, surveys: dict, pairs=COMPARISONS) -> list[dict]:
@@ -457,11 +625,16 @@ def _check(as_of: datetime.date | None, window_months: int) -> None:
         raise ValidationError(WINDOW_INVALID)
 
 
-def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
-    """The outcome report's JSON contract (see docs/metrics.md); two queries at any size."""
+def outcome_report(*, as_of: datetime.date, window_months: int = 12,
+                   filters: ReportFilters | None = None) -> dict:
+    """The outcome report's JSON contract (see docs/metrics.md); three queries at any size
+    (and one more for the names of a filtered department or cohort)."""
     _check(as_of, window_months)
+    filters = filters or ReportFilters()
+    filters.check()
     minimum = setting("REPORT_MIN_GROUP_SIZE")
-    params = {"as_of": as_of, "window_start": add_months(as_of, -window_months)}
+    params = {"as_of": as_of, "window_start": add_months(as_of, -window_months),
+              **filters.params()}
     with transaction.atomic():  # one consistent view of the data across the queries
         if connection.vendor == "postgresql":
             # Grouping ~100,000 rows into cells sorts or hashes more than the default 4 MB
@@ -469,28 +642,37 @@ def outcome_report(*, as_of: datetime.date, window_months: int = 12) -> dict:
             # slower on 100,000 people). LOCAL: for this transaction only.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL work_mem = '64MB'")
-        counts, times = _group_cells(params, window_months)
-        surveys = _survey_sums(params, window_months)
+        counts, times = _group_cells(params, window_months, filters)
+        surveys = _survey_sums(params, window_months, filters)
+        strata = _strata(params, window_months, filters)
     hidden = suppress_partition({group: counts[group]["n"] for group in GROUPS}, minimum)
+    kms = {group: stats.kaplan_meier(times[group]) for group in GROUPS}
+    # The restricted mean looks W months ahead, in days: as long as the neither group's window.
+    tau = (as_of - params["window_start"]).days
     groups = {
         group: _null_group() if group in hidden
-        else _group_entry(counts[group], times[group], surveys[group], minimum)
+        else _group_entry(counts[group], kms[group], surveys[group], minimum, tau)
         for group in GROUPS
     }
     return {
         "as_of": as_of.isoformat(),
         "window_months": window_months,
         "min_group_size": minimum,
+        "filters": filters.described(),
         "groups": groups,
         "comparisons": _comparisons(groups, surveys),
+        "adjusted": _adjusted(groups, strata, minimum),
+        "time_to_promotion": _time_to_promotion(groups, kms, tau),
     }
 
 
-def outcome_report_snapshot_create(*, as_of: datetime.date,
-                                   window_months: int = 12) -> ReportSnapshot:
-    """Compute the report and store it, with how long it took, for dashboards to show at once."""
+def outcome_report_snapshot_create(*, as_of: datetime.date, window_months: int = 12,
+                                   filters: ReportFilters | None = None) -> ReportSnapshot:
+    """Compute the report and store it, with how long it took, for dashboards to show at once.
+
+    A filtered report stores its filters in its data ("filters")."""
     started = time.perf_counter()
-    data = outcome_report(as_of=as_of, window_months=window_months)
+    data = outcome_report(as_of=as_of, window_months=window_months, filters=filters)
     duration_ms = round((time.perf_counter() - started) * 1000)
     return ReportSnapshot.objects.create(as_of=as_of, window_months=window_months, data=data,
                                          duration_ms=duration_ms)

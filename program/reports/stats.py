@@ -127,6 +127,7 @@ class KaplanMeier:
     n: int
     events: int
     median: Estimate
+    last_time: float | None = None  # the longest follow-up, event or censored
 
 
 def kaplan_meier(rows: Iterable[tuple[float, int, int]], *, z: float = Z95) -> KaplanMeier:
@@ -153,7 +154,48 @@ def kaplan_meier(rows: Iterable[tuple[float, int, int]], *, z: float = Z95) -> K
             steps.append(SurvivalStep(time, at_risk, events, survival, greenwood))
         at_risk -= events + censored
     total_events = sum(d for d, _ in by_time.values())
-    return KaplanMeier(steps=steps, n=n, events=total_events, median=_median(steps, z))
+    return KaplanMeier(steps=steps, n=n, events=total_events, median=_median(steps, z),
+                       last_time=max(by_time, default=None))
+
+
+def restricted_mean(km: KaplanMeier, tau: float, *, z: float = Z95) -> Estimate:
+    """The restricted mean time to the event: the area under the Kaplan-Meier curve up to tau.
+
+    It is the mean of min(time to the event, tau), so it exists whenever the curve does up to
+    tau: None when nobody was followed up that long and the curve has not reached 0 by the
+    last follow-up. The 95% interval is mean +/- z sqrt(Var), with the Greenwood-type variance
+    sum over event times t_i <= tau of A_i^2 d_i / (n_i (n_i - d_i)), A_i being the area under
+    the curve from t_i to tau (Klein and Moeschberger 2003, section 4.5).
+    """
+    if km.n == 0:
+        return Estimate(None, None, None)
+    inside = [step for step in km.steps if step.time <= tau]
+    reached_zero = bool(inside) and inside[-1].survival == 0
+    if (km.last_time is None or km.last_time < tau) and not reached_zero:
+        return Estimate(None, None, None)
+    # Area pieces between consecutive event times (the curve is a step function).
+    times = [0.0] + [step.time for step in inside] + [tau]
+    levels = [1.0] + [step.survival for step in inside]
+    pieces = [(times[i + 1] - times[i]) * levels[i] for i in range(len(levels))]
+    area = sum(pieces)
+    variance, after = 0.0, area
+    for index, step in enumerate(inside):
+        after -= pieces[index]  # the area from this event time to tau
+        if step.at_risk > step.events:
+            variance += after * after * step.events / (step.at_risk * (step.at_risk - step.events))
+    half = z * math.sqrt(variance)
+    return Estimate(area, area - half, area + half)
+
+
+def restricted_mean_difference(a: KaplanMeier, b: KaplanMeier, tau: float, *,
+                               z: float = Z95) -> Estimate:
+    """Restricted mean of a minus b, with the normal interval of independent groups."""
+    mean_a, mean_b = restricted_mean(a, tau, z=z), restricted_mean(b, tau, z=z)
+    if mean_a.value is None or mean_b.value is None:
+        return Estimate(None, None, None)
+    half_a, half_b = (mean_a.high - mean_a.value) / z, (mean_b.high - mean_b.value) / z
+    difference, half = mean_a.value - mean_b.value, z * math.hypot(half_a, half_b)
+    return Estimate(difference, difference - half, difference + half)
 
 
 def _median(steps: list[SurvivalStep], z: float) -> Estimate:
@@ -175,3 +217,45 @@ def _median(steps: list[SurvivalStep], z: float) -> Estimate:
     last = accepted[-1]
     high = steps[last + 1].time if last + 1 < len(steps) else None
     return Estimate(value, low, high)
+
+
+@dataclass(frozen=True)
+class Standardised:
+    """Group b standardised to group a's make-up over the strata both groups have members in."""
+
+    a_rate: float | None
+    b_rate: float | None
+    difference: Estimate
+    n_a_matched: int
+    n_a_unmatched: int
+    n_b_used: int
+
+
+def standardised_difference(strata: Iterable[tuple[int, int, int, int]], *,
+                            z: float = Z95) -> Standardised:
+    """Direct standardisation to group a from rows of (n_a, count_a, n_b, count_b), one a stratum.
+
+    Over the strata s where both groups have someone: w_s = n_a,s / sum n_a,s;
+    a_rate = sum w_s p_a,s; b_rate = sum w_s p_b,s; the difference's 95% interval is
+    difference +/- z sqrt(sum w_s^2 (p_a,s (1 - p_a,s) / n_a,s + p_b,s (1 - p_b,s) / n_b,s)).
+    Members of a in strata without any member of b are counted in n_a_unmatched and left out.
+    """
+    matched, unmatched = [], 0
+    for n_a, count_a, n_b, count_b in strata:
+        if n_a and n_b:
+            matched.append((n_a, count_a / n_a, n_b, count_b / n_b))
+        else:
+            unmatched += n_a
+    n_a_matched = sum(n_a for n_a, _, _, _ in matched)
+    n_b_used = sum(n_b for _, _, n_b, _ in matched)
+    if not n_a_matched:
+        return Standardised(None, None, Estimate(None, None, None), 0, unmatched, 0)
+    a_rate = b_rate = variance = 0.0
+    for n_a, p_a, n_b, p_b in matched:
+        weight = n_a / n_a_matched
+        a_rate += weight * p_a
+        b_rate += weight * p_b
+        variance += weight * weight * (p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
+    difference, half = a_rate - b_rate, z * math.sqrt(variance)
+    return Standardised(a_rate, b_rate, Estimate(difference, difference - half, difference + half),
+                        n_a_matched, unmatched, n_b_used)

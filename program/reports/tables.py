@@ -1,7 +1,8 @@
 """A table on an HR page, written once and shown twice: as HTML (beside its chart) and as CSV.
 
 Cells hold raw values; each column's kind says how to show them. None means "hidden" (a cell
-under the minimum group size) or "nothing to show", and prints as an em dash.
+under the minimum group size) or "nothing to show", and prints as an em dash; words in a
+number's place (such as "not reached") are shown as they are.
 """
 
 from __future__ import annotations
@@ -63,7 +64,11 @@ class Table:
         for row in self.rows:
             line = []
             for column, value in zip(self.columns, row, strict=True):
-                if column.pair:
+                if column.pair and isinstance(value, str):  # words for both ends
+                    line += [value, value]
+                elif column.pair and value and column.kind.endswith("_ci") and value[1] is None:
+                    line += [_raw(value[0]), "not reached"]  # as the page shows it
+                elif column.pair:
                     line += [_raw(v) for v in (value or (None, None))]
                 else:
                     line.append(_raw(value))
@@ -85,12 +90,15 @@ FORMATS = {
     "diff": lambda v: f"{v * 100:+.0f} pts",  # a difference of two rates, in points
     "num": lambda v: f"{v:+.2f}",
     "months": lambda v: f"{v:.1f}",
+    "months_diff": lambda v: f"{v:+.1f}",
 }
 
 
 def _show(value, kind: str) -> str:
     if value is None:
         return HIDDEN
+    if isinstance(value, str):  # words in a number's place, e.g. "not reached"
+        return value
     if kind == "count_share":
         count, share = value
         if count is None:
@@ -104,10 +112,14 @@ def _show(value, kind: str) -> str:
     return FORMATS.get(kind, str)(value)
 
 
-def csv_response(table: Table, filename: str) -> HttpResponse:
+def csv_response(table: Table, filename: str,
+                 heading: list[tuple[str, str]] | None = None) -> HttpResponse:
+    """The table as CSV; `heading` (label, value) rows come first, then an empty row."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (en dashes, accents)
     writer = csv.writer(response)
+    if heading:
+        writer.writerows([*heading, []])
     writer.writerows(table.csv_rows())
     return response

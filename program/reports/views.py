@@ -20,7 +20,14 @@ from program.reports.equity import equity_tables
 from program.reports.forms import DashboardFilterForm, EquityForm, ReportForm
 from program.reports.models import ReportSnapshot
 from program.reports.outcome import outcome_report, outcome_report_snapshot_create
-from program.reports.page import CAVEAT, outcome_summary, report_tables
+from program.reports.page import (
+    CAVEAT,
+    filters_words,
+    outcome_summary,
+    report_heading,
+    report_heading_rows,
+    report_tables,
+)
 from program.reports.tables import csv_response
 
 DEFAULT_WINDOW_MONTHS = 12
@@ -43,14 +50,16 @@ def _report(request) -> dict:
     snapshot = None
     if form.is_bound and form.is_valid():
         report = outcome_report(as_of=form.cleaned_data["as_of"],
-                                window_months=form.cleaned_data["window_months"])
+                                window_months=form.cleaned_data["window_months"],
+                                filters=form.filters())
     else:
         snapshot = _latest_snapshot()
         report = snapshot.data if snapshot else outcome_report(
             as_of=timezone.localdate(), window_months=DEFAULT_WINDOW_MONTHS)
     return {"form": form, "report": report, "snapshot": snapshot,
             "tables": report_tables(report), "summary": outcome_summary(report),
-            "caveat": CAVEAT}
+            "caveat": CAVEAT, "filters_words": filters_words(report),
+            "heading": report_heading(report)}
 
 
 def _equity(request) -> dict:
@@ -103,8 +112,8 @@ def export(request, page: str, slug: str):
     if page not in PAGES:
         raise Http404("No such page.")
     context = PAGES[page](request)
-    form = context["form"]
-    if form.is_bound and not form.is_valid():
+    form = context.get("form")
+    if form is not None and form.is_bound and not form.is_valid():
         # Never a CSV of something other than what was asked for.
         problems = "; ".join(f"{form[name].label if name in form.fields else 'filters'}: "
                              f"{' '.join(errors)}" for name, errors in form.errors.items())
@@ -113,4 +122,6 @@ def export(request, page: str, slug: str):
     table = next((t for t in context["tables"] if t.slug == slug), None)
     if table is None:
         raise Http404("No such table.")
-    return csv_response(table, f"{page}-{slug}-{timezone.localdate():%Y-%m-%d}.csv")
+    # The outcome report's CSVs say what they are: as-of date, window, filters, minimum size.
+    heading = report_heading_rows(context["report"]) if "report" in context else None
+    return csv_response(table, f"{page}-{slug}-{timezone.localdate():%Y-%m-%d}.csv", heading)

@@ -79,16 +79,35 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    # The CSV says what it is before the table: as-of date, window, filters, minimum size.
+    assert rows[0] == ["Outcome report as of", timezone.localdate().isoformat()]
+    assert [row[0] for row in rows[1:4]] == ["Window", "Filters", "Minimum group size"]
+    rows = rows[rows.index([]) + 1:]
     assert rows[0] == ["Group", "Outcome", "People with it", "People counted", "Rate",
                        "95% interval (low)", "95% interval (high)"]
     assert len(rows) == 17
     assert download.suggested_filename.startswith("report-outcomes-")
 
+    assert page.get_by_role("table", name="Compared with employees like them").is_visible()
+    assert not page.get_by_text("Confidential").is_visible()
+    page.set_viewport_size({"width": 700, "height": 1000})  # about an A4 page's printed width
     page.emulate_media(media="print")
     assert not page.locator("header.topbar").is_visible()
     assert not page.get_by_role("button", name="Print").is_visible()
     assert page.get_by_role("heading", name="How every number is defined").is_visible()
+    confidential = page.locator(".print-header")
+    assert confidential.is_visible()
+    assert f"printed {timezone.localtime():%-d %B %Y}" in confidential.inner_text()
+    assert "Filters: none (everyone)" in confidential.inner_text()
     shots(page, "report-print")
+    # Every column of every table is on the paper: no table is wider than its figure.
+    cut = page.evaluate(
+        "Array.from(document.querySelectorAll('.hr-figure')).filter(f => {"
+        " const t = f.querySelector('table'); return t &&"
+        " t.getBoundingClientRect().right > f.getBoundingClientRect().right + 1;"
+        "}).map(f => [f.querySelector('h2').textContent, f.getBoundingClientRect().right,"
+        " f.querySelector('table').getBoundingClientRect().right])")
+    assert cut == []
     page.pdf(path=str(tmp_path / "report.pdf"))  # prints without error
     page.emulate_media(media="screen")
 

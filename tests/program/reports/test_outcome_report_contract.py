@@ -21,6 +21,8 @@ from scipy import stats as scipy_stats
 from statsmodels.duration.survfunc import SurvfuncRight
 from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
 
+from tests.program.reports.test_stats import _statsmodels_restricted_mean
+
 AS_OF = datetime.date(2026, 6, 30)
 WINDOW = 12
 DAYS_PER_MONTH = 365.25 / 12
@@ -243,13 +245,16 @@ def population(db, tmp_path):
 
 def _check_the_report_prints_the_documented_shape(population):
     report, _ = population
-    assert set(report) == {"as_of", "window_months", "min_group_size", "groups", "comparisons"}
+    assert set(report) == {"as_of", "window_months", "min_group_size", "groups", "comparisons",
+                           "adjusted", "time_to_promotion", "filters"}
+    assert set(report["filters"].values()) == {None}
     assert (report["as_of"], report["window_months"], report["min_group_size"]) == (
         "2026-06-30", 12, 5)
     assert list(report["groups"]) == ["mentorship_only", "sponsorship_only", "both", "neither"]
     for group in report["groups"].values():
-        assert set(group) == {"n", "outcomes", "median_months_to_promotion", "survey_change",
-                              "suppressed"}
+        assert set(group) == {"n", "outcomes", "median_months_to_promotion",
+                              "restricted_mean_months_to_promotion", "survey_change",
+                              "who_is_counted", "suppressed"}
         assert set(group["outcomes"]) == {"promotion", "high_visibility", "leadership",
                                           "retention"}
         assert set(group["survey_change"]) == {"confidence", "goal_progress"}
@@ -267,6 +272,22 @@ def _check_every_group_count_matches_a_per_person_recount(population):
         for key, cell in group["outcomes"].items():
             assert (cell["count"], cell["n"]) == (expected[name][key],
                                                   expected[name]["eligible"]), (name, key)
+
+
+def _check_who_is_counted_matches_the_recount(population):
+    report, expected = population
+    for name, group in report["groups"].items():
+        employed = len(expected[name]["km"])  # follow-up is for members employed on the index
+        assert group["who_is_counted"] == {
+            "counted": expected[name]["eligible"],
+            "too_recent": employed - expected[name]["eligible"],
+            "not_employed_on_index_date": expected[name]["n"] - employed}, name
+    # The edge cases built in: 12 mentees hired after their mentorship started, 14 protégés
+    # whose sponsorship started in January 2026.
+    assert report["groups"]["mentorship_only"]["who_is_counted"] == {
+        "counted": 300, "too_recent": 0, "not_employed_on_index_date": 12}
+    assert report["groups"]["sponsorship_only"]["who_is_counted"] == {
+        "counted": 250, "too_recent": 14, "not_employed_on_index_date": 0}
 
 
 def _check_the_known_promotion_rates_come_out(population):
@@ -330,6 +351,34 @@ def _check_time_to_promotion_matches_an_independent_kaplan_meier(population):
     assert report["groups"]["sponsorship_only"]["median_months_to_promotion"]["value"] is not None
 
 
+def _check_restricted_means_match_statsmodels_kaplan_meier(population):
+    report, expected = population
+    tau = (AS_OF - (AS_OF - relativedelta(months=WINDOW))).days
+    assert report["time_to_promotion"]["restricted_to_months"] == pytest.approx(
+        tau / DAYS_PER_MONTH)
+    reference = {}
+    for name, group in report["groups"].items():
+        rows = expected[name]["km"]
+        area, variance = _statsmodels_restricted_mean([t for t, _ in rows],
+                                                      [e for _, e in rows], tau)
+        reference[name] = (area, variance)
+        cell = group["restricted_mean_months_to_promotion"]
+        half = 1.959964 * np.sqrt(variance)
+        assert cell["status"] == "shown"
+        assert cell["value"] == pytest.approx(area / DAYS_PER_MONTH)
+        assert cell["ci95"] == pytest.approx([(area - half) / DAYS_PER_MONTH,
+                                              (area + half) / DAYS_PER_MONTH], rel=1e-6)
+    for row in report["time_to_promotion"]["comparisons"]:
+        (area_a, var_a), (area_b, var_b) = reference[row["a"]], reference[row["b"]]
+        half = 1.959964 * np.sqrt(var_a + var_b)
+        assert row["difference"] == pytest.approx((area_a - area_b) / DAYS_PER_MONTH)
+        assert row["ci95"] == pytest.approx([(area_a - area_b - half) / DAYS_PER_MONTH,
+                                             (area_a - area_b + half) / DAYS_PER_MONTH], rel=1e-6)
+    # Fewer than half of the mentees were promoted: their median is "not reached", not hidden.
+    median = report["groups"]["mentorship_only"]["median_months_to_promotion"]
+    assert (median["value"], median["status"]) == (None, "not_reached")
+
+
 def _check_survey_changes_match_scipy_t_intervals(population):
     report, expected = population
     for name, group in report["groups"].items():
@@ -364,6 +413,7 @@ def _check_survey_change_comparisons_match_welch_in_scipy(population):
 def test_the_imported_population_gives_the_documented_shape_and_exact_counts(population):
     _check_the_report_prints_the_documented_shape(population)
     _check_every_group_count_matches_a_per_person_recount(population)
+    _check_who_is_counted_matches_the_recount(population)
     _check_the_known_promotion_rates_come_out(population)
 
 
@@ -371,5 +421,6 @@ def test_every_interval_matches_statsmodels_and_scipy(population):
     _check_every_rate_interval_matches_statsmodels_wilson(population)
     _check_every_rate_comparison_matches_statsmodels_newcombe(population)
     _check_time_to_promotion_matches_an_independent_kaplan_meier(population)
+    _check_restricted_means_match_statsmodels_kaplan_meier(population)
     _check_survey_changes_match_scipy_t_intervals(population)
     _check_survey_change_comparisons_match_welch_in_scipy(population)

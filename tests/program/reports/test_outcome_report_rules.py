@@ -19,6 +19,7 @@ from program.reports.outcome import (
     outcome_report,
     outcome_report_snapshot_create,
 )
+from program.reports.page import outcome_summary, report_tables
 from program.reports.suppression import suppress_partition
 from tests import factories
 
@@ -96,7 +97,8 @@ def test_a_group_of_four_is_suppressed_everywhere_it_could_be_worked_out(mentor,
         assert group["n"] is None
         assert all(cell == {"count": None, "n": None, "rate": None, "ci95": None}
                    for cell in group["outcomes"].values())
-        assert group["median_months_to_promotion"] == {"value": None, "ci95": None}
+        for figure in ("median_months_to_promotion", "restricted_mean_months_to_promotion"):
+            assert group[figure] == {"value": None, "ci95": None, "status": "hidden"}
         assert all(cell == {"mean": None, "n": None, "ci95": None}
                    for cell in group["survey_change"].values())
     for comparison in report["comparisons"]:
@@ -221,7 +223,9 @@ def test_the_report_runs_the_same_few_queries_at_any_size(mentor, sponsor,
         mentees(size, mentor, promoted=2)
         proteges(size, sponsor, promoted=3)
         factories.PersonFactory.create_batch(size)
-        with django_assert_max_num_queries(5), CaptureQueriesContext(connection) as queries:
+        # Three report queries (groups, surveys, strata) and, on PostgreSQL, SET LOCAL work_mem
+        # and the savepoint's two statements.
+        with django_assert_max_num_queries(6), CaptureQueriesContext(connection) as queries:
             outcome_report(as_of=AS_OF)
         counts.append(len(queries))
     assert counts[0] == counts[1]
@@ -241,3 +245,43 @@ def test_the_readable_output_names_hidden_groups(mentor):
     out = io.StringIO()
     call_command("outcome_report", "--as-of", AS_OF.isoformat(), stdout=out)
     assert "Mentorship only: fewer than 5 people, not shown" in out.getvalue()
+
+
+def test_who_is_counted_splits_each_group_and_hides_a_small_part(mentor, sponsor):
+    mentees(9, mentor)  # index 1 March 2024: window ended
+    mentees(6, mentor, started_on=datetime.date(2026, 2, 1))  # too recent
+    late = mentees(2, mentor)  # hired after their mentorship started
+    for person in late:
+        person.hire_date = datetime.date(2025, 1, 6)
+        person.save()
+    proteges(7, sponsor)
+    proteges(5, sponsor, started_on=datetime.date(2026, 2, 1))
+    report, _ = report_json()
+    who = {g: report["groups"][g]["who_is_counted"] for g in ("mentorship_only",
+                                                               "sponsorship_only")}
+    # Two not employed on the index date name two people: hidden with the next smallest part.
+    assert who["mentorship_only"] == {"counted": 9, "too_recent": None,
+                                      "not_employed_on_index_date": None}
+    assert who["sponsorship_only"] == {"counted": 7, "too_recent": 5,
+                                       "not_employed_on_index_date": 0}
+    assert report["groups"]["mentorship_only"]["n"] == 17
+    assert ("The rates count 9 of 17 employees with only a mentor (the others are hidden: too "
+            "few) and 7 of 12 employees with only a sponsor (5 too recent for their window to "
+            "have ended).") in outcome_summary(report)
+
+
+def test_time_to_promotion_says_not_reached_in_words_and_always_gives_a_restricted_mean(mentor):
+    mentees(20, mentor, promoted=6)  # 6 of 20 promoted 40 days in: the median is not reached
+    report, _ = report_json()
+    group = report["groups"]["mentorship_only"]
+    assert group["median_months_to_promotion"]["status"] == "not_reached"
+    mean = group["restricted_mean_months_to_promotion"]
+    assert mean["status"] == "shown"
+    # 6 people at 40 days and 14 at the whole window (365 days), in months.
+    assert mean["value"] == pytest.approx((6 * 40 + 14 * 365) / 20 / (365.25 / 12))
+    table = next(t for t in report_tables(report) if t.slug == "time_to_promotion")
+    row = next(r for r in table.display_rows() if r[0]["text"] == "Mentorship only")
+    low = group["median_months_to_promotion"]["ci95"][0]
+    assert [cell["text"] for cell in row[1:4]] == ["not reached", f"{low:.1f} to not reached",
+                                                   f"{mean['value']:.1f}"]
+    assert table.csv_rows()[1][1:4] == ["not reached", f"{low:.4f}", "not reached"]

@@ -14,6 +14,8 @@ from program.reports.stats import (
     mean_difference,
     mean_interval,
     newcombe_difference,
+    restricted_mean,
+    restricted_mean_difference,
     wilson_interval,
 )
 
@@ -165,3 +167,63 @@ def test_kaplan_meier_median_and_interval_match_statsmodels_on_random_data():
 def test_kaplan_meier_with_no_events_has_no_median():
     km = kaplan_meier([(10, 0, 5), (20, 0, 3)])
     assert (km.median.value, km.median.ci95, km.n) == (None, None, 8)
+
+
+def _statsmodels_restricted_mean(times, events, tau):
+    """Area under statsmodels' Kaplan-Meier curve up to tau, and the Greenwood-type variance."""
+    curve = SurvfuncRight(np.array(times, float), np.array(events, float))
+    keep = curve.surv_times <= tau
+    knots = np.concatenate([[0.0], curve.surv_times[keep], [tau]])
+    heights = np.concatenate([[1.0], curve.surv_prob[keep]])
+    area_pieces = np.diff(knots) * heights
+    variance = 0.0
+    for i, (n, d) in enumerate(zip(curve.n_risk[keep], curve.n_events[keep], strict=True)):
+        if n > d:
+            variance += area_pieces[i + 1:].sum() ** 2 * d / (n * (n - d))
+    return area_pieces.sum(), variance
+
+
+def test_without_censoring_the_restricted_mean_is_the_mean_of_the_capped_times():
+    rng = random.Random(3)
+    times = [rng.randrange(1, 500) for _ in range(200)]
+    tau = 365
+    km = kaplan_meier([(t, 1, 0) for t in times])
+    capped = np.minimum(times, tau)
+    estimate = restricted_mean(km, tau)
+    assert estimate.value == pytest.approx(capped.mean())
+    # Uncensored, the Greenwood-type variance is the plug-in variance of the capped times / n.
+    half = (estimate.high - estimate.low) / 2
+    assert half == pytest.approx(1.959964 * math.sqrt(capped.var() / len(times)), rel=1e-6)
+
+
+def test_the_restricted_mean_with_censoring_matches_statsmodels_kaplan_meier():
+    rng = random.Random(8)
+    rows = [(rng.randrange(1, 700), rng.random() < 0.4) for _ in range(300)]
+    tau = 365
+    km = kaplan_meier([(t, int(e), int(not e)) for t, e in rows])
+    area, variance = _statsmodels_restricted_mean([t for t, _ in rows], [e for _, e in rows], tau)
+    estimate = restricted_mean(km, tau)
+    assert estimate.value == pytest.approx(area)
+    assert estimate.ci95 == pytest.approx([area - 1.959964 * math.sqrt(variance),
+                                           area + 1.959964 * math.sqrt(variance)], rel=1e-6)
+
+
+def test_the_restricted_mean_says_when_nobody_was_followed_long_enough():
+    short = kaplan_meier([(100, 1, 0), (200, 0, 1), (300, 0, 3)])
+    assert restricted_mean(short, 365).value is None
+    # Nobody promoted, everyone followed for the whole window: the mean is the window itself.
+    none_promoted = restricted_mean(kaplan_meier([(365, 0, 10), (400, 0, 5)]), 365)
+    assert (none_promoted.value, none_promoted.ci95) == (365, [365, 365])
+    # Everyone promoted early: the curve reached 0, so the mean exists however short follow-up.
+    early = restricted_mean(kaplan_meier([(10, 2, 0), (20, 2, 0)]), 365)
+    assert early.value == pytest.approx(15)
+
+
+def test_a_restricted_mean_difference_adds_the_two_variances():
+    a = kaplan_meier([(t, 1, 0) for t in (30, 60, 90, 400, 500)])
+    b = kaplan_meier([(t, 1, 0) for t in (100, 200, 300, 400, 500, 600)])
+    mean_a, mean_b = restricted_mean(a, 365), restricted_mean(b, 365)
+    difference = restricted_mean_difference(a, b, 365)
+    assert difference.value == pytest.approx(mean_a.value - mean_b.value)
+    half = math.hypot((mean_a.high - mean_a.low) / 2, (mean_b.high - mean_b.low) / 2)
+    assert difference.ci95 == pytest.approx([difference.value - half, difference.value + half])
