@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.models import Person
@@ -176,6 +177,9 @@ class Importer:
         except ImportRefused as refused:
             result.problems = refused.problems
             result.created = result.updated = 0
+            return result
+        if not dry_run:
+            import_written.send(sender=type(self), kind=self.kind)
         return result
 
     def _read(self, data: bytes | str) -> list[dict]:
@@ -232,6 +236,11 @@ class Importer:
 
 
 IMPORTERS: dict[str, type[Importer]] = {}
+
+# Sent (sender: the Importer class, kind=...) after an import wrote its rows, inside the caller's
+# transaction. Imports write in bulk, which sends no model signals; caches of what an import may
+# change listen to this instead (matching/mentorship/pool.py).
+import_written = Signal()
 
 
 def register(importer: type[Importer]) -> type[Importer]:
