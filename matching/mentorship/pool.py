@@ -24,6 +24,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import transaction
@@ -36,7 +37,7 @@ from matching import scoring
 VERSION_KEY = "matching:mentor-pool:version"
 POOL_MAX_AGE = 15 * 60  # seconds
 
-_built: dict = {}  # version -> (built at, pool); the process's last pool, shared by its threads
+_built: dict = {}  # version -> {name: (built at, value)}: this process's, shared by its threads
 _lock = threading.Lock()
 
 
@@ -48,21 +49,34 @@ def _version() -> str:
     return version
 
 
+def cached[T](name: str, build: Callable[[], T]) -> T:
+    """`build()`'s value, kept in this process until what the pool holds changes (or for
+    POOL_MAX_AGE): for reads that depend only on mentor profiles and the people behind them."""
+    version = _version()
+    values = _built.get(version, {})
+    entry = values.get(name)
+    if entry is not None and time.monotonic() - entry[0] < POOL_MAX_AGE:
+        return entry[1]
+    value = build()
+    with _lock:
+        if version not in _built:
+            _built.clear()
+            _built[version] = {}
+        _built[version][name] = (time.monotonic(), value)
+    return value
+
+
+def _build_pool() -> dict[int, scoring.Candidate]:
+    taking_requests = MentorProfile.objects.filter(is_paused=False).values("person_id")
+    return scoring.load_candidates(taking_requests, mentors=True, with_lines=False,
+                                   with_goals=False)
+
+
 def mentor_pool() -> dict[int, scoring.Candidate]:
     """Every mentor taking requests (not paused), by person id, as a scoring Candidate (skills
     and languages from the profile, no reporting lines, no goals). One cache read when the pool
-    is current; the four queries of load_candidates when it is not."""
-    version = _version()
-    entry = _built.get(version)
-    if entry is not None and time.monotonic() - entry[0] < POOL_MAX_AGE:
-        return entry[1]
-    taking_requests = MentorProfile.objects.filter(is_paused=False).values("person_id")
-    pool = scoring.load_candidates(taking_requests, mentors=True, with_lines=False,
-                                   with_goals=False)
-    with _lock:
-        _built.clear()
-        _built[version] = (time.monotonic(), pool)
-    return pool
+    is current; the queries of load_candidates when it is not."""
+    return cached("pool", _build_pool)
 
 
 def _new_version() -> None:

@@ -8,8 +8,8 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import MentorProfile, Person, Skill
 from matching import scoring
+from matching.mentorship import pool
 from matching.mentorship.models import MentorRequest, Mentorship
-from matching.mentorship.pool import mentor_pool
 from matching.relationships.capacity import with_places, with_room
 from matching.relationships.models import RelationshipStatus
 
@@ -70,7 +70,7 @@ def suggestions_for(person: Person, *, limit: int = 10) -> list[Suggestion]:
     """
     mentee = scoring.load_candidates([person.pk])[person.pk]
     with_room = set(mentor_ids_with_room(exclude=person))
-    mentors = mentor_pool()
+    mentors = pool.mentor_pool()
     # Mentors already paired with this person, or already asked, are not suggested again: two
     # index lookups by mentee, not a scan of every person.
     taken = set(
@@ -122,7 +122,12 @@ def overview_for(person: Person) -> MentoringOverview:
 
 
 def directory_choices() -> dict:
-    """Filter options: locations and levels that mentors actually have (two queries)."""
+    """Filter options: locations and levels that mentors actually have (two queries, cached
+    with the mentor pool: they change only when a profile or a mentor's record does)."""
+    return pool.cached("directory_choices", _directory_choices)
+
+
+def _directory_choices() -> dict:
     people = Person.objects.filter(mentor_profile__isnull=False)
     return {
         "locations": list(people.exclude(location="").order_by("location")

@@ -108,3 +108,11 @@ def test_an_import_and_a_commit_elsewhere_give_the_pool_a_new_version(
         during = cache.get(pool.VERSION_KEY)
     assert cache.get(pool.VERSION_KEY) != during
     assert mentor.person_id not in pool.mentor_pool()
+
+
+def test_the_directory_filters_follow_a_mentor_moving(login, alice, mentor):
+    client = login(alice)
+    assert "Reykjavik" not in client.get("/mentoring/mentors/").content.decode()
+    mentor.person.location = "Reykjavik"
+    mentor.person.save()
+    assert "Reykjavik" in client.get("/mentoring/mentors/").content.decode()
