@@ -27,6 +27,7 @@ from django.dispatch import Signal
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.models import Person
+from accounts.planner import ANALYZE_MIN_ROWS, refresh_planner_statistics
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,8 @@ class Importer:
             return result
         if not dry_run:
             import_written.send(sender=type(self), kind=self.kind)
+            if result.rows >= ANALYZE_MIN_ROWS:
+                transaction.on_commit(refresh_planner_statistics)
         return result
 
     def _read(self, data: bytes | str) -> list[dict]:
