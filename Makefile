@@ -20,7 +20,7 @@ TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 help:
 	@echo "make run    - set up and start web, worker and beat on http://localhost:$(PORT)"
 	@echo "make test   - set up and run the whole test suite (lint included)"
-	@echo "make bench  - run the benchmarks under tests/bench/"
+	@echo "make bench  - the performance table on PostgreSQL (docs/PERFORMANCE.md)"
 	@echo "make lock   - regenerate requirements.lock and requirements-dev.lock from pyproject.toml"
 
 $(VENV)/pyvenv.cfg:
@@ -61,8 +61,10 @@ lint: install
 test: install lint
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# One table on PostgreSQL (docs/PERFORMANCE.md): BENCH_DATABASE_URL names the database to seed
+# with 100,000 people once and reuse; BENCH_ARGS="--skip-load --runs 5" for a quicker run.
 bench: install
-	$(TEST_ENV) $(BIN)/python -m pytest tests/bench -p no:cacheprovider -s -o addopts="" $(PYTEST_ARGS)
+	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 # The lock files: every package pinned with its hashes, for any platform and Python >= 3.12
 # (uv's universal resolution). Existing pins are kept; LOCK_ARGS=--upgrade moves to the newest

@@ -20,6 +20,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.text import slugify
 
 from .models import Department, Person, Skill, User
+from .planner import refresh_planner_statistics
 
 DEMO_PASSWORD = "demo-pass-2026"
 # The four demo logins: (role, email, full name, title, level).
@@ -97,6 +98,9 @@ def seed(*, people: int, seed: int, progress=None) -> DemoContext:
             started = time.perf_counter()
             step(context)
             context.timings[name] = time.perf_counter() - started
+    started = time.perf_counter()
+    refresh_planner_statistics()
+    context.timings["planner statistics (ANALYZE)"] = time.perf_counter() - started
     return context
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django.utils.text import slugify
 
+from .demo import bulk_insert
 from .importing import (
     Column,
     Importer,
+    bulk_update,
+    existing_values,
     find_duplicates,
     parse_choice,
     parse_date,
@@ -145,6 +148,11 @@ class PeopleImporter(Importer):
                 seen.append(current)
                 current = graph.get(current)
 
+    def plan(self, rows: list[dict]) -> tuple[int, int]:
+        """The dry run: rows whose employee_id exists are updated, the others created."""
+        existing = existing_values(Person, "employee_id", (row["employee_id"] for row in rows))
+        return len(rows) - len(existing), len(existing)
+
     def write(self, rows: list[dict]) -> tuple[int, int]:
         departments = {d.name: d for d in Department.objects.all()}
         new_departments = {row["department"] for row in rows if row.get("department")}
@@ -167,7 +175,7 @@ class PeopleImporter(Importer):
             person.department = departments.get(row.get("department") or "")
             (to_update if person.pk else to_create).append(person)
         Person.objects.bulk_create(to_create, batch_size=2000)
-        Person.objects.bulk_update(to_update, PEOPLE_FIELDS + ["department"], batch_size=2000)
+        bulk_update(to_update, PEOPLE_FIELDS + ["department"])
         by_id = {p.employee_id: p for p in
                  Person.objects.filter(employee_id__in=[r["employee_id"] for r in rows])}
         managers = {row.get("manager_employee_id") for row in rows} - {None}
@@ -176,8 +184,7 @@ class PeopleImporter(Importer):
         for row in rows:
             manager_id = row.get("manager_employee_id")
             by_id[row["employee_id"]].manager = by_id[manager_id] if manager_id else None
-        Person.objects.bulk_update([by_id[r["employee_id"]] for r in rows], ["manager"],
-                                   batch_size=2000)
+        bulk_update([by_id[r["employee_id"]] for r in rows], ["manager"])
         self._write_skills(rows, by_id)
         return len(to_create), len(to_update)
 
@@ -190,12 +197,10 @@ class PeopleImporter(Importer):
             rows_with = [row for row in rows if row.get(field) is not None]
             people = [by_id[row["employee_id"]].pk for row in rows_with]
             through.objects.filter(person_id__in=people).delete()
-            through.objects.bulk_create(
-                [through(person_id=by_id[row["employee_id"]].pk, skill_id=skills[slug].pk)
-                 for row in rows_with
-                 for slug in {slugify(name) for name in row[field]} if slug in skills],
-                batch_size=5000,
-            )
+            bulk_insert(through,  # COPY on PostgreSQL: no model instance per link
+                        [{"person_id": by_id[row["employee_id"]].pk, "skill_id": skills[slug].pk}
+                         for row in rows_with
+                         for slug in {slugify(name) for name in row[field]} if slug in skills])
 
 
 @register

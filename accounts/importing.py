@@ -23,10 +23,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
+from django.dispatch import Signal
 from django.utils.module_loading import autodiscover_modules
 
 from accounts.audit import audit_record
 from accounts.models import Person
+from accounts.planner import ANALYZE_MIN_ROWS, refresh_planner_statistics
+
+# The most rows one file may hold. Every row is in memory while the file is checked (the
+# cross-row checks need them all: about 1.5 KB per people row), so the limit bounds an import's
+# memory; a larger file is refused before anything is checked.
+MAX_ROWS = 200_000
+TOO_MANY_ROWS = ("the file has more than {limit:,} rows; split it into files of at most "
+                 "{limit:,} rows and import them one after the other")
 
 
 @dataclass(frozen=True)
@@ -169,6 +178,13 @@ class Importer:
         """Write every row (inside a transaction); return (created, updated)."""
         raise NotImplementedError
 
+    def plan(self, rows: list[dict]) -> tuple[int, int] | None:
+        """(created, updated) that write() would report, read without writing: a dry run then
+        checks the rows and counts, instead of inserting every row and rolling back. Only for
+        kinds whose write() finds no problem of its own (raises no ImportRefused); None (the
+        default) makes the dry run write and roll back."""
+        return None
+
     # The fixed procedure.
 
     def run(self, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
@@ -189,12 +205,19 @@ class Importer:
                 self.check([row for row in rows if row["_row"] not in unreadable])
                 if self.problems:
                     raise ImportRefused(self.problems)
-                result.created, result.updated = self.write(rows)
+                # A dry run counts what write() would do without inserting every row, where the
+                # kind can (plan); otherwise it writes and rolls back.
+                planned = self.plan(rows) if dry_run else None
+                if planned is not None:
+                    result.created, result.updated = planned
+                else:
+                    result.created, result.updated = self.write(rows)
                 if dry_run:
                     transaction.set_rollback(True)
         except ImportRefused as refused:
             result.problems = refused.problems
             result.created = result.updated = 0
+            return result
         except DatabaseError as error:
             # A rule the checks missed but the database holds: refused, never a traceback.
             first_line = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
@@ -202,6 +225,11 @@ class Importer:
                                        f"({type(error).__name__}: {first_line}); nothing was "
                                        "written")]
             result.created = result.updated = 0
+            return result
+        if not dry_run:
+            import_written.send(sender=type(self), kind=self.kind)
+            if result.rows >= ANALYZE_MIN_ROWS:
+                transaction.on_commit(refresh_planner_statistics)
         return result
 
     def _read(self, data: bytes | str) -> list[dict]:
@@ -245,6 +273,9 @@ class Importer:
         for number, values in _records(reader, self):
             if not any(value.strip() for value in values):
                 continue
+            if len(rows) == MAX_ROWS:
+                self.problem(number, None, TOO_MANY_ROWS.format(limit=MAX_ROWS))
+                return []
             if len(values) != len(header):
                 self.problem(number, None, f"has {len(values)} values but the header has "
                              f"{len(header)} columns")
@@ -297,6 +328,11 @@ def _wait_for_other_imports() -> None:
 
 IMPORTERS: dict[str, type[Importer]] = {}
 
+# Sent (sender: the Importer class, kind=...) after an import wrote its rows, inside the caller's
+# transaction. Imports write in bulk, which sends no model signals; caches of what an import may
+# change listen to this instead (matching/mentorship/pool.py).
+import_written = Signal()
+
 
 def register(importer: type[Importer]) -> type[Importer]:
     IMPORTERS[importer.kind] = importer
@@ -338,3 +374,48 @@ def find_duplicates(importer: Importer, rows: list[dict], column: str, *,
             importer.problem(row["_row"], column, f"{value!r} is already used on row {seen[key]}")
         else:
             seen[key] = row["_row"]
+
+
+def existing_values(model, field: str, values: Iterable) -> set:
+    """Which of `values` some row of `model` already has in `field` (one query per 20,000)."""
+    values = list(dict.fromkeys(values))
+    found: set = set()
+    for start in range(0, len(values), 20_000):
+        found.update(model.objects.filter(**{f"{field}__in": values[start:start + 20_000]})
+                     .values_list(field, flat=True))
+    return found
+
+
+def bulk_update(objs: list, fields: list[str], *, batch_size: int = 5000) -> None:
+    """Save `fields` of many existing rows of one model: like QuerySet.bulk_update, but on
+    PostgreSQL one `UPDATE ... FROM (VALUES ...)` per batch (a join on the primary key), where
+    Django's bulk_update builds a CASE of every row per field and the database walks it for
+    each row (100,000 people: minutes). Elsewhere, Django's bulk_update."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, fields, batch_size=batch_size)
+        return
+    meta = model._meta
+    pk = meta.pk
+    columns = [meta.get_field(name) for name in fields]
+    quote = connection.ops.quote_name
+    # Each value cast to its column's type (a foreign key's db_type is its target's).
+    casts = ", ".join(f"%s::{field.db_type(connection)}" for field in [pk, *columns])
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in columns)
+    names = ", ".join(quote(f.column) for f in [pk, *columns])
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            batch = objs[start:start + batch_size]
+            params = []
+            for obj in batch:
+                params.append(pk.get_db_prep_value(obj.pk, connection))
+                for field in columns:
+                    params.append(field.get_db_prep_save(getattr(obj, field.attname),
+                                                         connection))
+            values = ", ".join([f"({casts})"] * len(batch))
+            cursor.execute(  # identifiers quoted from the model, every value a parameter
+                f"UPDATE {quote(meta.db_table)} AS t SET {assignments} "  # noqa: S608
+                f"FROM (VALUES {values}) AS v({names}) "
+                f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}", params)

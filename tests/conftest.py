@@ -118,3 +118,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_mentor_pool():
+    """Each test starts without a cached suggestions mentor pool (matching/mentorship/pool.py):
+    a test's rolled-back data sends no signal, so the pool it built must not reach the next."""
+    from matching.mentorship.pool import mentor_pool_reset
+
+    mentor_pool_reset()
+    yield

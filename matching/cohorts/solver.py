@@ -25,8 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+# scipy (about a second to import) is imported where the assignment is solved, in _assign, so
+# processes that never match a cohort (every web worker at start) do not pay for it.
 
 SCORE = "score"
 COVERAGE = "coverage"
@@ -127,6 +128,9 @@ def _assign(scores: np.ndarray, allowed: np.ndarray, capacities: np.ndarray,
     solver (LAPJVsp) is exact like linear_sum_assignment and, on a realistic cohort of 2,000 x
     2,000 slots, about twice as fast, and faster still when the rules forbid many pairs.
     """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     n, m = scores.shape
     rows, cols = np.nonzero(allowed)
     gain = scores[rows, cols]

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import MentorProfile, Person, Skill
 from matching import scoring
+from matching.mentorship import pool
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.capacity import with_places, with_room
 from matching.relationships.models import RelationshipStatus
@@ -64,21 +65,19 @@ def suggestions_for(person: Person, *, limit: int = 10) -> list[Suggestion]:
     """The best mentors for `person`, explained. Blocked, paused and full mentors never appear.
 
     Queries: five for the mentee, one for who has room, one for mentors already paired or
-    asked, at most four for the mentors' features (their ids go in as a subquery), one for the
+    asked, the mentor pool (cached, pool.py: four queries when it is rebuilt), one for the
     winners' profiles: fixed, whatever the number of people.
     """
     mentee = scoring.load_candidates([person.pk])[person.pk]
     with_room = set(mentor_ids_with_room(exclude=person))
-    taking_requests = MentorProfile.objects.filter(is_paused=False).values("person_id")
-    mentors = scoring.load_candidates(taking_requests, mentors=True, with_lines=False,
-                                      with_goals=False)
-    # Mentors already paired with this person, or already asked, are not suggested again.
-    taken = set(Person.objects.filter(
-        Q(mentorships_as_mentor__mentee=person,
-          mentorships_as_mentor__status=RelationshipStatus.ACTIVE)
-        | Q(mentor_requests_received__mentee=person,
-            mentor_requests_received__status=MentorRequest.Status.OPEN)
-    ).order_by().values_list("pk", flat=True))
+    mentors = pool.mentor_pool()
+    # Mentors already paired with this person, or already asked, are not suggested again: two
+    # index lookups by mentee, not a scan of every person.
+    taken = set(
+        Mentorship.objects.filter(mentee=person, status=RelationshipStatus.ACTIVE)
+        .order_by().values_list("mentor_id", flat=True)
+        .union(MentorRequest.objects.filter(mentee=person, status=MentorRequest.Status.OPEN)
+               .order_by().values_list("mentor_id", flat=True)).order_by())
     mentors = [mentor for pk, mentor in mentors.items() if pk in with_room and pk not in taken]
     best = scoring.rank(mentee, mentors, scoring.SUGGESTION_WEIGHTS, limit=limit)
     profiles = {profile.person_id: profile for profile in
@@ -123,7 +122,12 @@ def overview_for(person: Person) -> MentoringOverview:
 
 
 def directory_choices() -> dict:
-    """Filter options: locations and levels that mentors actually have (two queries)."""
+    """Filter options: locations and levels that mentors actually have (two queries, cached
+    with the mentor pool: they change only when a profile or a mentor's record does)."""
+    return pool.cached("directory_choices", _directory_choices)
+
+
+def _directory_choices() -> dict:
     people = Person.objects.filter(mentor_profile__isnull=False)
     return {
         "locations": list(people.exclude(location="").order_by("location")

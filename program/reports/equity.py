@@ -1,8 +1,10 @@
 """Equity of access: who gets mentors, sponsors and advocacy, and what comes of it.
 
-One aggregate query per breakdown (department, level band, gender, ethnicity) over the people
-employed on the as-of date. Gender and ethnicity are self-described and optional: only people who
-gave them are counted in those breakdowns, and nobody's answer is ever shown on its own.
+One aggregate query over the people employed on the as-of date computes each person's flags
+once and counts them per combination of department, level band, gender and ethnicity; each
+breakdown (department, level band, gender, ethnicity) is a sum of those rows. Gender and
+ethnicity are self-described and optional: only people who gave them are counted in those
+breakdowns, and nobody's answer is ever shown on its own.
 
 Suppression (program/suppression.py): a row of fewer than REPORT_MIN_GROUP_SIZE people is
 hidden, with the next smallest rows, since the rows add up to the headcount. Within a shown row,
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 
 from accounts.models import CareerEvent, Person
 from accounts.program_settings import setting
@@ -55,35 +57,53 @@ def _level_band() -> Case:
 
 
 def _measures(as_of: datetime.date) -> dict:
-    person = OuterRef("pk")
-    advocacy = AdvocacyRecord.objects.filter(sponsorship__protege=person,
-                                             occurred_on__lte=as_of)
-    return {
-        "mentored": Count("pk", filter=Q(Exists(Mentorship.objects.filter(
-            mentee=person, status__in=COUNTED_STATUSES, started_on__lte=as_of)))),
-        "sponsored": Count("pk", filter=Q(Exists(Sponsorship.objects.filter(
-            protege=person, status__in=COUNTED_STATUSES, started_on__lte=as_of)))),
-        "advocated": Count("pk", filter=Q(Exists(advocacy))),
-        "advocacy_succeeded": Count("pk", filter=Q(Exists(
-            advocacy.filter(outcome=AdvocacyRecord.Outcome.SUCCEEDED)))),
-        "promoted": Count("pk", filter=Q(Exists(CareerEvent.objects.filter(
-            person=person, kind=CareerEvent.Kind.PROMOTION,
-            occurred_on__gt=add_months(as_of, -12), occurred_on__lte=as_of)))),
+    """Each measure as a count over the people of a group. Every flag is `pk IN (one
+    uncorrelated subquery)`: the database builds each set once (PostgreSQL: a hashed subplan)
+    and looks every person up in it, instead of probing per person and per group."""
+    advocacy = AdvocacyRecord.objects.filter(occurred_on__lte=as_of)
+    flags = {
+        "mentored": Mentorship.objects.filter(status__in=COUNTED_STATUSES, started_on__lte=as_of)
+        .values("mentee_id"),
+        "sponsored": Sponsorship.objects.filter(status__in=COUNTED_STATUSES,
+                                                started_on__lte=as_of).values("protege_id"),
+        "advocated": advocacy.values("sponsorship__protege_id"),
+        "advocacy_succeeded": advocacy.filter(outcome=AdvocacyRecord.Outcome.SUCCEEDED)
+        .values("sponsorship__protege_id"),
+        "promoted": CareerEvent.objects.filter(
+            kind=CareerEvent.Kind.PROMOTION, occurred_on__gt=add_months(as_of, -12),
+            occurred_on__lte=as_of).values("person_id"),
     }
+    return {measure: Count("pk", filter=Q(pk__in=flags[measure])) for measure, _ in MEASURES}
 
 
-def _breakdown(dimension: str, as_of: datetime.date) -> list[dict]:
-    people = Person.objects.employed_on(as_of)
-    if dimension == "department":
-        key = F("department__name")
-        people = people.filter(department__isnull=False)
-    elif dimension == "level_band":
-        key = _level_band()
-    else:  # self-described: only people who chose to say
-        key = F(dimension)
-        people = people.exclude(**{dimension: ""})
-    return list(people.annotate(key=key).order_by().values("key")
+def _counts(as_of: datetime.date) -> list[dict]:
+    """One pass over the people employed on `as_of`: each person's flags once, counted per
+    combination of department, level band, gender and ethnicity (at most a few thousand rows);
+    every breakdown is then a sum of these rows."""
+    return list(Person.objects.employed_on(as_of)
+                .annotate(department_key=F("department__name"), level_band_key=_level_band(),
+                          gender_key=F("gender"), ethnicity_key=F("ethnicity"))
+                .order_by()
+                .values("department_key", "level_band_key", "gender_key", "ethnicity_key")
                 .annotate(people=Count("pk"), **_measures(as_of)))
+
+
+def _breakdown(dimension: str, as_of: datetime.date,
+               counts: list[dict] | None = None) -> list[dict]:
+    """The rows of one breakdown: {"key", "people", one count per measure}. Department counts
+    people with a department; gender and ethnicity, being self-described, only people who chose
+    to say. `counts` (from _counts) lets the four breakdowns share one query."""
+    if counts is None:
+        counts = _counts(as_of)
+    rows: dict = {}
+    for combination in counts:
+        key = combination[f"{dimension}_key"]
+        if key is None or key == "":
+            continue  # no department, or did not describe themselves
+        row = rows.setdefault(key, dict.fromkeys(["people", *dict(MEASURES)], 0))
+        for name in row:
+            row[name] += combination[name]
+    return [{"key": key, **row} for key, row in sorted(rows.items(), key=lambda r: str(r[0]))]
 
 
 def _suppress(rows: list[dict], minimum: int) -> list[EquityRow]:
@@ -112,8 +132,9 @@ def _suppress(rows: list[dict], minimum: int) -> list[EquityRow]:
 def equity_tables(*, as_of: datetime.date) -> list[Table]:
     minimum = setting("REPORT_MIN_GROUP_SIZE")
     tables = []
+    counts = _counts(as_of)
     for dimension, label in BREAKDOWNS:
-        rows = _suppress(_breakdown(dimension, as_of), minimum)
+        rows = _suppress(_breakdown(dimension, as_of, counts), minimum)
         if dimension == "level_band":
             order = [label for label, _, _ in LEVEL_BANDS.values()]
             rows.sort(key=lambda r: order.index(r.label) if r.label in order else len(order))

@@ -22,11 +22,20 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from statistics import NormalDist
 
-from scipy.stats import norm
-from scipy.stats import t as student_t
+Z95 = NormalDist().inv_cdf(0.975)  # 1.959963984540054, as scipy.stats.norm.ppf(0.975)
 
-Z95 = float(norm.ppf(0.975))  # 1.959963984540054
+
+def _t975(df: float) -> float:
+    """The 0.975 quantile of Student's t with df degrees of freedom (df may be fractional).
+
+    scipy.special (what scipy.stats.t.ppf calls) is imported here, on the first interval, not
+    when the URLs load: scipy.stats alone takes seconds to import, on every worker's start.
+    """
+    from scipy.special import stdtrit
+
+    return float(stdtrit(df, 0.975))
 
 
 @dataclass(frozen=True)
@@ -93,7 +102,7 @@ def mean_interval(n: int, total: float, total_squares: float) -> Estimate:
     mean = total / n
     if n == 1:
         return Estimate(mean, None, None)
-    half = float(student_t.ppf(0.975, n - 1)) * math.sqrt(_variance(n, total, total_squares) / n)
+    half = _t975(n - 1) * math.sqrt(_variance(n, total, total_squares) / n)
     return Estimate(mean, mean - half, mean + half)
 
 
@@ -108,7 +117,7 @@ def mean_difference(a: tuple[int, float, float], b: tuple[int, float, float]) ->
     if se == 0:
         return Estimate(difference, difference, difference)
     df = (va + vb) ** 2 / (va ** 2 / (n_a - 1) + vb ** 2 / (n_b - 1))
-    half = float(student_t.ppf(0.975, df)) * se
+    half = _t975(df) * se
     return Estimate(difference, difference - half, difference + half)
 
 
