@@ -20,6 +20,7 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.text import slugify
 
 from .models import Department, Person, Skill, User
+from .search import name_key
 
 DEMO_PASSWORD = "demo-pass-2026"
 # The four demo logins: (role, email, full name, title, level).
@@ -166,7 +167,7 @@ def create_people(ctx: DemoContext) -> None:
             batch.append({
                 "employee_id": f"E{number:06d}",
                 "email": f"{slugs[first]}.{slugs[last]}.{number}@example.com",
-                "full_name": f"{first} {last}",
+                "full_name": f"{first} {last}", "search_name": name_key(f"{first} {last}"),
                 "title": f"{TITLES.get(level, 'Leader')} {department.name}".strip(),
                 "level": level, "department_id": department.pk, "location": location,
                 "timezone": tz, "manager_id": rng.choice(pool) if pool else None,

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .search import name_key
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -98,6 +100,21 @@ class PersonQuerySet(models.QuerySet):
     def current(self):
         return self.employed_on(timezone.localdate())
 
+    # Paths that skip save() still keep search_name (accounts/search.py) in step with full_name.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for person in objs:
+            person.search_name = name_key(person.full_name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if "full_name" in fields:
+            for person in objs:
+                person.search_name = name_key(person.full_name)
+            fields.append("search_name")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Person(models.Model):
     """The HR record. `manager` forms the reporting tree (level 1 = entry level)."""
@@ -105,6 +122,8 @@ class Person(models.Model):
     employee_id = models.CharField(max_length=40, unique=True)
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
+    # full_name folded for search (accounts/search.py); never edited by hand.
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
     title = models.CharField(max_length=200, blank=True)
     level = models.PositiveSmallIntegerField(default=1, db_index=True)
     department = models.ForeignKey(
@@ -145,6 +164,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = name_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_employed(self) -> bool:

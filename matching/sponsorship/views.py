@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.roles import hr_admin_required, person_required, roles_for
+from accounts.search import name_matches
 from accounts.services import career_event_record
 from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
 from matching.relationships.services import (
@@ -371,7 +372,7 @@ def hr_career_events(request):
             events = events.filter(kind=filters.cleaned_data["kind"])
         q = filters.cleaned_data["q"].strip()
         if q:
-            events = events.filter(Q(person__full_name__icontains=q) | Q(person__email__iexact=q)
+            events = events.filter(name_matches(q, prefix="person__") | Q(person__email__iexact=q)
                                    | Q(person__employee_id=q))
     form = CareerEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
