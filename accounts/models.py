@@ -59,6 +59,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     @property
+    def display_name(self) -> str:
+        """How a decision is signed: the person's name, the email only without an HR record."""
+        person = self.person_or_none
+        return person.full_name if person else self.email
+
+    @property
     def person_or_none(self) -> Person | None:
         try:
             return self.person

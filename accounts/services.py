@@ -12,7 +12,7 @@ from .models import CareerEvent, Person, User
 
 CAREER_EVENT_IN_FUTURE = "Record a career event once it has happened; the date is in the future."
 CAREER_EVENT_BEFORE_HIRE = "The date is before this person was hired ({hired})."
-CAREER_EVENT_DUPLICATE = "This person already has a {kind} recorded on {day}."
+CAREER_EVENT_DUPLICATE = "This person already has this career event ({kind}) on {day}."
 CAREER_EVENT_UNKNOWN_KIND = "Choose one of the career event kinds."
 
 

@@ -306,7 +306,7 @@ def hr_registrations(request):
         profile.opportunity_labels = [labels.get(k, k) for k in profile.opportunity_kinds]
     decided = (SponsorProfile.objects.exclude(status=SponsorProfile.Status.PENDING)
                .filter(decided_by__isnull=False)
-               .select_related("person", "decided_by").order_by("-decided_at")[:20])
+               .select_related("person", "decided_by__person").order_by("-decided_at")[:20])
     return render(request, "sponsorship/hr_registrations.html", {
         "pending": pending, "decided": decided, "min_level": settings.SPONSOR_MIN_LEVEL,
     })
