@@ -389,3 +389,30 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit trail is append-only.")
+
+
+class AccessRequest(models.Model):
+    """A signed-in user without an HR record asks HR to link their account to a Person
+    (accounts/access.py). At most one open request per user."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for HR"
+        LINKED = "linked", "Linked to an HR record"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_requests")
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["user"], condition=models.Q(status="open"),
+                                               name="one_open_access_request_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"
