@@ -47,8 +47,15 @@ def render_email(template: str, context: dict, language: str = "en") -> Rendered
 
 
 def inbox_text(content: str) -> str:
-    """The message without the lines that are only a link, blank runs folded to one."""
-    lines = [line.rstrip() for line in content.splitlines() if not _LINK_LINE.match(line)]
+    """The message without the lines that are only a link (a sentence that introduced one ends
+    with a full stop instead of a colon), blank runs folded to one."""
+    lines: list[str] = []
+    for line in content.splitlines():
+        if _LINK_LINE.match(line):
+            if lines and lines[-1].endswith(":"):
+                lines[-1] = lines[-1][:-1] + "."
+            continue
+        lines.append(line.rstrip())
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 

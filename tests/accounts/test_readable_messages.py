@@ -43,6 +43,7 @@ def test_the_inbox_entry_is_the_message_alone_in_plain_text(request_notice):
     assert "I'd like help with my manager's <b>big</b> review." in body
     assert "&#x27;" not in body and "&lt;" not in body
     assert "http" not in body and "Stop these emails" not in body and "Hello" not in body
+    assert body.endswith("(unanswered requests expire after two weeks).")
 
 
 def test_the_inbox_page_shows_the_text_once_escaped_and_one_link(login, bob, request_notice):
