@@ -39,7 +39,14 @@ $(BIN)/.installed: $(VENV)/pyvenv.cfg pyproject.toml requirements.lock requireme
 
 install: $(BIN)/.installed
 
-migrate: install
+# The local .env that manage.py reads (program/core/dotenv.py): development mode and a secret key
+# generated once, so README.md's manage.py commands work as written. Never overwritten; gitignored.
+.env:
+	@printf '# Written by make run for local development; manage.py reads it. Not for production.\nDEBUG=1\nSECRET_KEY=%s\n' \
+		"$$(LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 50)" > $@
+	@echo "Wrote .env (DEBUG=1 and a generated SECRET_KEY) for manage.py."
+
+migrate: install .env
 	@mkdir -p var/mail var/celery-broker var/celery-processed
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v0
 

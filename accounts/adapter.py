@@ -1,13 +1,16 @@
 """allauth hooks: the sign-up domain rule and linking a new user to their imported Person."""
 
 import logging
+from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
+from .email_content import layout_html_around_text
 from .models import Person, User
 
 log = logging.getLogger(__name__)
@@ -52,12 +55,29 @@ class AccountAdapter(DefaultAccountAdapter):
             raise _sso_only_error(email)
         return super().pre_authenticate(request, **credentials)
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # allauth names the site after the request's host ("Hello from 127.0.0.1:8301!"); our
+        # emails name the program instead.
+        super().send_mail(template_prefix, email, {"current_site": program_site(), **context})
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's plain-text emails get an HTML part in the program's shared layout."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            message.attach_alternative(layout_html_around_text(message.body, context), "text/html")
+        return message
+
     @transaction.atomic
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             link_person(user)
         return user
+
+
+def program_site() -> SimpleNamespace:
+    """What allauth's templates call the site: the program's name, never a host and port."""
+    return SimpleNamespace(name=settings.PROGRAM_NAME, domain=settings.PROGRAM_NAME)
 
 
 def link_person(user) -> Person | None:

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from .models import Department, Person, Skill, User
 from .planner import refresh_planner_statistics
+from .search import name_key
 
 DEMO_PASSWORD = "demo-pass-2026"
 # The four demo logins: (role, email, full name, title, level).
@@ -170,7 +171,7 @@ def create_people(ctx: DemoContext) -> None:
             batch.append({
                 "employee_id": f"E{number:06d}",
                 "email": f"{slugs[first]}.{slugs[last]}.{number}@example.com",
-                "full_name": f"{first} {last}",
+                "full_name": f"{first} {last}", "search_name": name_key(f"{first} {last}"),
                 "title": f"{TITLES.get(level, 'Leader')} {department.name}".strip(),
                 "level": level, "department_id": department.pk, "location": location,
                 "timezone": tz, "manager_id": rng.choice(pool) if pool else None,
@@ -245,12 +246,30 @@ def _create_personas(ctx: DemoContext) -> None:
         person.user = user
         person.save(update_fields=["user"])
         ctx.personas[role] = person
-    # The employee reports (indirectly) to neither the mentor nor the sponsor.
-    for role in ("mentor", "sponsor"):
-        boss = ctx.personas[role]
-        Person.objects.filter(pk=ctx.personas["employee"].pk, manager=boss).update(manager=None)
+    _keep_out_of_line(ctx.personas["employee"],
+                      {ctx.personas["mentor"].pk, ctx.personas["sponsor"].pk})
     _verify_demo_emails([p.user for p in ctx.personas.values()])
     _demo_hr_totp(ctx.personas["hr"].user)
+
+
+def _keep_out_of_line(employee: Person, bosses: set[int]) -> None:
+    """The employee reports, directly or not, to none of `bosses` (the mentor and the sponsor),
+    or they could never be suggested to her: she moves under the first manager clear of them."""
+    managers = dict(Person.objects.values_list("pk", "manager_id"))
+
+    def line(pk):
+        seen = []
+        while (pk := managers.get(pk)) is not None and pk not in seen:
+            seen.append(pk)
+        return seen
+
+    if not bosses & set(line(employee.pk)):
+        return
+    clear = (pk for pk in Person.objects.filter(level__gt=employee.level, level__lte=6)
+             .exclude(pk__in=bosses).order_by("level", "pk").values_list("pk", flat=True)
+             if not bosses & set(line(pk)) and employee.pk not in line(pk))
+    employee.manager_id = next(clear, None)
+    employee.save(update_fields=["manager"])
 
 
 def _verify_demo_emails(users) -> None:

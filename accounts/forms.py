@@ -87,3 +87,14 @@ class ImportUploadForm(OnceForm):
         if upload.size > 50 * 1024 * 1024:
             raise forms.ValidationError("The file is over 50 MB; split it and upload the parts.")
         return upload
+
+
+class AccessRequestForm(forms.Form):
+    message = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Anything HR should know (optional)",
+        help_text="For example your employee ID, team or start date, so HR finds your record.")
+
+
+class AccessLinkForm(forms.Form):
+    who = forms.CharField(max_length=254, label="Employee ID or work email of their HR record")

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
 
+from .search import name_key
+
 # The longest free text each kind of field takes (forms show it; the database holds it).
 NOTE_MAX = 2000  # a note, reason or short description
 LONG_TEXT_MAX = 4000  # what was discussed or put forward
@@ -69,6 +71,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email
 
     @property
+    def display_name(self) -> str:
+        """How a decision is signed: the person's name, the email only without an HR record."""
+        person = self.person_or_none
+        return person.full_name if person else self.email
+
+    @property
     def person_or_none(self) -> Person | None:
         try:
             return self.person
@@ -110,6 +118,21 @@ class PersonQuerySet(models.QuerySet):
     def current(self):
         return self.employed_on(timezone.localdate())
 
+    # Paths that skip save() still keep search_name (accounts/search.py) in step with full_name.
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for person in objs:
+            person.search_name = name_key(person.full_name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs, fields = list(objs), list(fields)
+        if "full_name" in fields:
+            for person in objs:
+                person.search_name = name_key(person.full_name)
+            fields.append("search_name")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class Person(models.Model):
     """The HR record. `manager` forms the reporting tree (level 1 = entry level)."""
@@ -117,6 +140,8 @@ class Person(models.Model):
     employee_id = models.CharField(max_length=40, unique=True)
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200)
+    # full_name folded for search (accounts/search.py); never edited by hand.
+    search_name = models.CharField(max_length=200, blank=True, editable=False)
     title = models.CharField(max_length=200, blank=True)
     level = models.PositiveSmallIntegerField(default=1, db_index=True)
     department = models.ForeignKey(
@@ -163,6 +188,13 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.search_name = name_key(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_employed(self) -> bool:
@@ -416,3 +448,30 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"Submission {self.token}"
+
+
+class AccessRequest(models.Model):
+    """A signed-in user without an HR record asks HR to link their account to a Person
+    (accounts/access.py). At most one open request per user."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for HR"
+        LINKED = "linked", "Linked to an HR record"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_requests")
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [models.UniqueConstraint(fields=["user"], condition=models.Q(status="open"),
+                                               name="one_open_access_request_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_status_display()})"

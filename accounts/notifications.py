@@ -15,10 +15,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
+from .email_content import render_email
 from .models import Notification, Person
 
 # Which preference switch governs each kind of email.
@@ -32,14 +31,6 @@ log = logging.getLogger(__name__)
 def unsubscribe_url(person: Person, preference: str) -> str:
     token = signing.dumps({"p": person.pk, "f": preference}, salt=UNSUBSCRIBE_SALT)
     return settings.SITE_URL + reverse("unsubscribe", args=[token])
-
-
-def render_email(template: str, context: dict, language: str = "en") -> tuple[str, str, str]:
-    with translation.override(language):
-        subject = render_to_string(f"emails/{template}-subject.txt", context).strip()
-        text = render_to_string(f"emails/{template}-body.txt", context)
-        html = render_to_string(f"emails/{template}-body.html", context)
-    return " ".join(subject.split()), text, html
 
 
 @dataclass(frozen=True)
@@ -74,9 +65,9 @@ def notification_build(
         "site_url": settings.SITE_URL,
         "unsubscribe_url": link,
     }
-    subject, text, html = render_email(template, context, recipient.preferred_language)
+    subject, text, html, inbox = render_email(template, context, recipient.preferred_language)
     wants_email = bool(getattr(recipient, preference)) and bool(recipient.email)
-    notification = Notification(recipient=recipient, kind=kind, subject=subject[:200], body=text,
+    notification = Notification(recipient=recipient, kind=kind, subject=subject[:200], body=inbox,
                                 url=url[:300], emailed=wants_email)
     if not wants_email:
         return notification, None

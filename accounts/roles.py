@@ -7,6 +7,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from .access import access_request_open
+from .forms import AccessRequestForm
 from .models import Person, SponsorProfile
 
 
@@ -74,7 +76,9 @@ def person_required(view):
     def wrapper(request, *args, **kwargs):
         roles = roles_for(request)
         if roles.person is None:
-            return render(request, "accounts/no_person.html", status=403)
+            return render(request, "accounts/no_person.html",
+                          {"access_request": access_request_open(request.user),
+                           "access_form": AccessRequestForm()}, status=403)
         request.person = roles.person
         return view(request, *args, **kwargs)
 

@@ -16,7 +16,7 @@ from .notifications import notify
 
 CAREER_EVENT_IN_FUTURE = "Record a career event once it has happened; the date is in the future."
 CAREER_EVENT_BEFORE_HIRE = "The date is before this person was hired ({hired})."
-CAREER_EVENT_DUPLICATE = "This person already has a {kind} recorded on {day}."
+CAREER_EVENT_DUPLICATE = "This person already has this career event ({kind}) on {day}."
 CAREER_EVENT_UNKNOWN_KIND = "Choose one of the career event kinds."
 CAREER_EVENT_NEEDS_REASON = "Say why; the reason is kept with the change."
 CAREER_EVENT_NOTHING_CHANGED = "Nothing was changed."

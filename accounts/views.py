@@ -1,7 +1,9 @@
 import dataclasses
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,9 +11,16 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .forms import ImportUploadForm, ProfileForm
+from .access import access_request_create, access_request_link, access_request_open
+from .forms import (
+    AccessLinkForm,
+    AccessRequestForm,
+    ImportUploadForm,
+    ProfileForm,
+    add_service_errors,
+)
 from .importing import ImportResult, Problem, importers, run_import
-from .models import Notification, Person
+from .models import AccessRequest, Notification, Person
 from .notifications import PREFERENCE_FIELDS, UNSUBSCRIBE_SALT
 from .roles import hr_admin_required, person_required, roles_for
 from .submissions import ALREADY_SUBMITTED, submission_claim, submission_finish
@@ -20,7 +29,61 @@ from .submissions import ALREADY_SUBMITTED, submission_claim, submission_finish
 def home(request):
     if not request.user.is_authenticated:
         return redirect("account_login")
-    return render(request, "home.html", {"person": roles_for(request).person})
+    person = roles_for(request).person
+    context = {"person": person}
+    if person is None:
+        context.update(access_request=access_request_open(request.user),
+                       access_form=AccessRequestForm())
+    return render(request, "home.html", context)
+
+
+# A way in for people without an HR record (accounts/access.py).
+
+
+@require_POST
+@login_required
+def access_request(request):
+    form = AccessRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            access_request_create(user=request.user, message=form.cleaned_data["message"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Your request is with HR. You will be able to use the "
+                                      "program as soon as they link your account.")
+    return redirect("home")
+
+
+@hr_admin_required
+def access_requests(request):
+    waiting = AccessRequest.objects.filter(status=AccessRequest.Status.OPEN).select_related("user")
+    linked = (AccessRequest.objects.filter(status=AccessRequest.Status.LINKED)
+              .select_related("user", "person", "decided_by__person").order_by("-decided_at")[:20])
+    return render(request, "accounts/access_requests.html",
+                  {"waiting": waiting, "linked": linked, "form": AccessLinkForm(),
+                   "failed": None})
+
+
+@require_POST
+@hr_admin_required
+def access_request_link_view(request, pk):
+    access_request = get_object_or_404(AccessRequest, pk=pk)
+    form = AccessLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            person = access_request_link(access_request=access_request,
+                                         who=form.cleaned_data["who"], by=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{access_request.user.email} is now linked to "
+                                      f"{person.full_name}.")
+            return redirect("access_requests")
+    waiting = AccessRequest.objects.filter(status=AccessRequest.Status.OPEN).select_related("user")
+    return render(request, "accounts/access_requests.html",
+                  {"waiting": waiting, "linked": [], "form": AccessLinkForm(),
+                   "failed": access_request, "failed_form": form}, status=400)
 
 
 @person_required

@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from django.contrib.humanize.templatetags.humanize import apnumber
@@ -66,6 +66,18 @@ NEAR_TIMEZONE_HOURS = 3
 # Above this many ids, the reporting lines come from one read of the whole manager map instead
 # of a recursive query seeded with the ids.
 _LINE_BY_CTE_MAX_IDS = 2000
+
+
+class Reason(str):
+    """One reason in plain words; `against` when the criterion earned no points (it counts
+    against the pair: "no language in common"), so pages list reasons for and against apart."""
+
+    against: bool
+
+    def __new__(cls, text: str, *, against: bool = False) -> Reason:
+        reason = super().__new__(cls, text)
+        reason.against = against
+        return reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,30 +265,42 @@ def score_pair(
     hours = timezone_hours_apart(mentee.timezone, mentor.timezone)
     shares = _shares(mentee, mentor, preference_rank, hours)
     on = dict(zip(CRITERIA, vector, strict=True))
-    reasons: list[str] = []
+    goals, _, level, department, language, zone = shares
+    reasons: list[Reason] = []
     if on["goals"] and mentee.goals:
         matched = mentee.goals & mentor.skills
         names = sorted((mentor.skill_names.get(pk) or mentee.skill_names.get(pk, "")
                         for pk in matched), key=str.lower)
         if not matched:
-            reasons.append("cannot help with your goals")
+            reasons.append(Reason("cannot help with your goals", against=True))
         elif len(mentee.goals) > 1:
-            reasons.append(f"can help with {len(matched)} of your goals: {', '.join(names)}")
+            reasons.append(Reason(f"can help with {len(matched)} of your goals: "
+                                  f"{', '.join(names)}"))
         else:
-            reasons.append(f"can help with your goal: {names[0]}")
+            reasons.append(Reason(f"can help with your goal: {names[0]}"))
     if on["preferences"] and shares[1]:
-        reasons.append(f"you ranked them #{preference_rank}")
+        reasons.append(Reason(f"you ranked them #{preference_rank}"))
     if on["level_gap"]:
-        reasons.append(level_gap_words(mentor.level - mentee.level))
+        reasons.append(Reason(level_gap_words(mentor.level - mentee.level), against=not level))
     if on["department"]:
-        reasons.append("other department" if shares[3] else "same department")
+        reasons.append(Reason("other department" if department else "same department",
+                              against=not department))
     if on["language"]:
         shared = mentee.languages & mentor.languages
-        reasons.append("speaks " + _language_list(shared) + " with you" if shared
-                       else "no language in common")
+        reasons.append(Reason("speaks " + _language_list(shared) + " with you", against=False)
+                       if language else Reason("no language in common", against=True))
     if on["timezone"]:
-        reasons.append("same time zone" if hours == 0 else f"{_hours(hours)} apart")
+        reasons.append(Reason("same time zone" if hours == 0 else f"{_hours(hours)} apart",
+                              against=not zone))
     return _score(shares, vector, available), reasons
+
+
+def with_goals(candidate: Candidate, goals: Iterable[Skill]) -> Candidate:
+    """The mentee as one request sees them: scored on that request's goals, not every goal in
+    their profile (a request about Go is not helped by a mentor for Negotiation)."""
+    goals = list(goals)
+    return replace(candidate, goals=frozenset(g.pk for g in goals),
+                   skill_names={**candidate.skill_names, **{g.pk: g.name for g in goals}})
 
 
 def level_gap_words(gap: int) -> str:

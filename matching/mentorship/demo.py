@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.urls import reverse
+
 from accounts.demo import DemoContext, demo_step
-from accounts.models import MentorProfile, Person, Skill
+from accounts.models import MentorProfile, Notification, Person, Skill
+from accounts.notifications import notify
 from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
 from matching.relationships.capacity import room
 from matching.relationships.models import CloseReason, RelationshipStatus, SurveyResponse
@@ -112,9 +115,16 @@ def create_mentoring(ctx: DemoContext) -> None:
             reason = rng.choice(CloseReason.values) if early else ""
             planned.append((mentor, mentee, started, ended, status, reason))
         tick(1)
-    # The demo personas: Elena has an active mentorship with Marcus, six weeks in.
-    planned.append((mentor_persona.pk, employee.pk, today - datetime.timedelta(days=42), None,
-                    RelationshipStatus.ACTIVE, ""))
+    # The demo personas, as README.md tells their story: Elena has no mentor yet (her
+    # suggestions put Marcus first); Marcus mentors two people, six and thirteen weeks in, and
+    # keeps a place free.
+    marcus_mentees = [pk for pk in mentees if allowed(mentor_persona.pk, pk)
+                      and not any(p[1] == pk and p[4] == RelationshipStatus.ACTIVE
+                                  for p in planned)][:2]
+    for weeks, mentee in zip((6, 13), marcus_mentees, strict=False):
+        planned.append((mentor_persona.pk, mentee, today - datetime.timedelta(weeks=weeks), None,
+                        RelationshipStatus.ACTIVE, ""))
+        active_pairs.add((mentor_persona.pk, mentee))
 
     requests = [MentorRequest(mentee_id=mentee, mentor_id=mentor, status="accepted",
                               message=rng.choice(MESSAGES).format(goal="this"),
@@ -135,7 +145,7 @@ def create_mentoring(ctx: DemoContext) -> None:
             created_at=_at(started),
         ))
     Mentorship.objects.bulk_create(mentorships, batch_size=5000)
-    _fill_mentorships(ctx, mentorships, goals_of, employee.pk)
+    _fill_mentorships(ctx, mentorships, goals_of, mentor_persona.pk)
     _other_requests(ctx, mentees, mentor_ids, allowed, active_pairs, mentor_persona.pk,
                     employee.pk)
 
@@ -145,7 +155,7 @@ def _at(day: datetime.date) -> datetime.datetime:
 
 
 def _fill_mentorships(ctx: DemoContext, mentorships: list[Mentorship],
-                      goals_of: dict[int, list[int]], employee_id: int) -> None:
+                      goals_of: dict[int, list[int]], mentor_persona_id: int) -> None:
     """Goals, check-ins every cadence (with some gaps) and the surveys."""
     rng, today = ctx.rng, ctx.today
     goals, check_ins, surveys, updates = [], [], [], []
@@ -161,7 +171,7 @@ def _fill_mentorships(ctx: DemoContext, mentorships: list[Mentorship],
             goals.append(Goal(mentorship=m, title=names[skill], skill_id=skill, status=status))
         end = m.ended_on or today
         day, last = m.started_on, None
-        persona_pair = m.mentee_id == employee_id
+        persona_pair = m.mentor_id == mentor_persona_id
         while True:
             day = day + datetime.timedelta(days=m.cadence_days + rng.randint(-3, 6))
             if day > end:
@@ -207,11 +217,11 @@ def _other_requests(ctx: DemoContext, mentees, mentor_ids, allowed, active_pairs
     skill_ids = list(Skill.objects.values_list("pk", flat=True))
     made, open_pairs = [], set()
     count = max(12, len(mentees) // 25)
-    for index in range(count):
+    for _ in range(count):
         mentee, mentor = rng.choice(mentees), rng.choice(mentor_ids)
         if not allowed(mentor, mentee) or (mentor, mentee) in active_pairs:
             continue
-        status = ["open", "declined", "withdrawn", "expired", "open"][index % 5]
+        status = ["open", "declined", "withdrawn", "expired", "open"][len(made) % 5]
         age = rng.randint(1, 12) if status == "open" else rng.randint(15, 700)
         if status == "open" and (mentor, mentee) in open_pairs:
             continue
@@ -239,3 +249,15 @@ def _other_requests(ctx: DemoContext, mentees, mentor_ids, allowed, active_pairs
     through.objects.bulk_create(
         [through(mentorrequest_id=r.pk, skill_id=rng.choice(skill_ids)) for r in made],
         batch_size=5000, ignore_conflicts=True)
+    _tell_marcus(made[-1])
+
+
+def _tell_marcus(waiting: MentorRequest) -> None:
+    """The waiting request is in Marcus's inbox (and var/mail), as a real one would be."""
+    goals = list(waiting.goals.all())
+    notification = notify(
+        recipient=waiting.mentor, kind="mentor_request_received",
+        template="mentor-request-received",
+        context={"mentor_request": waiting, "mentee": waiting.mentee, "goals": goals},
+        url=reverse("mentorship:request_detail", args=[waiting.pk]))
+    Notification.objects.filter(pk=notification.pk).update(created_at=waiting.created_at)

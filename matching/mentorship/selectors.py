@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import MentorProfile, Person, Skill
+from accounts.search import name_matches
 from matching import scoring
 from matching.mentorship import pool
 from matching.mentorship.models import MentorRequest, Mentorship
@@ -34,7 +35,7 @@ def directory(*, query: str = "", skill: Skill | None = None, department=None,
     if exclude is not None:
         profiles = profiles.exclude(person=exclude)
     if query:
-        profiles = profiles.filter(Q(person__full_name__icontains=query)
+        profiles = profiles.filter(name_matches(query, prefix="person__")
                                    | Q(person__title__icontains=query)
                                    | Q(how_i_can_help__icontains=query))
     if skill is not None:

@@ -54,8 +54,8 @@ REQUEST_GOALS_REQUIRED = "Choose at least one goal this request is about."
 REQUEST_NOT_OPEN = "This request is {status}, so it can no longer be {action}."
 REQUEST_NOT_YOURS = "Only {who} can do that."
 DECLINE_REASON_REQUIRED = "Choose a reason for declining."
-ACCEPT_FULL = ("You are at capacity ({capacity} mentees). Close a mentorship or raise your "
-               "capacity before accepting.")
+ACCEPT_FULL = ("Every place is taken (your capacity is {capacity}). Close a mentorship or raise "
+               "your capacity before accepting.")
 PROFILE_CAPACITY_RANGE = MENTOR_CAPACITY_RANGE
 PROFILE_CADENCE_RANGE = CADENCE_RANGE
 GOAL_TITLE_REQUIRED = "Describe the goal in a few words."

@@ -173,9 +173,10 @@ def request_detail(request, pk):
     if is_mentor and mentor_request.status == MentorRequest.Status.OPEN:
         candidates = scoring.load_candidates([mentor_request.mentee_id])
         mentor = scoring.load_candidates([request.person.pk], mentors=True)
+        mentee = scoring.with_goals(candidates[mentor_request.mentee_id],
+                                    mentor_request.goals.all())
         context["score"], context["reasons"] = scoring.score_pair(
-            candidates[mentor_request.mentee_id], mentor[request.person.pk],
-            scoring.SUGGESTION_WEIGHTS)
+            mentee, mentor[request.person.pk], scoring.SUGGESTION_WEIGHTS)
     if hasattr(mentor_request, "mentorship"):
         context["mentorship"] = mentor_request.mentorship
     return render(request, "mentorship/request_detail.html", context)

@@ -23,6 +23,7 @@ from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.program_settings import setting
 from accounts.roles import hr_admin_required, person_required, roles_for
+from accounts.search import name_matches
 from accounts.services import career_event_correct, career_event_delete, career_event_record
 from accounts.submissions import (
     submission_claim,
@@ -382,7 +383,7 @@ def hr_registrations(request):
         profile.opportunity_labels = [labels.get(k, k) for k in profile.opportunity_kinds]
     decided = (SponsorProfile.objects.exclude(status=SponsorProfile.Status.PENDING)
                .filter(decided_by__isnull=False)
-               .select_related("person", "decided_by").order_by("-decided_at")[:20])
+               .select_related("person", "decided_by__person").order_by("-decided_at")[:20])
     return render(request, "sponsorship/hr_registrations.html", {
         "pending": pending, "decided": decided, "min_level": setting("SPONSOR_MIN_LEVEL"),
     })
@@ -473,7 +474,7 @@ def hr_career_events(request):
             events = events.filter(kind=filters.cleaned_data["kind"])
         q = filters.cleaned_data["q"].strip()
         if q:
-            events = events.filter(Q(person__full_name__icontains=q) | Q(person__email__iexact=q)
+            events = events.filter(name_matches(q, prefix="person__") | Q(person__email__iexact=q)
                                    | Q(person__employee_id=q))
     form = CareerEventForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -190,7 +190,10 @@ TEMPLATES = [
                 "mentorship_tags": "matching.mentorship.templatetags",
                 "sponsorship_tags": "matching.sponsorship.templatetags",
                 "pairs_tags": "matching.pairs.templatetags",
+                "wording": "accounts.templatetags",
             },
+            # time_ago, days_from_today and count (accounts/wording.py) in every template.
+            "builtins": ["accounts.templatetags"],
         },
     },
 ]
@@ -259,9 +262,11 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentorship] "
+# The program's name as people know it: in emails (subject, greeting, footer) and the TOTP issuer.
+PROGRAM_NAME = envstr("PROGRAM_NAME", "Grow Together")
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PROGRAM_NAME}] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Mentorship program"
+MFA_TOTP_ISSUER = PROGRAM_NAME
 MFA_TOTP_TOLERANCE = 1  # accept the previous/next 30-second code too (RFC 6238 clock drift)
 SIGNUP_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in envlist("SIGNUP_EMAIL_DOMAINS")]
 
@@ -328,7 +333,8 @@ else:
         "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "OPTIONS": {"file_path": str(MAIL_FILE_PATH)},
     }}
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Mentorship program <noreply@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL",
+                                    f"{PROGRAM_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security. Everything below is what `manage.py check --deploy` asks for when DEBUG is off.

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import Person
 from accounts.notifications import Notice
 from accounts.program_settings import setting
+from accounts.wording import days_from_today
 from matching.mentorship.models import MentorRequest
 from matching.mentorship.services import mentor_request_expire
 from matching.relationships.services import participants, relationship_url
@@ -107,6 +108,7 @@ def _check_in_context(relationship, person: Person, clock: Clock, due_on: dateti
         "today": today,
         "days_left": (due_on - today).days,
         "days_late": (today - due_on).days,
+        "when": days_from_today(due_on, today),  # "today", "in 3 days", "yesterday", "2 days ago"
     }
 
 

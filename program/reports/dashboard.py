@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from accounts import wording
 from accounts.models import MentorProfile, SponsorProfile
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.capacity import has_room_q, places_taken_expression
@@ -185,7 +186,8 @@ def dashboard_data(*, filters: Filters, now: datetime.datetime) -> dict:
               [Column("Waiting"), Column("Requests", "int")],
               [[label, requests[key]] for key, label, _, _ in REQUEST_AGES],
               note=f"{requests['open']} open; the oldest has waited "
-                   f"{summary['oldest_request_days']} days." if oldest else "No open requests.",
+                   f"{wording.count(summary['oldest_request_days'], 'day')}." if oldest
+                   else "No open requests.",
               chart=_chart("bar", [label for _, label, _, _ in REQUEST_AGES],
                            [("Open requests", [requests[key] for key, _, _, _ in REQUEST_AGES])])),
         Table("capacity", "Mentor and sponsor capacity",

@@ -13,6 +13,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import wording
 from program.reminders.messages import SKIP_GONE, SKIP_NO_HR, Clock, Composed, Message
 from program.reminders.models import ReminderLog
 from program.reminders.sweep import Delivered, reminder_kind_register, reminders_deliver_pending
@@ -24,7 +25,7 @@ WEEKLY_WINDOW_MONTHS = 12
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.0f}%"
+    return wording.percent(value)
 
 
 def report_lines(data: dict) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils.text import get_text_list
 
+from accounts import wording
 from program.reports.outcome import (
     CAVEAT,
     FOLLOW_UP_TOO_SHORT,
@@ -230,7 +231,7 @@ def report_heading(report: dict) -> list[str]:
 
 
 def _pct(value: float) -> str:
-    return f"{value * 100:.0f}%"
+    return wording.percent(value)
 
 
 def _rate_words(cell: dict) -> str:

@@ -6,6 +6,14 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(el.dataset.confirm)) event.preventDefault();
     });
   });
+  // Below 700 px the top bar folds its menus behind one button (static/css/responsive.css).
+  const toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", () => {
+      const open = toggle.closest(".topbar").classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+  }
   // Move focus to the first error so keyboard and screen-reader users land on it.
   const firstError = document.querySelector(".has-error input, .has-error select, .has-error textarea");
   if (firstError) firstError.focus();

@@ -126,3 +126,24 @@ def test_languages_are_named_as_django_names_them_and_unknown_codes_stay_codes()
     _, reasons = scoring.score_pair(_candidate(person_id=1), _candidate(person_id=2),
                                     scoring.SUGGESTION_WEIGHTS)
     assert "speaks English with you" in reasons
+
+
+def test_reasons_that_earned_nothing_are_marked_against():
+    mentee = _candidate(person_id=1, goals=frozenset({1}), languages=frozenset({"ja"}),
+                        timezone="Asia/Tokyo")
+    mentor = _candidate(person_id=2, level=4, skills=frozenset({1}), department_id=1)
+    _, reasons = scoring.score_pair(mentee, mentor, scoring.SUGGESTION_WEIGHTS)
+    against = [r for r in reasons if r.against]
+    assert [str(r) for r in reasons if not r.against] == [
+        "can help with your goal: Public speaking", "two levels above you"]
+    assert against[:2] == ["same department", "no language in common"]
+    assert len(against) == 3 and "apart" in against[2]
+
+
+def test_a_request_is_scored_on_its_own_goals_not_the_whole_profile():
+    mentee = _candidate(person_id=1, goals=frozenset({4}))  # SQL in the profile
+    mentor = _candidate(person_id=2, level=4, skills=frozenset({4}))
+    go = factories.SkillFactory.build(pk=3, name="Go")
+    _, reasons = scoring.score_pair(scoring.with_goals(mentee, [go]), mentor,
+                                    scoring.SUGGESTION_WEIGHTS)
+    assert reasons[0] == "cannot help with your goals" and reasons[0].against

@@ -4,7 +4,7 @@ import pytest
 from django.db.models import Count, F, Q
 
 from accounts import demo
-from accounts.models import MentorProfile
+from accounts.models import MentorProfile, Notification
 from matching.mentorship.models import CheckIn, Goal, MentorRequest, Mentorship
 from matching.relationships.models import SurveyResponse
 
@@ -14,8 +14,13 @@ def test_the_demo_has_mentors_requests_in_every_state_and_two_years_of_mentorshi
     ctx = demo.seed(people=400, seed=3)
     mentor, employee = ctx.personas["mentor"], ctx.personas["employee"]
     assert mentor.mentor_profile.capacity > 0 and not mentor.mentor_profile.is_paused
-    assert Mentorship.objects.filter(mentor=mentor, mentee=employee, status="active").exists()
-    assert MentorRequest.objects.filter(mentor=mentor, status="open").exists()
+    # README.md's story: Elena has no mentor yet; Marcus mentors two people, has room for one
+    # more and a request waiting, which is in his inbox.
+    assert not Mentorship.objects.filter(mentee=employee).exists()
+    assert Mentorship.objects.filter(mentor=mentor, status="active").count() == 2
+    waiting = MentorRequest.objects.get(mentor=mentor, status="open")
+    assert Notification.objects.filter(recipient=mentor, kind="mentor_request_received",
+                                       url=f"/mentoring/requests/{waiting.pk}/").exists()
     states = set(MentorRequest.objects.values_list("status", flat=True))
     assert states == {"open", "accepted", "declined", "withdrawn", "expired"}
     statuses = set(Mentorship.objects.values_list("status", flat=True))
