@@ -95,6 +95,18 @@ def pages() -> list[tuple[str, User, str]]:
         ("reminder log (HR)", hr, "/hr/reminders/"),
         ("cohort list (HR)", hr, "/hr/cohorts/"),
         ("cohort preview", hr, f"/hr/cohorts/{cohort.slug}/preview/" if cohort else None),
+        *[(f"HR console: {listing}", hr, f"/hr/console/{listing}/")
+          for listing in ("mentorships", "sponsorships", "requests", "proposals", "interests",
+                          "people")],
+        ("HR console: mentorships, searched and sorted", hr,
+         "/hr/console/mentorships/?q=an&sort=-started_on"),
+        ("person's file (HR)", hr, f"/hr/people/{personas['employee'].pk}/"),
+        ("data health (HR)", hr, "/hr/data-health/"),
+        ("sponsor scorecards (HR)", hr, "/sponsorship/hr/scorecards/"),
+        ("talent review (HR)", hr, "/sponsorship/hr/talent-review/"),
+        ("sponsor's scorecard", sponsor, "/sponsorship/sponsoring/scorecard/"),
+        ("pair's messages", employee,
+         f"/pairs/mentorship/{mentorship.pk}/" if mentorship else None),
     ]
     return [page for page in found if page[2]]
 
