@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from program.core.celery import VISIBILITY_TIMEOUT
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -336,7 +338,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")
-    else {"visibility_timeout": 3600}
+    # Redis: see VISIBILITY_TIMEOUT in program/core/celery.py; short socket timeouts so a web
+    # request that queues work fails fast (and says so) when Redis is down.
+    else {"visibility_timeout": VISIBILITY_TIMEOUT, "socket_connect_timeout": 2,
+          "socket_timeout": 5}
 )
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", "false")

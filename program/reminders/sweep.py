@@ -387,7 +387,7 @@ def _deliver_rows(rows, clock, hr_admins, *, write=True) -> list[Delivered]:
             notices.append(message.notice(kind=f"reminder_{Kind.ESCALATION}"))
             owners.append([result for result, _ in digest])
     if write:
-        notifications = notify_many(notices, robust=True)
+        notifications = notify_many(notices)
     else:
         notifications = [notification_build(**vars(notice))[0] for notice in notices]
     for results, notification in zip(owners, notifications, strict=True):

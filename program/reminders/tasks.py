@@ -11,6 +11,7 @@ import datetime
 from celery import shared_task
 from django.db import transaction
 
+from program.core.celery import TRANSIENT_ERRORS
 from program.reminders.sweep import (
     CHECK_IN_KINDS,
     DRIFT_KINDS,
@@ -27,7 +28,8 @@ KIND_GROUPS = {
 }
 
 
-@shared_task(name="program.sweep_reminders")
+@shared_task(name="program.sweep_reminders", autoretry_for=TRANSIENT_ERRORS, retry_backoff=30,
+             retry_backoff_max=600, max_retries=5)
 def sweep_reminders(group: str = "all", as_of: str | None = None) -> dict:
     """Send what is due in one group of reminder kinds (see KIND_GROUPS)."""
     result = reminders_sweep(kinds=KIND_GROUPS[group],

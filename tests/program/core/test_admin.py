@@ -20,7 +20,7 @@ from tests import factories
 EDITABLE = {"accounts.user", "accounts.skill", "accounts.department"}
 READ_ONLY = {
     "accounts.person", "accounts.mentorprofile", "accounts.sponsorprofile",
-    "accounts.careerevent", "accounts.notification",
+    "accounts.careerevent", "accounts.notification", "accounts.outboxmessage",
     "matching.mentorrequest", "matching.mentorship", "matching.sponsorship",
     "matching.sponsorshipinterest", "matching.advocacyrecord", "matching.cohort",
     "matching.cohortenrolment", "matching.cohortpairrule",

@@ -6,7 +6,7 @@ import pytest
 from celery.schedules import crontab
 from django.db import transaction
 
-from program.core.celery import BEAT_SCHEDULE, app
+from program.core.celery import BEAT_SCHEDULE, VISIBILITY_TIMEOUT, app
 from program.reminders import tasks
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +16,25 @@ def test_every_beat_entry_names_a_registered_task_and_expires():
     app.loader.import_default_modules()
     schedule = app.conf.beat_schedule
     assert set(schedule) == {"check-in-reminders", "mentor-request-nudges",
-                             "inactivity-and-advocacy-nudges", "weekly-outcome-report"}
+                             "inactivity-and-advocacy-nudges", "weekly-outcome-report",
+                             "weekly-outcome-report-catch-up", "outbox-catch-up"}
     for entry in schedule.values():
         assert entry["task"] in app.tasks
         assert isinstance(entry["schedule"], crontab)
-        assert 0 < entry["options"]["expires"] <= 24 * 60 * 60
+        # A task lost with a dead worker comes back after the visibility timeout: still unexpired.
+        assert VISIBILITY_TIMEOUT < entry["options"]["expires"] <= 24 * 60 * 60
     for entry in schedule.values():
         for group in entry.get("args", ()):
             assert group in tasks.KIND_GROUPS
+
+
+def test_no_task_runs_longer_than_the_broker_waits_before_handing_it_to_another_worker():
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if name.startswith("program.")]
+    assert len(ours) >= 4
+    for task in ours:
+        assert (task.time_limit or app.conf.task_time_limit) < VISIBILITY_TIMEOUT
+        assert task.acks_late and task.reject_on_worker_lost
 
 
 def test_the_weekly_report_runs_on_the_schedule_from_settings():
