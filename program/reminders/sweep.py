@@ -173,14 +173,26 @@ def reminders_deliver_pending(
     *, clock: Clock, kinds: Iterable[str], batch_size: int = BATCH_SIZE,
     hr_admins: _HrAdmins | None = None,
 ) -> list[Delivered]:
-    """Claim and deliver, batch after batch, every unsent row of `kinds` (stale claims too)."""
+    """Claim and deliver, batch after batch, every unsent row of `kinds` (stale claims too).
+
+    Claims are stamped with the real time, even in a run --as-of a future date, so a claim
+    left by a run that died expires CLAIM_TIMEOUT after it was taken. A batch that fails
+    releases its claim at once."""
     hr_admins = hr_admins or _HrAdmins()
     delivered = []
     while True:
-        token, rows = reminders_claim(now=clock.now, kinds=kinds, limit=batch_size)
+        # min(): tests and past --as-of runs keep their own clock; a future one uses real time.
+        claim_time = min(clock.now, timezone.now())
+        token, rows = reminders_claim(now=claim_time, kinds=kinds, limit=batch_size)
         if not rows:
             return delivered
-        delivered += reminders_deliver(rows=rows, token=token, clock=clock, hr_admins=hr_admins)
+        try:
+            delivered += reminders_deliver(rows=rows, token=token, clock=clock,
+                                           hr_admins=hr_admins)
+        except Exception:
+            ReminderLog.objects.filter(claim_token=token, sent_at__isnull=True).update(
+                claimed_at=None, claim_token=None)
+            raise
 
 
 def reminders_escalate(*, clock: Clock, hr_admins: _HrAdmins | None = None) -> list[Delivered]:
