@@ -55,7 +55,7 @@ def worker(require_postgres, redis_url, tmp_path, monkeypatch):
     db = connection.settings_dict
     database_url = (f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or 'localhost'}"
                     f":{db['PORT'] or 5432}/{db['NAME']}")
-    for name in ("broker_url", "broker_write_url", "broker_read_url"):
+    for name in ("broker_write_url", "broker_read_url", "broker_url"):  # derived ones first
         monkeypatch.setattr(app.conf, name, redis_url)
     monkeypatch.setattr(app.conf, "task_always_eager", False)
     # Rows written by the test wait for the workers this test starts.
