@@ -16,6 +16,9 @@ admin.site.site_header = "Mentorship program admin"
 hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns,
                   *delivery_urls.urlpatterns]
 
+# A friendly page, and 503 when the database is down; both render without the database.
+handler500 = "program.core.errors.server_error"
+
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
