@@ -204,10 +204,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
+            # A writer waits up to `timeout` seconds for the lock (the sweep's transactions are
+            # short on SQLite, see SQLITE_BATCH_SIZE in program/reminders/sweep.py).
             "OPTIONS": {
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                "PRAGMA busy_timeout=10000;",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
             },
         }
     }

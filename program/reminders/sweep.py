@@ -57,6 +57,9 @@ SWEEP_KINDS = CHECK_IN_KINDS | REQUEST_KINDS | DRIFT_KINDS
 # A claim older than this belongs to a sweep that died (the task time limit is 15 minutes).
 CLAIM_TIMEOUT = datetime.timedelta(minutes=20)
 BATCH_SIZE = 500
+# SQLite has one writer at a time: a batch's transaction holds the write lock while it composes
+# every message, so batches there are small and people's own writes wait a moment, not seconds.
+SQLITE_BATCH_SIZE = 25
 
 # Serialises escalation digests on PostgreSQL (pg_advisory_xact_lock): "REMIND" in ASCII.
 DIGEST_LOCK = 0x52454D494E44
@@ -130,7 +133,7 @@ def reminders_sweep(
     as_of: datetime.date | None = None,
     kinds: Iterable[str] = SWEEP_KINDS,
     dry_run: bool = False,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> SweepResult:
     """Send every reminder of `kinds` that is due, each exactly once; return what went out.
 
@@ -138,6 +141,7 @@ def reminders_sweep(
     person's own date in their time zone. `dry_run` composes the same messages and writes nothing.
     """
     kinds = frozenset(kinds)
+    batch_size = batch_size or (SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE)
     unknown = kinds - SWEEP_KINDS
     if unknown:
         raise ValueError(UNKNOWN_KIND.format(kind=sorted(unknown)[0],
