@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
-from django.db import transaction
 
 from program.core.celery import TRANSIENT_ERRORS
 from program.reminders.sweep import (
@@ -36,7 +35,3 @@ def sweep_reminders(group: str = "all", as_of: str | None = None) -> dict:
                              as_of=datetime.date.fromisoformat(as_of) if as_of else None)
     return {"planned": result.planned, "sent": result.counts()}
 
-
-def sweep_reminders_after_commit(group: str = "all") -> None:
-    """Queue a sweep once the surrounding transaction commits (never for rolled-back work)."""
-    transaction.on_commit(lambda: sweep_reminders.delay(group))

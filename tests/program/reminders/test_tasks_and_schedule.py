@@ -1,10 +1,9 @@
-"""The beat schedule, the thin tasks and enqueueing after commit."""
+"""The beat schedule and the thin tasks."""
 
 import datetime
 
 import pytest
 from celery.schedules import crontab
-from django.db import transaction
 
 from program.core.celery import BEAT_SCHEDULE, VISIBILITY_TIMEOUT, app
 from program.reminders import tasks
@@ -40,32 +39,6 @@ def test_no_task_runs_longer_than_the_broker_waits_before_handing_it_to_another_
 def test_the_weekly_report_runs_on_the_schedule_from_settings():
     weekly = BEAT_SCHEDULE["weekly-outcome-report"]["schedule"]
     assert weekly == crontab(minute="0", hour="6", day_of_week="mon")
-
-
-def test_a_sweep_is_queued_only_once_the_transaction_commits(
-        monkeypatch, django_capture_on_commit_callbacks):
-    queued = []
-    monkeypatch.setattr(tasks.sweep_reminders, "delay", lambda *a: queued.append(a))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            tasks.sweep_reminders_after_commit("check_ins")
-            assert queued == []
-        assert queued == []  # committed, but the callbacks run as the block exits
-    assert len(callbacks) == 1
-    assert queued == [("check_ins",)]
-
-
-def test_a_rolled_back_transaction_queues_nothing(monkeypatch, django_capture_on_commit_callbacks):
-    queued = []
-    monkeypatch.setattr(tasks.sweep_reminders, "delay", lambda *a: queued.append(a))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            with transaction.atomic():
-                tasks.sweep_reminders_after_commit()
-                raise RuntimeError("the workflow failed")
-        except RuntimeError:
-            pass
-    assert callbacks == [] and queued == []
 
 
 def test_the_sweep_task_reports_counts_by_kind(mentorship_due, django_capture_on_commit_callbacks):
