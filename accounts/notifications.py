@@ -108,7 +108,7 @@ def notify(
         if email is not None:
             email.notification = notification
             email.save()
-            transaction.on_commit(_start_delivery)
+            _start_delivery_after_commit()
     return notification
 
 
@@ -128,7 +128,7 @@ def notify_many(notices: Iterable[Notice]) -> list[Notification]:
                 emails.append(email)
         if emails:
             OutboxMessage.objects.bulk_create(emails, batch_size=BULK_BATCH_SIZE)
-            transaction.on_commit(_start_delivery)
+            _start_delivery_after_commit()
     return notifications
 
 
@@ -140,6 +140,27 @@ _delivery_starters: list[Callable[[], None]] = []
 def delivery_starter_register(start: Callable[[], None]) -> None:
     if start not in _delivery_starters:
         _delivery_starters.append(start)
+
+
+class _DeliveryStart:
+    """The on-commit callback that asks for a delivery run; it knows whether it has run."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        _start_delivery()
+
+
+def _start_delivery_after_commit() -> None:
+    """Ask for one delivery run when the transaction commits, however many emails it wrote (a
+    cohort invites hundreds of people one notify() at a time). A rolled-back savepoint drops
+    its callbacks from run_on_commit, so a later notify() in the transaction registers again."""
+    pending = transaction.get_connection().run_on_commit
+    if any(isinstance(func, _DeliveryStart) and not func.done for _, func, _ in pending):
+        return
+    transaction.on_commit(_DeliveryStart())
 
 
 def _start_delivery() -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import notifications
 from accounts.models import AuditEvent, Notification, OutboxMessage
-from accounts.notifications import Notice, notify_many
+from accounts.notifications import Notice, notify, notify_many
 from matching.mentorship.models import MentorRequest, Mentorship
 from program.delivery.outbox import (
     CLAIM_TIMEOUT,
@@ -70,6 +70,19 @@ def test_an_email_is_a_row_written_with_its_inbox_entry_and_rolled_back_with_it(
         ("alice@example.com", "sent", "email", 1), ("bob@example.com", "sent", "email", 1)]
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@example.com", "bob@example.com"]
     assert rows[0].notification.recipient == alice and rows[0].sent_at is not None
+
+
+def test_one_transaction_asks_for_one_delivery_run_however_many_emails_it_writes(
+        alice, bob, eve, monkeypatch, django_capture_on_commit_callbacks):
+    asked = []
+    monkeypatch.setattr(notifications, "_delivery_starters", [lambda: asked.append(1)])
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for person in (alice, bob, eve):
+            notify(recipient=person, context={"mentor_request": None, "mentor": person,
+                                              "mentee": person}, **ARGS)
+        _notify(alice, bob)
+    assert asked == [1]
+    assert OutboxMessage.objects.count() == 5
 
 
 def test_someone_who_turned_email_off_gets_no_outbox_row(alice, no_auto_delivery):
