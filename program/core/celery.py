@@ -55,12 +55,12 @@ BROKER_RETRY_AFTER = 30
 _broker_down_until = 0.0
 
 
-def task_enqueue(task, *args) -> bool:
+def task_enqueue(task, *args, expires: int | None = None) -> bool:
     """Queue `task` now, from a web request: False (logged) if the broker cannot take it, so the
     page can say the work will happen later instead of failing."""
     global _broker_down_until
     if app.conf.task_always_eager:
-        task.apply_async(args=args)
+        task.apply_async(args=args, expires=expires)
         return True
     if time.monotonic() < _broker_down_until:
         return False
@@ -69,7 +69,7 @@ def task_enqueue(task, *args) -> bool:
         # a page must not hang on a broker that is down.
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=0, timeout=2)
-            task.apply_async(args=args, connection=connection, retry=False)
+            task.apply_async(args=args, connection=connection, retry=False, expires=expires)
     except Exception:  # noqa: BLE001 - any broker failure means "not queued"
         _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER
         log.warning("Could not queue %s; the broker is unreachable.", task.name, exc_info=True)
@@ -81,7 +81,8 @@ def task_enqueue(task, *args) -> bool:
 def _catch_up_on_start(sender, **kwargs):
     """A worker that was down at a scheduled time builds what it missed once it is back."""
     try:
-        sender.app.send_task("program.outcome_report_catch_up")
+        sender.app.send_task("program.outcome_report_catch_up",
+                             expires=BEAT_SCHEDULE["weekly-outcome-report-catch-up"]["options"]["expires"])
     except Exception:  # noqa: BLE001 - beat's hourly catch-up entry covers it
         log.warning("Could not queue the weekly report catch-up.", exc_info=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from accounts.notifications import delivery_starter_register
-from program.core.celery import TRANSIENT_ERRORS, task_enqueue
+from program.core.celery import BEAT_SCHEDULE, TRANSIENT_ERRORS, task_enqueue
 from program.delivery.outbox import outbox_deliver
 
 
@@ -19,8 +19,9 @@ def deliver_outbox(retry_now: bool = False) -> dict:
 
 def deliver_outbox_soon() -> None:
     """Queue a delivery run now (notify() calls this after its transaction commits). If the
-    broker is down the rows wait for the catch-up run; the web request goes on."""
-    task_enqueue(deliver_outbox)
+    broker is down the rows wait for the catch-up run; the web request goes on. It expires like
+    the catch-up entry: a worker back after a long stop finds no pile of stale requests."""
+    task_enqueue(deliver_outbox, expires=BEAT_SCHEDULE["outbox-catch-up"]["options"]["expires"])
 
 
 delivery_starter_register(deliver_outbox_soon)
