@@ -80,9 +80,9 @@ def task_enqueue(task, *args, expires: int | None = None) -> bool:
 @worker_ready.connect
 def _catch_up_on_start(sender, **kwargs):
     """A worker that was down at a scheduled time builds what it missed once it is back."""
+    entry = BEAT_SCHEDULE["weekly-outcome-report-catch-up"]
     try:
-        sender.app.send_task("program.outcome_report_catch_up",
-                             expires=BEAT_SCHEDULE["weekly-outcome-report-catch-up"]["options"]["expires"])
+        sender.app.send_task(entry["task"], expires=entry["options"]["expires"])
     except Exception:  # noqa: BLE001 - beat's hourly catch-up entry covers it
         log.warning("Could not queue the weekly report catch-up.", exc_info=True)
 
