@@ -16,6 +16,7 @@ from accounts.models import (
     Department,
     MentorProfile,
     Notification,
+    OutboxMessage,
     Person,
     Skill,
     SponsorProfile,
@@ -163,3 +164,15 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ("recipient",)
     search_fields = ("recipient__email", "recipient__full_name")
     fields = ("recipient", "kind", "subject", "url", "created_at", "read_at", "emailed")
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """Delivery of each email: status, attempts and the last error; not the body (it may quote a
+    request written to one person). HR retries failed ones from the reminders page."""
+
+    list_display = ("address", "subject", "status", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("status", "channel")
+    search_fields = ("address",)
+    fields = ("channel", "address", "subject", "status", "attempts", "last_error",
+              "next_attempt_at", "claimed_at", "created_at", "sent_at", "updated_at")

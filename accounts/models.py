@@ -368,6 +368,61 @@ class Notification(models.Model):
         return self.subject
 
 
+class OutboxMessage(models.Model):
+    """One message to deliver outside the app (an email now; issue 15 adds chat), written in the
+    same transaction as the inbox entry that caused it.
+
+    The delivery worker (program/delivery/) claims due rows, hands each to the mail backend and
+    marks it sent only once the backend accepted it; a failure is recorded with its error and
+    tried again later with a growing delay, until it is given up as failed.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed (gave up)"
+
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
+                                     related_name="outbox")
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    address = models.CharField(max_length=254)  # the email address at the time of writing
+    subject = models.CharField(max_length=300)
+    text = models.TextField(blank=True)  # the plain-text part (the inbox keeps a shorter text)
+    html = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Who is sending it: a delivery run stamps its token; a claim older than the delivery
+    # module's CLAIM_TIMEOUT belongs to a run that died.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The delivery run reads only pending rows, oldest due first.
+            models.Index(fields=["next_attempt_at", "id"],
+                         condition=models.Q(status="pending"), name="outbox_due"),
+            models.Index(fields=["status", "-updated_at"], name="outbox_status_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=["pending", "sent", "failed"]),
+                                   name="outbox_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} to {self.address}: {self.subject} ({self.status})"
+
+
 class AuditEventQuerySet(models.QuerySet):
     def update(self, **kwargs):  # noqa: ARG002 - append-only
         raise PermissionError("The audit trail is append-only.")

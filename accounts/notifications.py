@@ -1,24 +1,26 @@
 """Tell a person something: always in the in-app inbox, by email when their preferences allow.
 
 Emails are a subject / text body / HTML body triplet under templates/emails/<name>-*.{txt,html},
-rendered in the recipient's preferred language. Email is sent after the surrounding transaction
-commits, so a rolled-back workflow never mails anyone.
+rendered in the recipient's preferred language. An email is never sent from here: it becomes an
+OutboxMessage row, written in the same transaction as the inbox entry (so a rolled-back workflow
+never mails anyone, and a committed one never loses its email). Once the transaction commits, the
+delivery worker is asked to send it (program/delivery/ registers how, see
+delivery_starter_register); if that request is lost, the worker's catch-up run sends it anyway.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.urls import reverse
 
 from .email_content import render_email
-from .models import Notification, Person
+from .models import Notification, OutboxMessage, Person
 
 # Which preference switch governs each kind of email.
 PREFERENCE_FIELDS = ("email_reminders", "email_requests", "email_reports")
@@ -53,9 +55,10 @@ def notification_build(
     context: dict,
     url: str = "",
     preference: str = "email_requests",
-) -> tuple[Notification, EmailMultiAlternatives | None]:
-    """The unsaved inbox entry and, if the person wants email, the email: rendered in their
-    language, with their unsubscribe link. notify() and notify_many() save and send them."""
+) -> tuple[Notification, OutboxMessage | None]:
+    """The unsaved inbox entry and, if the person wants email, the unsaved outbox row of the
+    email: rendered in their language, with their unsubscribe link. notify() and notify_many()
+    save them."""
     assert preference in PREFERENCE_FIELDS, preference
     link = unsubscribe_url(recipient, preference)
     context = {
@@ -71,14 +74,12 @@ def notification_build(
                                 url=url[:300], emailed=wants_email)
     if not wants_email:
         return notification, None
-    message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject,
-        body=text,
-        to=[recipient.email],
+    email = OutboxMessage(
+        channel=OutboxMessage.Channel.EMAIL, recipient=recipient, address=recipient.email,
+        subject=(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject)[:300], text=text, html=html,
         headers={"List-Unsubscribe": f"<{link}>"},
     )
-    message.attach_alternative(html, "text/html")
-    return notification, message
+    return notification, email
 
 
 def notify(
@@ -90,37 +91,75 @@ def notify(
     url: str = "",
     preference: str = "email_requests",
 ) -> Notification:
-    """Create the inbox entry and (after commit) send the email if the person wants it."""
-    notification, message = notification_build(recipient=recipient, kind=kind, template=template,
-                                               context=context, url=url, preference=preference)
-    notification.save()
-    if message is not None:
-        transaction.on_commit(lambda: message.send(fail_silently=False))
+    """Create the inbox entry and, if the person wants it, the email's outbox row."""
+    notification, email = notification_build(recipient=recipient, kind=kind, template=template,
+                                             context=context, url=url, preference=preference)
+    with transaction.atomic(savepoint=False):
+        notification.save()
+        if email is not None:
+            email.notification = notification
+            email.save()
+            _start_delivery_after_commit()
     return notification
 
 
-def notify_many(notices: Iterable[Notice], *, robust: bool = False) -> list[Notification]:
-    """notify() for many people at once: every inbox entry in one bulk insert, and (after
-    commit) the emails people want through one mail connection. Nothing is mailed if the
-    surrounding transaction rolls back. With `robust`, a mail server failure is logged instead of
-    raised (the inbox entries are written either way)."""
+def notify_many(notices: Iterable[Notice]) -> list[Notification]:
+    """notify() for many people at once: every inbox entry in one bulk insert, every email's
+    outbox row in another."""
     built = [notification_build(recipient=n.recipient, kind=n.kind, template=n.template,
                                 context=n.context, url=n.url, preference=n.preference)
              for n in notices]
-    notifications = Notification.objects.bulk_create([n for n, _ in built],
-                                                     batch_size=BULK_BATCH_SIZE)
-    messages = [message for _, message in built if message is not None]
-    if messages:
-        transaction.on_commit(lambda: _send_all(messages, robust=robust))
+    with transaction.atomic(savepoint=False):
+        notifications = Notification.objects.bulk_create([n for n, _ in built],
+                                                         batch_size=BULK_BATCH_SIZE)
+        emails = []
+        for notification, email in built:
+            if email is not None:
+                email.notification = notification
+                emails.append(email)
+        if emails:
+            OutboxMessage.objects.bulk_create(emails, batch_size=BULK_BATCH_SIZE)
+            _start_delivery_after_commit()
     return notifications
 
 
-def _send_all(messages: list[EmailMultiAlternatives], *, robust: bool) -> None:
-    try:
-        with get_connection(fail_silently=False) as connection:
-            connection.send_messages(messages)
-    except Exception:
-        if not robust:
-            raise
-        log.exception("Could not email %d notifications; they are in the recipients' inboxes.",
-                      len(messages))
+# How to ask the delivery worker to run: registered by program/delivery (the layer above), so
+# accounts never imports it.
+_delivery_starters: list[Callable[[], None]] = []
+
+
+def delivery_starter_register(start: Callable[[], None]) -> None:
+    if start not in _delivery_starters:
+        _delivery_starters.append(start)
+
+
+class _DeliveryStart:
+    """The on-commit callback that asks for a delivery run; it knows whether it has run."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        _start_delivery()
+
+
+def _start_delivery_after_commit() -> None:
+    """Ask for one delivery run when the transaction commits, however many emails it wrote (a
+    cohort invites hundreds of people one notify() at a time). A rolled-back savepoint drops
+    its callbacks from run_on_commit, so a later notify() in the transaction registers again."""
+    pending = transaction.get_connection().run_on_commit
+    if any(isinstance(func, _DeliveryStart) and not func.done for _, func, _ in pending):
+        return
+    transaction.on_commit(_DeliveryStart())
+
+
+def _start_delivery() -> None:
+    """After commit: ask for a delivery run now. If the queue is unreachable the rows wait for
+    the worker's catch-up run; the action that wrote them has succeeded either way."""
+    for start in _delivery_starters:
+        try:
+            start()
+        except Exception:  # noqa: BLE001 - any failure to queue only delays the email
+            log.warning("Could not queue an email delivery run; the catch-up run will send it.",
+                        exc_info=True)

@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ProgramConfig(AppConfig):
     name = "program"
     verbose_name = "Program"
+
+    def ready(self):
+        # Registers how notify() asks for a delivery run, in the web process as in the worker.
+        from program.delivery import tasks  # noqa: F401

@@ -1,5 +1,6 @@
 """Views that look across the whole program."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -27,10 +28,22 @@ def _broker_state() -> str:
     return "ok"
 
 
+def _cache_state() -> str:
+    state = getattr(cache, "state", None)  # the Redis cache can tell; a memory cache is up
+    return state() if state else "ok"
+
+
 @never_cache
 @require_GET
 def healthz(request):
-    state = {"database": _database_state(), "broker": _broker_state()}
-    healthy = all(value == "ok" for value in state.values())
-    return JsonResponse({"status": "ok" if healthy else "error", **state},
-                        status=200 if healthy else 503)
+    """200 "ok"; 200 "degraded" when the broker or cache is down (pages work, background work
+    waits): taking the web out of service for that would turn degraded into down; 503 "error"
+    when the database is down."""
+    state = {"database": _database_state(), "broker": _broker_state(), "cache": _cache_state()}
+    if state["database"] != "ok":
+        status, code = "error", 503
+    elif any(value != "ok" for value in state.values()):
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, **state}, status=code)

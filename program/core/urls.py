@@ -6,6 +6,7 @@ from accounts import sso
 from accounts import views as accounts_views
 from program.console import urls as console_urls
 from program.core import health
+from program.delivery import urls as delivery_urls
 from program.reminders import urls as reminder_urls
 from program.reports import urls as report_urls
 
@@ -15,7 +16,10 @@ admin.site.site_header = "Mentorship program admin"
 
 # HR's program pages share one namespace, "hr", whichever folder they come from.
 hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns,
-                  *console_urls.urlpatterns]
+                  *console_urls.urlpatterns, *delivery_urls.urlpatterns]
+
+# A friendly page, and 503 when the database is down; both render without the database.
+handler500 = "program.core.errors.server_error"
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),

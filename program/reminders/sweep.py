@@ -66,6 +66,9 @@ SWEEP_KINDS = CHECK_IN_KINDS | REQUEST_KINDS | DRIFT_KINDS | COMMITMENT_KINDS
 # A claim older than this belongs to a sweep that died (the task time limit is 15 minutes).
 CLAIM_TIMEOUT = datetime.timedelta(minutes=20)
 BATCH_SIZE = 500
+# SQLite has one writer at a time: a batch's transaction holds the write lock while it composes
+# every message, so batches there are small and people's own writes wait a moment, not seconds.
+SQLITE_BATCH_SIZE = 25
 
 # Serialises escalation digests on PostgreSQL (pg_advisory_xact_lock): "REMIND" in ASCII.
 DIGEST_LOCK = 0x52454D494E44
@@ -139,7 +142,7 @@ def reminders_sweep(
     as_of: datetime.date | None = None,
     kinds: Iterable[str] = SWEEP_KINDS,
     dry_run: bool = False,
-    batch_size: int = BATCH_SIZE,
+    batch_size: int | None = None,
 ) -> SweepResult:
     """Send every reminder of `kinds` that is due, each exactly once; return what went out.
 
@@ -147,6 +150,7 @@ def reminders_sweep(
     person's own date in their time zone. `dry_run` composes the same messages and writes nothing.
     """
     kinds = frozenset(kinds)
+    batch_size = batch_size or (SQLITE_BATCH_SIZE if connection.vendor == "sqlite" else BATCH_SIZE)
     unknown = kinds - SWEEP_KINDS
     if unknown:
         raise ValueError(UNKNOWN_KIND.format(kind=sorted(unknown)[0],
@@ -182,14 +186,26 @@ def reminders_deliver_pending(
     *, clock: Clock, kinds: Iterable[str], batch_size: int = BATCH_SIZE,
     hr_admins: _HrAdmins | None = None,
 ) -> list[Delivered]:
-    """Claim and deliver, batch after batch, every unsent row of `kinds` (stale claims too)."""
+    """Claim and deliver, batch after batch, every unsent row of `kinds` (stale claims too).
+
+    Claims are stamped with the real time, even in a run --as-of a future date, so a claim
+    left by a run that died expires CLAIM_TIMEOUT after it was taken. A batch that fails
+    releases its claim at once."""
     hr_admins = hr_admins or _HrAdmins()
     delivered = []
     while True:
-        token, rows = reminders_claim(now=clock.now, kinds=kinds, limit=batch_size)
+        # min(): tests and past --as-of runs keep their own clock; a future one uses real time.
+        claim_time = min(clock.now, timezone.now())
+        token, rows = reminders_claim(now=claim_time, kinds=kinds, limit=batch_size)
         if not rows:
             return delivered
-        delivered += reminders_deliver(rows=rows, token=token, clock=clock, hr_admins=hr_admins)
+        try:
+            delivered += reminders_deliver(rows=rows, token=token, clock=clock,
+                                           hr_admins=hr_admins)
+        except Exception:
+            ReminderLog.objects.filter(claim_token=token, sent_at__isnull=True).update(
+                claimed_at=None, claim_token=None)
+            raise
 
 
 def reminders_escalate(*, clock: Clock, hr_admins: _HrAdmins | None = None) -> list[Delivered]:
@@ -422,7 +438,7 @@ def _deliver_rows(rows, clock, hr_admins, *, write=True) -> list[Delivered]:
             notices.append(message.notice(kind=f"reminder_{Kind.ESCALATION}"))
             owners.append([result for result, _ in digest])
     if write:
-        notifications = notify_many(notices, robust=True)
+        notifications = notify_many(notices)
     else:
         notifications = [notification_build(**vars(notice))[0] for notice in notices]
     for results, notification in zip(owners, notifications, strict=True):

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 
 from celery import shared_task
-from django.db import transaction
 
+from program.core.celery import TRANSIENT_ERRORS
 from program.reminders.sweep import (
     CHECK_IN_KINDS,
     COMMITMENT_KINDS,
@@ -29,14 +29,11 @@ KIND_GROUPS = {
 }
 
 
-@shared_task(name="program.sweep_reminders")
+@shared_task(name="program.sweep_reminders", autoretry_for=TRANSIENT_ERRORS, retry_backoff=30,
+             retry_backoff_max=600, max_retries=5)
 def sweep_reminders(group: str = "all", as_of: str | None = None) -> dict:
     """Send what is due in one group of reminder kinds (see KIND_GROUPS)."""
     result = reminders_sweep(kinds=KIND_GROUPS[group],
                              as_of=datetime.date.fromisoformat(as_of) if as_of else None)
     return {"planned": result.planned, "sent": result.counts()}
 
-
-def sweep_reminders_after_commit(group: str = "all") -> None:
-    """Queue a sweep once the surrounding transaction commits (never for rolled-back work)."""
-    transaction.on_commit(lambda: sweep_reminders.delay(group))

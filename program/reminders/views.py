@@ -11,14 +11,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.roles import hr_admin_required
+from program.core.celery import task_enqueue
+from program.delivery.views import delivery_overview
 from program.reminders.models import ReminderLog
-from program.reminders.tasks import sweep_reminders_after_commit
+from program.reminders.tasks import sweep_reminders
 
 PER_PAGE = 50
 STATUSES = [("", "Any status"), ("sent", "Sent"), ("skipped", "Skipped"),
             ("pending", "Not sent yet")]
 SWEEP_QUEUED = ("A reminder sweep is queued; the worker sends what is due in a moment. "
                 "Nothing already sent goes out again.")
+SWEEP_NOT_QUEUED = ("The task queue is unreachable right now, so no sweep could be queued. "
+                    "Nothing is lost: the worker's hourly sweep sends what is due once the "
+                    "queue is back. Try again in a few minutes if it cannot wait.")
 
 
 class ReminderLogFilter(forms.Form):
@@ -52,12 +57,15 @@ def reminder_log(request):
     return render(request, "hr/reminder_log.html", {
         "form": form, "page": page, "filtered": filtered,
         "last_week": [(label, last_week.get(kind, 0)) for kind, label in ReminderLog.Kind.choices],
+        **delivery_overview(),
     })
 
 
 @require_POST
 @hr_admin_required
 def reminder_sweep_now(request):
-    sweep_reminders_after_commit("all")
-    messages.success(request, SWEEP_QUEUED)
+    if task_enqueue(sweep_reminders, "all"):
+        messages.success(request, SWEEP_QUEUED)
+    else:
+        messages.warning(request, SWEEP_NOT_QUEUED)
     return redirect("hr:reminder_log")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Department, Person, Skill, User
+from accounts.models import Department, OutboxMessage, Person, Skill, User
 from matching.cohorts.models import CohortPairRule
 from matching.sponsorship.models import SponsorshipInterest
 from program.reminders.models import ReminderLog
@@ -20,7 +20,7 @@ from tests import factories
 EDITABLE = {"accounts.user", "accounts.skill", "accounts.department"}
 READ_ONLY = {
     "accounts.person", "accounts.mentorprofile", "accounts.sponsorprofile",
-    "accounts.careerevent", "accounts.notification",
+    "accounts.careerevent", "accounts.notification", "accounts.outboxmessage",
     "matching.mentorrequest", "matching.mentorship", "matching.sponsorship",
     "matching.sponsorshipinterest", "matching.advocacyrecord", "matching.cohort",
     "matching.cohortenrolment", "matching.cohortpairrule",
@@ -63,7 +63,10 @@ def build_one_of_everything(n: int) -> None:
                                        sponsorship=sponsorship, resolved_at=timezone.now())
     event = factories.CareerEventFactory(person=person, recorded_by=manager.user)
     factories.AdvocacyRecordFactory(sponsorship=sponsorship, career_event=event)
-    factories.NotificationFactory(recipient=person, body="PRIVATE-BODY")
+    notification = factories.NotificationFactory(recipient=person, body="PRIVATE-BODY")
+    OutboxMessage.objects.create(notification=notification, recipient=person,
+                                 address=person.email, subject="Subject", html="PRIVATE-BODY",
+                                 last_error="OSError: disk full")
     ReminderLog.objects.create(relationship_kind="mentorship", relationship_id=mentorship.pk,
                                due_on=datetime.date(2026, 3, n), kind="due_soon",
                                claim_token=uuid.uuid4(), sent_at=timezone.now(),

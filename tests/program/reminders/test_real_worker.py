@@ -11,7 +11,7 @@ import uuid
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from accounts.models import Notification
+from accounts.models import Notification, OutboxMessage
 from program.core.celery import BEAT_SCHEDULE, app
 from program.reminders.models import ReminderLog
 from tests import factories
@@ -51,6 +51,11 @@ def test_a_due_check_in_reaches_an_email_on_disk_through_a_real_worker(worker_ma
         # What beat does when the entry is due: send the entry's task, by name, with its options.
         app.send_task(entry["task"], args=entry.get("args", ()), queue=queue,
                       expires=entry["options"]["expires"])
+        assert _wait_for(lambda: OutboxMessage.objects.count() >= 2), "no email in the outbox"
+        # The sweep asks for a delivery run on the default queue; here the outbox's catch-up
+        # entry sends it, on the test's queue.
+        delivery = BEAT_SCHEDULE["outbox-catch-up"]
+        app.send_task(delivery["task"], queue=queue, expires=delivery["options"]["expires"])
         assert _wait_for(lambda: _written(tmp_path).count("To: ") >= 2), "no email on disk"
 
     written = _written(tmp_path)

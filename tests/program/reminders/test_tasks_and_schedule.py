@@ -1,12 +1,11 @@
-"""The beat schedule, the thin tasks and enqueueing after commit."""
+"""The beat schedule and the thin tasks."""
 
 import datetime
 
 import pytest
 from celery.schedules import crontab
-from django.db import transaction
 
-from program.core.celery import BEAT_SCHEDULE, app
+from program.core.celery import BEAT_SCHEDULE, VISIBILITY_TIMEOUT, app
 from program.reminders import tasks
 
 pytestmark = pytest.mark.django_db
@@ -17,45 +16,30 @@ def test_every_beat_entry_names_a_registered_task_and_expires():
     schedule = app.conf.beat_schedule
     assert set(schedule) == {"check-in-reminders", "mentor-request-nudges",
                              "inactivity-and-advocacy-nudges", "weekly-outcome-report",
-                             "commitment-reminders"}
+                             "commitment-reminders", "weekly-outcome-report-catch-up",
+                             "outbox-catch-up"}
     for entry in schedule.values():
         assert entry["task"] in app.tasks
         assert isinstance(entry["schedule"], crontab)
-        assert 0 < entry["options"]["expires"] <= 24 * 60 * 60
+        # A task lost with a dead worker comes back after the visibility timeout: still unexpired.
+        assert VISIBILITY_TIMEOUT < entry["options"]["expires"] <= 24 * 60 * 60
     for entry in schedule.values():
         for group in entry.get("args", ()):
             assert group in tasks.KIND_GROUPS
 
 
+def test_no_task_runs_longer_than_the_broker_waits_before_handing_it_to_another_worker():
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if name.startswith("program.")]
+    assert len(ours) >= 4
+    for task in ours:
+        assert (task.time_limit or app.conf.task_time_limit) < VISIBILITY_TIMEOUT
+        assert task.acks_late and task.reject_on_worker_lost
+
+
 def test_the_weekly_report_runs_on_the_schedule_from_settings():
     weekly = BEAT_SCHEDULE["weekly-outcome-report"]["schedule"]
     assert weekly == crontab(minute="0", hour="6", day_of_week="mon")
-
-
-def test_a_sweep_is_queued_only_once_the_transaction_commits(
-        monkeypatch, django_capture_on_commit_callbacks):
-    queued = []
-    monkeypatch.setattr(tasks.sweep_reminders, "delay", lambda *a: queued.append(a))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            tasks.sweep_reminders_after_commit("check_ins")
-            assert queued == []
-        assert queued == []  # committed, but the callbacks run as the block exits
-    assert len(callbacks) == 1
-    assert queued == [("check_ins",)]
-
-
-def test_a_rolled_back_transaction_queues_nothing(monkeypatch, django_capture_on_commit_callbacks):
-    queued = []
-    monkeypatch.setattr(tasks.sweep_reminders, "delay", lambda *a: queued.append(a))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            with transaction.atomic():
-                tasks.sweep_reminders_after_commit()
-                raise RuntimeError("the workflow failed")
-        except RuntimeError:
-            pass
-    assert callbacks == [] and queued == []
 
 
 def test_the_sweep_task_reports_counts_by_kind(mentorship_due, django_capture_on_commit_callbacks):
