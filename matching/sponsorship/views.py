@@ -332,10 +332,13 @@ def hr_registration_decide(request, pk):
 @hr_admin_required
 def hr_pair(request):
     interest = None
-    if request.GET.get("interest") or request.POST.get("interest"):
+    interest_id = request.GET.get("interest") or request.POST.get("interest")
+    if interest_id:
+        if not interest_id.isdigit():  # a hand-edited link: no such request, not a 500
+            raise Http404("No such request for a sponsor.")
         interest = get_object_or_404(
             SponsorshipInterest.objects.select_related("person").filter(resolved_at__isnull=True),
-            pk=request.GET.get("interest") or request.POST.get("interest"))
+            pk=interest_id)
     initial = {"protege": interest.person.email} if interest else {}
     form = PairForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

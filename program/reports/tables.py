@@ -6,10 +6,11 @@ under the minimum group size) or "nothing to show", and prints as an em dash.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+
+from accounts.csv_safe import write_csv
 
 HIDDEN = "—"
 
@@ -108,6 +109,5 @@ def csv_response(table: Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (en dashes, accents)
-    writer = csv.writer(response)
-    writer.writerows(table.csv_rows())
+    write_csv(response, table.csv_rows())
     return response

@@ -195,3 +195,44 @@ def test_each_persona_gets_what_the_table_says(world, key, route):
             if response.status_code == 200 and persona != "anonymous":
                 assert "no-store" in response.get("Cache-Control", ""), (persona, method, path)
     assert not wrong, "\n".join(wrong)
+
+
+HOSTILE_VALUES = ["' OR '1'='1", "\x00", "9" * 40, "-1", "<script>alert(1)</script>"]
+
+
+def _query_parameter_names() -> list[str]:
+    """Every query parameter a view reads: request.GET.get("x") in the code and the fields of
+    every form bound to request.GET."""
+    from matching.mentorship.forms import DirectoryFilterForm
+    from matching.sponsorship.forms import CareerEventFilterForm
+    from program.reminders.views import ReminderLogFilter
+    from program.reports.forms import DashboardFilterForm, EquityForm, ReportForm
+
+    names = {"page"}
+    for folder in ("accounts", "matching", "program"):
+        for source in (ROOT / folder).rglob("*.py"):
+            names |= set(re.findall(r'request\.GET\.get\("(\w+)"', source.read_text()))
+    for form in (DirectoryFilterForm, CareerEventFilterForm, ReminderLogFilter,
+                 DashboardFilterForm, EquityForm, ReportForm):
+        names |= set(form.base_fields)
+    return sorted(names)
+
+
+GET_PAGES = [(key, route) for key, route in PATTERNS
+             if not key.startswith(("admin:", "admin/")) and expectation_for(key).get == "ok"]
+
+
+@pytest.mark.parametrize(("key", "route"), GET_PAGES, ids=[key for key, _ in GET_PAGES])
+def test_no_query_parameter_value_is_a_server_error(world, key, route):
+    rule = expectation_for(key)
+    persona = next(p for p in PERSONAS if p in rule.who and p not in NEEDS_TWO_FACTOR_SETUP)
+    client = _clients(world)[persona]
+    path = _path(route, rule.args(world))
+    names = _query_parameter_names()
+    cache.clear()
+    for value in HOSTILE_VALUES:
+        with transaction.atomic():
+            response = client.get(path, dict.fromkeys(names, value))
+            transaction.set_rollback(True)
+        assert response.status_code < 500, (persona, path, value)
+        assert b"<script>alert(1)</script>" not in response.content
