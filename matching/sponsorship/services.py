@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import (
     SPONSOR_CAPACITY_RANGE,
     CareerEvent,
@@ -149,6 +150,8 @@ def sponsor_registration_decide(
     profile.decided_by = by
     profile.decided_at = timezone.now()
     profile.save(update_fields=["status", "status_reason", "decided_by", "decided_at"])
+    audit_record(by, "sponsor_registration.approve" if approve else "sponsor_registration.refuse",
+                 target=profile, summary=f"{profile.person.full_name}'s sponsor registration")
     notify(recipient=profile.person, kind="sponsor_registration_decided",
            template="sponsor-registration-decided", context={"profile": profile},
            url=reverse("sponsorship:register"))
@@ -220,6 +223,10 @@ def sponsorship_propose(
     if interest is not None:
         SponsorshipInterest.objects.filter(pk=interest.pk, resolved_at__isnull=True).update(
             resolved_at=timezone.now(), sponsorship=sponsorship)
+    if origin in (Sponsorship.Origin.HR, Sponsorship.Origin.INTEREST):  # HR's pairing
+        audit_record(proposed_by.user if proposed_by else None, "sponsorship.hr_pair",
+                     target=sponsorship, origin=origin,
+                     summary=f"{sponsor.full_name} proposed to sponsor {protege.full_name}")
     notify(recipient=protege, kind="sponsorship_proposed", template="sponsorship-proposed",
            context={"sponsorship": sponsorship},
            url=reverse("sponsorship:detail", args=[sponsorship.pk]))

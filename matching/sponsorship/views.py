@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
 from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.roles import hr_admin_required, person_required, roles_for
@@ -153,6 +154,9 @@ def detail(request, pk):
                .filter(sponsorship=sponsorship).select_related("career_event"))
     is_sponsor = sponsorship.sponsor_id == person.pk
     is_protege = sponsorship.protege_id == person.pk
+    if not (is_sponsor or is_protege):  # HR reading someone else's sponsorship
+        audit_record(request, "sponsorship.hr_view", target=sponsorship,
+                     summary=f"Viewed {sponsorship}")
     survey_links = {}
     if is_protege:
         for phase in SurveyResponse.Phase.values:
@@ -255,6 +259,9 @@ def _record_or_404(request, pk) -> AdvocacyRecord:
 def advocacy_detail(request, pk):
     record = _record_or_404(request, pk)
     is_sponsor = record.sponsorship.sponsor_id == request.person.pk
+    if not is_sponsor and record.sponsorship.protege_id != request.person.pk:
+        audit_record(request, "advocacy.hr_view", target=record,
+                     summary=f"Viewed advocacy for {record.sponsorship.protege.full_name}")
     form = None
     if is_sponsor:
         form = OutcomeForm(request.POST or None, initial={

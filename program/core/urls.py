@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
+from program.audit import urls as audit_urls
 from program.core import health
 from program.reminders import urls as reminder_urls
 from program.reports import urls as report_urls
@@ -12,7 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Mentorship program admin"
 
 # HR's program pages share one namespace, "hr", whichever folder they come from.
-hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns]
+hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns, *audit_urls.urlpatterns]
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),

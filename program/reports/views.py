@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
 from accounts.roles import hr_admin_required
 from program.reports.dashboard import dashboard_data
 from program.reports.equity import equity_tables
@@ -105,4 +106,6 @@ def export(request, page: str, slug: str):
     table = next((t for t in PAGES[page](request)["tables"] if t.slug == slug), None)
     if table is None:
         raise Http404("No such table.")
+    audit_record(request, "report.export", summary=f"Exported {page} / {slug} as CSV",
+                 page=page, table=slug, filters=request.GET.dict())
     return csv_response(table, f"{page}-{slug}-{timezone.localdate():%Y-%m-%d}.csv")

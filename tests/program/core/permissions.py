@@ -220,6 +220,7 @@ EXPECTATIONS: dict[str, Rule] = {
                       args=lambda w: {"page": "equity", "slug": "by-gender"}),
     "hr:reminder_log": Rule(HR, "the reminders log"),
     "hr:reminder_sweep_now": Rule(HR, "send due reminders now", get="405"),
+    "hr:audit_log": Rule(HR, "the audit trail: search and CSV (read-only)"),
     # The Django admin: staff with two-factor only; the rest are sent to its sign-in page.
     "admin:login": Rule(ADMIN, "the admin's sign-in (through allauth)"),
     "admin:logout": Rule(EVERYONE, "admin sign-out", get="any", post="any"),
