@@ -5,6 +5,8 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from program.audit import urls as audit_urls
 from program.core import health
+from program.privacy import urls as privacy_urls
+from program.privacy import views as privacy_views
 from program.reminders import urls as reminder_urls
 from program.reports import urls as report_urls
 
@@ -13,12 +15,14 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Mentorship program admin"
 
 # HR's program pages share one namespace, "hr", whichever folder they come from.
-hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns, *audit_urls.urlpatterns]
+hr_urlpatterns = [*report_urls.urlpatterns, *reminder_urls.urlpatterns, *audit_urls.urlpatterns,
+                  *privacy_urls.urlpatterns]
 
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("me/data.json", privacy_views.my_data, name="my_data"),
     path("me/", include("accounts.urls")),
     path("unsubscribe/<str:token>/", accounts_views.unsubscribe, name="unsubscribe"),
     path("mentoring/", include("matching.mentorship.urls")),

@@ -124,6 +124,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "notification_open": Rule(frozenset({"mentee"}), "one notification, to its recipient only",
                               refused="404", args=_pk("notification")),
     "import_upload": Rule(HR, "upload an import CSV"),
+    "my_data": Rule(EMPLOYEES, "everything held about oneself, as JSON (audited)"),
     # Mentoring.
     "mentorship:index": Rule(EMPLOYEES, "one's own mentoring"),
     "mentorship:profile_edit": Rule(EMPLOYEES, "one's own mentor profile"),
@@ -221,6 +222,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "hr:reminder_log": Rule(HR, "the reminders log"),
     "hr:reminder_sweep_now": Rule(HR, "send due reminders now", get="405"),
     "hr:audit_log": Rule(HR, "the audit trail: search and CSV (read-only)"),
+    "hr:people_left": Rule(HR, "people who left, to anonymise"),
+    "hr:person_anonymise": Rule(HR, "anonymise someone who left (audited)", get="405",
+                                args=_pk("former")),
     # The Django admin: staff with two-factor only; the rest are sent to its sign-in page.
     "admin:login": Rule(ADMIN, "the admin's sign-in (through allauth)"),
     "admin:logout": Rule(EVERYONE, "admin sign-out", get="any", post="any"),

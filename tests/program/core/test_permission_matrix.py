@@ -129,6 +129,8 @@ def world(db):
     w.notification = factories.NotificationFactory(recipient=w.mentee)
     w.pending_sponsor = factories.SponsorProfileFactory(
         person=person("Paula Pending", level=8), status="pending")
+    w.former = factories.PersonFactory(full_name="Fiona Former",
+                                       termination_date=datetime.date(2024, 1, 31))
     w.cohort = factories.CohortFactory(slug="spring")
     w.enrolment = factories.CohortEnrolmentFactory(cohort=w.cohort, person=w.mentee)
     w.pair_rule = CohortPairRule.objects.create(
