@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import Department, Person, Skill, User
 from matching.cohorts.models import CohortPairRule
 from matching.sponsorship.models import SponsorshipInterest
@@ -20,7 +21,7 @@ from tests import factories
 EDITABLE = {"accounts.user", "accounts.skill", "accounts.department"}
 READ_ONLY = {
     "accounts.person", "accounts.mentorprofile", "accounts.sponsorprofile",
-    "accounts.careerevent", "accounts.notification",
+    "accounts.careerevent", "accounts.notification", "accounts.auditevent",
     "matching.mentorrequest", "matching.mentorship", "matching.sponsorship",
     "matching.sponsorshipinterest", "matching.advocacyrecord", "matching.cohort",
     "matching.cohortenrolment", "matching.cohortpairrule",
@@ -64,6 +65,7 @@ def build_one_of_everything(n: int) -> None:
     event = factories.CareerEventFactory(person=person, recorded_by=manager.user)
     factories.AdvocacyRecordFactory(sponsorship=sponsorship, career_event=event)
     factories.NotificationFactory(recipient=person, body="PRIVATE-BODY")
+    audit_record(manager.user, "person.view", target=person, summary=f"Viewed {person}")
     ReminderLog.objects.create(relationship_kind="mentorship", relationship_id=mentorship.pk,
                                due_on=datetime.date(2026, 3, n), kind="due_soon",
                                claim_token=uuid.uuid4(), sent_at=timezone.now(),
