@@ -49,10 +49,22 @@ def audit_record(
         action=action[:60],
         target_type=target._meta.label_lower[:60] if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
-        summary=summary[:300],
-        data=dict(data),
+        summary=_without_nul(summary)[:300],
+        data=_without_nul(dict(data)),
         ip_address=ip,
     )
+
+
+def _without_nul(value):
+    """PostgreSQL's text and JSON cannot hold NUL: a hostile query string in `data` (an export's
+    filters) must not turn the audit row, and with it the action, into a 500."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 # Sign-ins and two-factor changes of the accounts that can see everyone's data.
