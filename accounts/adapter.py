@@ -1,14 +1,23 @@
-"""allauth hooks: the sign-up domain rule and linking a new user to their imported Person."""
+"""allauth hooks: the sign-up domain rule and linking a user to their imported Person.
+
+A Person (an imported employee's HR record, with their mentorships, requests and advocacy) is
+linked to an account only once that account has proven it owns the Person's address: when the
+address is verified (email_confirmed), or at sign-in for an address verified earlier. Never at
+sign-up, whatever ACCOUNT_EMAIL_VERIFICATION says: with "optional" anyone could otherwise sign up
+with a colleague's address and read their records; with "none" nothing links automatically.
+"""
 
 import logging
 from types import SimpleNamespace
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed, user_logged_in
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.dispatch import receiver
 
 from .email_content import layout_html_around_text
 from .models import Person, User
@@ -67,13 +76,6 @@ class AccountAdapter(DefaultAccountAdapter):
             message.attach_alternative(layout_html_around_text(message.body, context), "text/html")
         return message
 
-    @transaction.atomic
-    def save_user(self, request, user, form, commit=True):
-        user = super().save_user(request, user, form, commit=commit)
-        if commit:
-            link_person(user)
-        return user
-
 
 def program_site() -> SimpleNamespace:
     """What allauth's templates call the site: the program's name, never a host and port."""
@@ -81,15 +83,31 @@ def program_site() -> SimpleNamespace:
 
 
 def link_person(user) -> Person | None:
-    """Attach the Person HR imported with this email, if there is one and it is unclaimed."""
-    updated = Person.objects.filter(email__iexact=user.email, user__isnull=True).update(user=user)
-    return Person.objects.filter(user=user).first() if updated else None
+    """Attach the unclaimed Person HR imported with one of the user's VERIFIED addresses."""
+    if Person.objects.filter(user=user).exists():
+        return None
+    verified = list(EmailAddress.objects.filter(user=user, verified=True)
+                    .values_list("email", flat=True))
+    for email in verified:
+        if Person.objects.filter(email__iexact=email, user__isnull=True).update(user=user):
+            return Person.objects.get(user=user)
+    return None
+
+
+@receiver(email_confirmed)
+def _link_on_verification(sender, request=None, email_address=None, **kwargs):
+    link_person(email_address.user)
+
+
+@receiver(user_logged_in)
+def _link_on_sign_in(sender, request=None, user=None, **kwargs):
+    link_person(user)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on: the provider's assertion is taken as it is. An address it marks verified
-    signs in (and links to the imported Person); one it does not is stored unverified and links
-    to nothing until the person proves it by email."""
+    is stored verified, so signing in links it to the imported Person (_link_on_sign_in); one it
+    does not is stored unverified and links to nothing until the person proves it by email."""
 
     def on_authentication_error(self, request, provider, error=None, exception=None,
                                 extra_context=None):
@@ -98,10 +116,3 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                     error, exception)
         return super().on_authentication_error(request, provider, error=error,
                                                exception=exception, extra_context=extra_context)
-
-    def save_user(self, request, sociallogin, form=None):
-        user = super().save_user(request, sociallogin, form=form)
-        verified = [a.email for a in sociallogin.email_addresses if a.verified]
-        if any(address.lower() == user.email.lower() for address in verified):
-            link_person(user)
-        return user

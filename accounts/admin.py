@@ -11,7 +11,9 @@ from django import forms
 from django.contrib import admin
 from django.utils.text import slugify
 
+from accounts.audit import audit_record
 from accounts.models import (
+    AuditEvent,
     CareerEvent,
     Department,
     MentorProfile,
@@ -22,6 +24,8 @@ from accounts.models import (
     SponsorProfile,
     User,
 )
+
+ROLE_FLAGS = ("is_active", "is_hr_admin", "is_staff", "is_superuser")
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -60,6 +64,25 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = [name for name in ROLE_FLAGS if name in form.changed_data]
+        if changed:  # the admin saves in one transaction: the row and its audit go together
+            audit_record(request, "user.roles_change", target=obj,
+                         summary=f"{obj.email}: " + ", ".join(
+                             f"{name}={getattr(obj, name)}" for name in changed),
+                         **{name: getattr(obj, name) for name in changed})
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """The audit trail, read-only like everywhere else (HR searches it at /hr/audit/)."""
+
+    list_display = ("created_at", "actor_label", "action", "target_type", "target_id",
+                    "summary")
+    list_filter = ("action",)
+    search_fields = ("actor_label", "action", "target_id")
 
 
 class SkillForm(forms.ModelForm):

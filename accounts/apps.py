@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from . import middleware  # noqa: F401  (connects the MFA signal receiver)
+        from . import adapter, audit, middleware  # noqa: F401  (connect their signal receivers)

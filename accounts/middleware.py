@@ -1,4 +1,5 @@
-"""HR admins see everyone's data, so they must turn on two-factor sign-in before anything else."""
+"""HR admins see everyone's data, and staff can change anyone's account in /admin/, so both must
+turn on two-factor sign-in before anything else. Private pages are never kept in caches."""
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.signals import authenticator_removed
@@ -6,14 +7,21 @@ from django.contrib import messages
 from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 MFA_REQUIRED_MESSAGE = (
-    "HR admins must turn on two-factor sign-in. Scan the code with an authenticator app to go on."
+    "HR admins and administrators must turn on two-factor sign-in. Scan the code with an "
+    "authenticator app to go on."
 )
 # Paths an HR admin without MFA may still reach: sign-in/out, MFA set-up, static files, health.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/unsubscribe/")
 SESSION_FLAG = "mfa_ok"
+
+
+def needs_two_factor(user) -> bool:
+    """Every account that can reach an HR page or /admin/ (the one rule; tests reuse it)."""
+    return bool(user.is_hr_admin or user.is_staff or user.is_superuser)
 
 
 class RequireMfaForHrAdminsMiddleware:
@@ -25,7 +33,7 @@ class RequireMfaForHrAdminsMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and user.is_hr_admin
+            and needs_two_factor(user)
             and not request.path.startswith(ALLOWED_PREFIXES)
             and not request.session.get(SESSION_FLAG)
         ):
@@ -43,3 +51,24 @@ def _forget_mfa_when_removed(sender, request=None, user=None, authenticator=None
     """Turning TOTP off puts an HR admin back behind the gate in this very session."""
     if request is not None and hasattr(request, "session"):
         request.session.pop(SESSION_FLAG, None)
+
+
+# Responses that carry files of personal data, whoever asks for them.
+PRIVATE_CONTENT_TYPES = ("text/csv", "text/calendar", "application/json")
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every page shown to a signed-in user (HR pages, advocacy
+    records, check-ins) and on every CSV, calendar or JSON file: no shared proxy or browser cache
+    may keep a copy of what one person was allowed to see."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or response.get(
+                "Content-Type", "").startswith(PRIVATE_CONTENT_TYPES):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import Person, SponsorProfile, User, cadence_validate, capacity_validate
 from accounts.notifications import Notice, notify, notify_many
 from matching.cohorts import solver
@@ -332,6 +333,9 @@ def cohort_publish(*, cohort: Cohort, by: User | None, objective: str | None = N
     cohort.status, cohort.objective = Cohort.Status.PUBLISHED, result.objective
     cohort.published_at, cohort.published_by = timezone.now(), by
     cohort.save(update_fields=["status", "objective", "published_at", "published_by"])
+    audit_record(by, "cohort.publish", target=cohort, pairs=len(result.pairs),
+                 unmatched=len(result.unmatched),
+                 summary=f"{cohort.name}: {len(result.pairs)} pair(s) published")
     return result
 
 

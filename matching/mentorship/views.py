@@ -384,11 +384,29 @@ def next_check_in_ics(request, pk):
         f"URL:{url}",
         "END:VEVENT", "END:VCALENDAR",
     ]
-    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar")
+    response = HttpResponse("".join(_ics_fold(line) + "\r\n" for line in lines),
+                            content_type="text/calendar")
     response["Content-Disposition"] = f'attachment; filename="check-in-{due:%Y-%m-%d}.ics"'
     return response
 
 
 def _ics_text(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+    """RFC 5545 TEXT: backslash, semicolon and comma escaped; any line break (CR, LF, CRLF)
+    becomes the two characters \\n, so a name can never start a property of its own; other
+    control characters are dropped."""
+    value = (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+             .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
+    return "".join(ch for ch in value if ch >= " " or ch == "\t")
+
+
+def _ics_fold(line: str) -> str:
+    """Lines longer than 75 octets are folded (CRLF + space), never inside a UTF-8 character."""
+    parts, current = [], b""
+    for ch in line:
+        encoded = ch.encode()
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += encoded
+    parts.append(current.decode())
+    return "\r\n ".join(parts)

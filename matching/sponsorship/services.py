@@ -163,6 +163,8 @@ def sponsor_registration_decide(
     profile.decided_by = by
     profile.decided_at = timezone.now()
     profile.save(update_fields=["status", "status_reason", "decided_by", "decided_at"])
+    audit_record(by, "sponsor_registration.approve" if approve else "sponsor_registration.refuse",
+                 target=profile, summary=f"{profile.person.full_name}'s sponsor registration")
     notify(recipient=profile.person, kind="sponsor_registration_decided",
            template="sponsor-registration-decided", context={"profile": profile},
            url=reverse("sponsorship:register"))
@@ -243,7 +245,11 @@ def sponsorship_propose(
     if interest is not None:
         # The request stays in HR's queue, showing this proposal, until one is accepted.
         SponsorshipInterest.objects.filter(pk=interest.pk, resolved_at__isnull=True).update(
-            sponsorship=sponsorship)
+            resolved_at=timezone.now(), sponsorship=sponsorship)
+    if origin in (Sponsorship.Origin.HR, Sponsorship.Origin.INTEREST):  # HR's pairing
+        audit_record(proposed_by.user if proposed_by else None, "sponsorship.hr_pair",
+                     target=sponsorship, origin=origin,
+                     summary=f"{sponsor.full_name} proposed to sponsor {protege.full_name}")
     notify(recipient=protege, kind="sponsorship_proposed", template="sponsorship-proposed",
            context={"sponsorship": sponsorship},
            url=reverse("sponsorship:detail", args=[sponsorship.pk]))

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
 from accounts.forms import add_service_errors
 from accounts.models import CareerEvent, SponsorProfile
 from accounts.program_settings import setting
@@ -193,6 +194,9 @@ def detail(request, pk):
                 .filter(sponsorship=sponsorship).select_related("advocacy_record"))
     is_sponsor = sponsorship.sponsor_id == person.pk
     is_protege = sponsorship.protege_id == person.pk
+    if not (is_sponsor or is_protege):  # HR reading someone else's sponsorship
+        audit_record(request, "sponsorship.hr_view", target=sponsorship,
+                     summary=f"Viewed {sponsorship}")
     survey_links = {}
     if is_protege:
         for phase in SurveyResponse.Phase.values:
@@ -333,6 +337,9 @@ def _record_or_404(request, pk) -> AdvocacyRecord:
 def advocacy_detail(request, pk):
     record = _record_or_404(request, pk)
     is_sponsor = record.sponsorship.sponsor_id == request.person.pk
+    if not is_sponsor and record.sponsorship.protege_id != request.person.pk:
+        audit_record(request, "advocacy.hr_view", target=record,
+                     summary=f"Viewed advocacy for {record.sponsorship.protege.full_name}")
     form = None
     if is_sponsor:
         form = OutcomeForm(request.POST or None, initial={
@@ -410,10 +417,13 @@ def hr_registration_decide(request, pk):
 @hr_admin_required
 def hr_pair(request):
     interest = None
-    if request.GET.get("interest") or request.POST.get("interest"):
+    interest_id = request.GET.get("interest") or request.POST.get("interest")
+    if interest_id:
+        if not interest_id.isdigit():  # a hand-edited link: no such request, not a 500
+            raise Http404("No such request for a sponsor.")
         interest = get_object_or_404(
             SponsorshipInterest.objects.select_related("person").filter(resolved_at__isnull=True),
-            pk=request.GET.get("interest") or request.POST.get("interest"))
+            pk=interest_id)
     initial = {"protege": interest.person.email} if interest else {}
     form = PairForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -168,6 +168,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaForHrAdminsMiddleware",
     "accounts.timezones.PersonTimezoneMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "program.core.urls"
@@ -257,14 +258,21 @@ LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+# Mandatory even in DEBUG: only then does sign-up hide which addresses already have accounts
+# (allauth can hide it only when it sends a verification email either way).
 ACCOUNT_EMAIL_VERIFICATION = envchoice(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory",
+    "ACCOUNT_EMAIL_VERIFICATION", "mandatory",
     ("mandatory", "optional", "none"),
 )
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Client addresses (rate limits, the audit trail) come from X-Forwarded-For only through the
+# number of proxies we run in front of the app; 0 trusts no header (REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", "0", maximum=5)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    # Per address: 10 a minute. Per account: 10 in 15 minutes, soft enough that the owner rarely
+    # meets it, and a password reset (which proves the mailbox) clears it at once.
+    "login_failed": "10/m/ip,10/15m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }

@@ -27,7 +27,7 @@ from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
 from program.reports.dashboard import LEVEL_BANDS
 from program.reports.outcome import COUNTED_STATUSES
-from program.reports.suppression import small, suppress_partition
+from program.reports.suppression import fold_rare_labels, small, suppress_partition
 from program.reports.tables import Column, Table
 
 MEASURES = [  # key, column label
@@ -134,7 +134,10 @@ def equity_tables(*, as_of: datetime.date) -> list[Table]:
     tables = []
     counts = _counts(as_of)
     for dimension, label in BREAKDOWNS:
-        rows = _suppress(_breakdown(dimension, as_of, counts), minimum)
+        breakdown = _breakdown(dimension, as_of, counts)
+        if dimension in ("gender", "ethnicity"):  # self-described: a rare answer names its holder
+            breakdown = fold_rare_labels(breakdown, minimum)
+        rows = _suppress(breakdown, minimum)
         if dimension == "level_band":
             order = [label for label, _, _ in LEVEL_BANDS.values()]
             rows.sort(key=lambda r: order.index(r.label) if r.label in order else len(order))

@@ -37,3 +37,22 @@ def small(count: int | None, total: int | None, minimum: int) -> bool:
     if count is None or total is None:
         return True
     return 0 < count < minimum or 0 < total - count < minimum
+
+
+ANOTHER_DESCRIPTION = "Another description"
+
+
+def fold_rare_labels(rows: list[dict], minimum: int, *, key: str = "key",
+                     size: str = "people") -> list[dict]:
+    """Self-described answers held by fewer than `minimum` people, folded into one row.
+
+    Hiding a small row's counts is not enough when its label is the answer itself: a gender
+    or ethnicity only one person wrote names that person. Rows under the minimum are summed
+    (every numeric field) into one "Another description" row; that row is then suppressed like
+    any other if it is still small. The row format is unchanged.
+    """
+    rare = [row for row in rows if row[size] < minimum or row[key] == ANOTHER_DESCRIPTION]
+    if not rare:
+        return rows
+    folded = {field: sum(row[field] for row in rare) for field in rare[0] if field != key}
+    return [row for row in rows if row not in rare] + [{key: ANOTHER_DESCRIPTION, **folded}]

@@ -7,10 +7,11 @@ number's place (such as "not reached") are shown as they are.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+
+from accounts.csv_safe import write_csv
 
 HIDDEN = "—"
 
@@ -118,8 +119,5 @@ def csv_response(table: Table, filename: str,
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # so spreadsheet programs read UTF-8 (en dashes, accents)
-    writer = csv.writer(response)
-    if heading:
-        writer.writerows([*heading, []])
-    writer.writerows(table.csv_rows())
+    write_csv(response, [*heading, [], *table.csv_rows()] if heading else table.csv_rows())
     return response

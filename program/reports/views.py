@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.audit import audit_record
 from accounts.program_settings import setting
 from accounts.roles import hr_admin_required
 from program.reports.dashboard import dashboard_data
@@ -124,4 +125,6 @@ def export(request, page: str, slug: str):
         raise Http404("No such table.")
     # The outcome report's CSVs say what they are: as-of date, window, filters, minimum size.
     heading = report_heading_rows(context["report"]) if "report" in context else None
+    audit_record(request, "report.export", summary=f"Exported {page} / {slug} as CSV",
+                 page=page, table=slug, filters=request.GET.dict())
     return csv_response(table, f"{page}-{slug}-{timezone.localdate():%Y-%m-%d}.csv", heading)

@@ -25,3 +25,13 @@ def test_an_audit_event_records_actor_target_and_data_and_cannot_be_changed():
     with pytest.raises(PermissionError):
         AuditEvent.objects.update(summary="x")
     assert AuditEvent.objects.get().summary == ""
+
+
+def test_nul_characters_never_reach_the_database():
+    """PostgreSQL refuses NUL in text and JSON: a hostile query string must not break an audit."""
+    actor = PersonFactory(with_user=True).user
+    event = audit_record(actor, "report.export", summary="a\x00b",
+                         filters={"as_of": "\x00", "list": ["x\x00"]})
+    event.refresh_from_db()
+    assert event.summary == "ab"
+    assert event.data == {"filters": {"as_of": "", "list": ["x"]}}

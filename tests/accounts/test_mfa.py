@@ -101,3 +101,17 @@ def test_an_hr_admin_without_two_factor_cannot_use_the_django_admin(client, hana
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_staff_and_superusers_without_the_hr_flag_need_two_factor_for_the_admin(client, eve, flag):
+    setattr(eve.user, flag, True)
+    eve.user.save()
+    client.force_login(eve.user)
+    response = client.get("/admin/accounts/user/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/2fa/totp/activate/")
+    eve.user.is_staff = True  # the admin itself lets only staff in
+    eve.user.save()
+    give_totp(eve.user)
+    assert client.get("/admin/").status_code == 200

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from allauth.account.models import EmailAddress
 from django.test import override_settings
 
@@ -45,13 +46,39 @@ def test_without_a_domain_list_anyone_may_sign_up(client, db):
     assert User.objects.filter(email="someone@anywhere.org").exists()
 
 
-def test_a_new_user_whose_email_matches_an_imported_person_is_linked_to_it(client, db):
+@pytest.mark.parametrize("mode", ["mandatory", "optional", "none"])
+def test_signing_up_with_an_imported_persons_address_does_not_claim_their_record(
+        client, db, settings, mode):
+    """Anyone can type a colleague's address: only following the emailed link proves it."""
+    settings.ACCOUNT_EMAIL_VERIFICATION = mode
     person = factories.PersonFactory(email="dana.doe@example.com", full_name="Dana Doe")
-    assert person.user is None
+    factories.MentorshipFactory(mentee=person)
     sign_up(client, "Dana.Doe@example.com")
+    person.refresh_from_db()
+    assert person.user is None
+    assert "Dana Doe" not in client.get("/mentoring/").content.decode()
+
+
+@pytest.mark.parametrize("mode", ["mandatory", "optional"])
+def test_the_imported_person_is_linked_once_the_address_is_verified(client, db, settings,
+                                                                    mailoutbox, mode):
+    settings.ACCOUNT_EMAIL_VERIFICATION = mode
+    person = factories.PersonFactory(email="dana.doe@example.com", full_name="Dana Doe")
+    sign_up(client, "Dana.Doe@example.com")
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+/)", mailoutbox[-1].body)
+    client.post(link.group(1))
     person.refresh_from_db()
     assert person.user is not None
     assert person.user.email == "dana.doe@example.com"
+
+
+def test_an_address_verified_earlier_links_the_person_at_sign_in(client, db):
+    user = factories.UserFactory(email="old@example.com")
+    EmailAddress.objects.create(user=user, email="old@example.com", verified=True, primary=True)
+    person = factories.PersonFactory(email="OLD@example.com")
+    client.post("/accounts/login/", {"login": "old@example.com", "password": factories.PASSWORD})
+    person.refresh_from_db()
+    assert person.user == user
 
 
 def test_a_new_user_without_a_matching_person_is_not_linked_to_anyone(client, db):

@@ -45,7 +45,8 @@ def test_an_hr_admin_sets_up_two_factor_then_needs_it_to_sign_in(new_page, shots
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     # The gate: first the password again, then the QR code.
     page.wait_for_url(re.compile("/accounts/reauthenticate/"))
-    assert page.get_by_text("HR admins must turn on two-factor sign-in").is_visible()
+    assert page.get_by_text(
+        "HR admins and administrators must turn on two-factor sign-in").is_visible()
     shots(page, "reauthenticate")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Confirm", re.I)).click()

@@ -96,6 +96,21 @@ def test_the_ics_file_holds_the_next_check_in(login, pair, alice):
     assert "SUMMARY:Mentoring check-in with Bob Mentor" in body
 
 
+def test_a_name_cannot_inject_a_calendar_property_and_long_lines_are_folded(login, pair, alice,
+                                                                           bob):
+    bob.full_name = "Bob\rATTENDEE:mailto:x@evil.example; Ünïcödé, " + "é" * 60 + "\\"
+    bob.save()
+    body = login(alice).get(f"/mentoring/{pair.pk}/next-check-in.ics").content
+    lines = body.split(b"\r\n")
+    assert lines[-1] == b""
+    assert not [line for line in lines if line.startswith(b"ATTENDEE")]
+    assert b"\r" not in b"".join(lines) and b"\n" not in b"".join(lines)
+    assert max(len(line) for line in lines) <= 75
+    unfolded = body.decode().replace("\r\n ", "")
+    assert ("SUMMARY:Mentoring check-in with Bob\\nATTENDEE:mailto:x@evil.example\\; "
+            "Ünïcödé\\, " + "é" * 60 + "\\\\\r\n") in unfolded
+
+
 def test_requesting_your_manager_through_the_page_shows_why_and_sends_nothing(
         login, alice, max_manager, speaking):
     factories.MentorProfileFactory(person=max_manager)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.audit import audit_record
 from accounts.models import Department, OutboxMessage, Person, Skill, User
 from matching.cohorts.models import CohortPairRule
 from matching.sponsorship.models import SponsorshipInterest
@@ -21,6 +22,7 @@ EDITABLE = {"accounts.user", "accounts.skill", "accounts.department"}
 READ_ONLY = {
     "accounts.person", "accounts.mentorprofile", "accounts.sponsorprofile",
     "accounts.careerevent", "accounts.notification", "accounts.outboxmessage",
+    "accounts.auditevent",
     "matching.mentorrequest", "matching.mentorship", "matching.sponsorship",
     "matching.sponsorshipinterest", "matching.advocacyrecord", "matching.cohort",
     "matching.cohortenrolment", "matching.cohortpairrule",
@@ -67,6 +69,7 @@ def build_one_of_everything(n: int) -> None:
     OutboxMessage.objects.create(notification=notification, recipient=person,
                                  address=person.email, subject="Subject", html="PRIVATE-BODY",
                                  last_error="OSError: disk full")
+    audit_record(manager.user, "person.view", target=person, summary=f"Viewed {person}")
     ReminderLog.objects.create(relationship_kind="mentorship", relationship_id=mentorship.pk,
                                due_on=datetime.date(2026, 3, n), kind="due_soon",
                                claim_token=uuid.uuid4(), sent_at=timezone.now(),
