@@ -245,7 +245,7 @@ def sponsorship_propose(
     if interest is not None:
         # The request stays in HR's queue, showing this proposal, until one is accepted.
         SponsorshipInterest.objects.filter(pk=interest.pk, resolved_at__isnull=True).update(
-            resolved_at=timezone.now(), sponsorship=sponsorship)
+            sponsorship=sponsorship)
     if origin in (Sponsorship.Origin.HR, Sponsorship.Origin.INTEREST):  # HR's pairing
         audit_record(proposed_by.user if proposed_by else None, "sponsorship.hr_pair",
                      target=sponsorship, origin=origin,
