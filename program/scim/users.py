@@ -347,11 +347,11 @@ def user_save(doc: dict, *, person: Person | None = None, token=None,
         if identity is not None:
             person = identity.person
         else:
-            person = (Person.objects.select_for_update()
+            person = (Person.objects.select_for_update(of=("self",))
                       .filter(email__iexact=email, scim__isnull=True).first())
         action = "scim.user_create"
     else:
-        person = Person.objects.select_for_update().get(pk=person.pk)
+        person = Person.objects.select_for_update(of=("self",)).get(pk=person.pk)
         identity = _identity(person)
         clash = ScimIdentity.objects.filter(user_name__iexact=user_name).exclude(person=person)
         if clash.exists():
@@ -412,7 +412,8 @@ def _set_active(person: Person, identity: ScimIdentity, active: bool) -> None:
 @transaction.atomic
 def user_delete(person: Person, *, token=None) -> None:
     """Deprovision: deactivated as a leaver and gone for SCIM (404); the record stays."""
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = (Person.objects.select_for_update(of=("self",)).select_related("user")
+              .get(pk=person.pk))
     identity = _identity(person) or ScimIdentity(person=person, user_name=person.email)
     _set_active(person, identity, False)
     identity.deleted_at = identity.updated_at = timezone.now()

@@ -62,6 +62,7 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
     # 4. Bob sees the request on his home page and accepts.
     mentor_page = sign_in(new_page(), bob.email)
     mentor_page.get_by_role("link", name="Alice Employee").first.click()
+    mentor_page.wait_for_url(re.compile(r"/mentoring/requests/\d+/"))
     assert mentor_page.get_by_text("I present to leadership").is_visible()
     shots(mentor_page, "mentor-sees-request")
     mentor_page.get_by_label("First agreement").fill("Rehearse the Q3 talk; review one design "
