@@ -21,6 +21,7 @@ from django.dispatch import receiver
 
 from .email_content import layout_html_around_text
 from .models import Person, User
+from .notifications import email_enqueue
 
 log = logging.getLogger(__name__)
 DOMAIN_NOT_ALLOWED = "Sign-up is only open to {domains} email addresses. Use your work email."
@@ -65,9 +66,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().pre_authenticate(request, **credentials)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # allauth names the site after the request's host ("Hello from 127.0.0.1:8301!"); our
-        # emails name the program instead.
-        super().send_mail(template_prefix, email, {"current_site": program_site(), **context})
+        """Through the outbox like every email: a sign-up or reset never fails because mail
+        does, and the worker retries. allauth names the site after the request's host ("Hello
+        from 127.0.0.1:8301!"); our emails name the program instead."""
+        message = self.render_mail(template_prefix, email,
+                                   {"current_site": program_site(), **context})
+        html = next((body for body, kind in getattr(message, "alternatives", [])
+                     if kind == "text/html"), "")
+        email_enqueue(address=email, subject=message.subject, text=message.body, html=html)
 
     def render_mail(self, template_prefix, email, context, headers=None):
         """allauth's plain-text emails get an HTML part in the program's shared layout."""

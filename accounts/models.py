@@ -386,9 +386,12 @@ class OutboxMessage(models.Model):
         FAILED = "failed", "Failed (gave up)"
 
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
-                                     related_name="outbox")
-    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Both empty for the account emails allauth writes (address confirmation, password reset):
+    # they have no inbox entry and may go to someone without an HR record.
+    notification = models.ForeignKey(Notification, null=True, blank=True,
+                                     on_delete=models.CASCADE, related_name="outbox")
+    recipient = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+")
     address = models.CharField(max_length=254)  # the email address at the time of writing
     subject = models.CharField(max_length=300)
     text = models.TextField(blank=True)  # the plain-text part (the inbox keeps a shorter text)

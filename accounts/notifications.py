@@ -123,6 +123,20 @@ def notify_many(notices: Iterable[Notice]) -> list[Notification]:
     return notifications
 
 
+def email_enqueue(*, address: str, subject: str, text: str, html: str = "",
+                  headers: dict | None = None) -> OutboxMessage:
+    """An email with no inbox entry (allauth's account emails) into the outbox: delivered, and
+    retried, by the worker like every other; its text is blanked once sent (it may carry a
+    sign-in or reset link)."""
+    with transaction.atomic(savepoint=False):
+        row = OutboxMessage.objects.create(
+            channel=OutboxMessage.Channel.EMAIL, address=address, subject=subject[:300],
+            text=text, html=html, headers=headers or {},
+            recipient=Person.objects.filter(email__iexact=address).first())
+        _start_delivery_after_commit()
+    return row
+
+
 # How to ask the delivery worker to run: registered by program/delivery (the layer above), so
 # accounts never imports it.
 _delivery_starters: list[Callable[[], None]] = []

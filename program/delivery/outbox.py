@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
 from accounts.models import OutboxMessage
@@ -163,9 +163,16 @@ def _mine(row, token):
 
 def _record_sent(row, token, *, now) -> int:
     moment = now or timezone.now()
+    # An account email (no inbox entry) may hold a sign-in or reset link: not kept once sent.
     return _mine(row, token).update(status=Status.SENT, sent_at=moment, updated_at=moment,
                                     attempts=F("attempts") + 1, claimed_at=None,
-                                    claim_token=None)
+                                    claim_token=None,
+                                    text=_blank_if_account("text"), html=_blank_if_account("html"))
+
+
+def _blank_if_account(field: str) -> Case:
+    return Case(When(notification_id__isnull=True, then=Value("")), default=F(field),
+                output_field=TextField())
 
 
 def _record_failure(row, token, error: BaseException, *, now) -> int:

@@ -232,3 +232,21 @@ def test_the_reminders_page_shows_delivery_in_a_fixed_number_of_queries(
         page = client.get(reverse("hr:reminder_log")).content.decode()
     assert page.count("Retrying</span>") == PROBLEMS_SHOWN
     assert '<span class="num">30</span> waiting (30 being retried)' in page
+
+
+def test_account_emails_go_through_the_outbox_and_a_reset_never_fails_on_mail(
+        client, alice, mail_folder, no_auto_delivery):
+    """allauth's own emails (a password reset here) are outbox rows too: the page answers while
+    the mail server is down, the worker sends later, and the link is not kept once sent."""
+    (mail_folder / "BROKEN").touch()
+    response = client.post(reverse("account_reset_password"), {"email": alice.email})
+    assert response.status_code == 302
+    row = OutboxMessage.objects.get()
+    assert (row.address, row.notification, row.status) == (alice.email, None, "pending")
+    assert "/accounts/password/reset/key/" in row.text and row.html
+    assert outbox_deliver(retry_now=True).sent == 0  # the server is down: it waits
+    (mail_folder / "BROKEN").unlink()
+    assert outbox_deliver(retry_now=True).sent == 1
+    row.refresh_from_db()
+    assert row.status == "sent" and row.text == "" and row.html == ""
+    assert delivered(mail_folder) == [alice.email]
