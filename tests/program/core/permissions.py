@@ -140,10 +140,10 @@ EXPECTATIONS: dict[str, Rule] = {
     "socialaccount_signup": Rule(EVERYONE, "finish an SSO sign-up (with no provider answer "
                                  "waiting: sent to sign in)", get="login", post="login"),
     "socialaccount_connections": Rule(SIGNED_IN, "one's own SSO connections"),
-    "accounts/social/login/cancelled/": Rule(EVERYONE, "old address: redirects", post="any"),
-    "accounts/social/login/error/": Rule(EVERYONE, "old address: redirects", post="any"),
-    "accounts/social/signup/": Rule(EVERYONE, "old address: redirects", post="any"),
-    "accounts/social/connections/": Rule(EVERYONE, "old address: redirects", post="any"),
+    "accounts/social/login/cancelled/": Rule(EVERYONE, "old address: redirects to the new one"),
+    "accounts/social/login/error/": Rule(EVERYONE, "old address: redirects to the new one"),
+    "accounts/social/signup/": Rule(EVERYONE, "old address: redirects to the new one"),
+    "accounts/social/connections/": Rule(EVERYONE, "old address: redirects to the new one"),
     "unsubscribe": Rule(EVERYONE, "turn off one kind of e-mail (the signed link is the key)",
                         args=lambda w: {"token": w.unsubscribe_token}),
     # One's own account.
