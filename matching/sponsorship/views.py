@@ -296,9 +296,12 @@ def advocacy_new(request, pk):
         raise Http404("Only the sponsor records advocacy.")
     # ?commitment=<id>: the record keeps that commitment (saved together, or not at all).
     keeping = None
-    if request.GET.get("commitment"):
+    commitment_id = request.GET.get("commitment")
+    if commitment_id:
+        if not commitment_id.isdigit():  # a hand-edited link: no such commitment, not a 500
+            raise Http404("No such commitment.")
         keeping = get_object_or_404(sponsorship.commitments.filter(state=Commitment.State.OPEN),
-                                    pk=request.GET["commitment"])
+                                    pk=commitment_id)
     initial = {} if keeping is None else {
         "kind": commitments.ADVOCACY_KIND_FOR[keeping.kind], "forum": keeping.forum,
         "shared_with_protege": keeping.shared_with_protege}

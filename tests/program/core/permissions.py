@@ -13,13 +13,16 @@ for an unnamed pattern):
 
 - `who`: the personas who get the page (an audience below); everyone else is refused.
 - `refused`: what a signed-in persona outside the audience gets: "403" (a role page) or "404"
-  (a record fetched through a query scoped to the person asking: no hint that it exists).
+  (a record fetched through a query scoped to the person asking: no hint that it exists), or
+  "401" for an API that reads a bearer token and no session (every persona, anonymous and the
+  superuser included, gets 401 from it).
   Anonymous callers are always sent to sign in; accounts that need two-factor (HR admins, staff)
   are sent to set it up first, from every page outside /accounts/; an account without an HR
   record (the superuser) gets 403 from every page that needs one.
 - `get` / `post`: what an allowed persona gets for that method: "ok" (the view ran for them: 200,
   a redirect that is not to sign-in, or 400 for a form with errors), "405", "404" (a bad
-  key in the URL), or "any" (anything but a 500 or sign-in: the admin's own per-model rules).
+  key in the URL), "401" (allauth's SSO error page), "login" (a step that needs an earlier one,
+  sent to sign in), or "any" (anything but a 500 or sign-in: the admin's own per-model rules).
 - `reads_only`: personas of `who` who may read but not post (they get `refused` on POST).
 - `args`: the URL's arguments, from the world the test builds (`w.<record>`): always records of
   OTHER people than most personas, so a refusal is proven, not assumed.
@@ -49,9 +52,13 @@ ADMIN = frozenset({"superuser", "staff"})
 MENTORSHIP_PAIR = frozenset({"mentee", "mentor"})
 WITH_TWO_FACTOR = frozenset({"hr", "superuser"})
 SPONSORSHIP_PAIR = frozenset({"sponsor", "protege"})
+SPONSOR_AND_HR = frozenset({"sponsor"}) | HR
+BEARER_TOKEN = frozenset()  # no session gets in: a machine's bearer token (refused="401")
 AUDIENCE_NAMES = {EVERYONE: "everyone", SIGNED_IN: "signed in", EMPLOYEES: "employees",
                   HR: "HR admins (two-factor)", ADMIN: "staff (two-factor)",
-                  MENTORSHIP_PAIR: "the mentee and the mentor"}
+                  MENTORSHIP_PAIR: "the mentee and the mentor",
+                  SPONSORSHIP_PAIR: "the sponsor and the protégé",
+                  BEARER_TOKEN: "a SCIM bearer token (no session)"}
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,10 @@ def _pk(record: str):
 
 def _slug(**extra):
     return lambda w: {"slug": w.cohort.slug, **{k: v(w) for k, v in extra.items()}}
+
+
+def _kind_pk(record: str = "mentorship"):
+    return lambda w: {"kind": record, "pk": getattr(w, record).pk}
 
 
 ADMIN_MODEL_PAGES = ("changelist", "add", "history", "delete", "change")
@@ -115,6 +126,24 @@ EXPECTATIONS: dict[str, Rule] = {
     "mfa_generate_recovery_codes": Rule(SIGNED_IN, "new recovery codes (after two-factor)"),
     "mfa_download_recovery_codes": Rule(WITH_TWO_FACTOR, "download one's own recovery codes",
                                         refused="404"),
+    # Single sign-on (allauth's socialaccount; the project's own "Continue" page first).
+    # (The test settings configure no provider: "company" is an unknown one, a 404.)
+    "openid_connect_login": Rule(EVERYONE, "continue to the company's identity provider",
+                                 get="404", post="404",
+                                 args=lambda w: {"provider_id": "company"}),
+    "openid_connect_callback": Rule(EVERYONE, "the identity provider's answer",
+                                    get="404", post="404",
+                                    args=lambda w: {"provider_id": "company"}),
+    "socialaccount_login_cancelled": Rule(EVERYONE, "SSO sign-in cancelled", post="405"),
+    "socialaccount_login_error": Rule(EVERYONE, "SSO sign-in failed (a 401 page)", get="401",
+                                      post="405"),
+    "socialaccount_signup": Rule(EVERYONE, "finish an SSO sign-up (with no provider answer "
+                                 "waiting: sent to sign in)", get="login", post="login"),
+    "socialaccount_connections": Rule(SIGNED_IN, "one's own SSO connections"),
+    "accounts/social/login/cancelled/": Rule(EVERYONE, "old address: redirects to the new one"),
+    "accounts/social/login/error/": Rule(EVERYONE, "old address: redirects to the new one"),
+    "accounts/social/signup/": Rule(EVERYONE, "old address: redirects to the new one"),
+    "accounts/social/connections/": Rule(EVERYONE, "old address: redirects to the new one"),
     "unsubscribe": Rule(EVERYONE, "turn off one kind of e-mail (the signed link is the key)",
                         args=lambda w: {"token": w.unsubscribe_token}),
     # One's own account.
@@ -124,6 +153,11 @@ EXPECTATIONS: dict[str, Rule] = {
     "notification_open": Rule(frozenset({"mentee"}), "one notification, to its recipient only",
                               refused="404", args=_pk("notification")),
     "import_upload": Rule(HR, "upload an import CSV"),
+    "access_request": Rule(SIGNED_IN, "ask HR for access (an account without an HR record)",
+                           get="405"),
+    "access_requests": Rule(HR, "requests for access, to link to HR records"),
+    "access_request_link": Rule(HR, "link an account to its HR record (audited)", get="405",
+                                args=_pk("access_request")),
     "my_data": Rule(EMPLOYEES, "everything held about oneself, as JSON (audited)"),
     # Mentoring.
     "mentorship:index": Rule(EMPLOYEES, "one's own mentoring"),
@@ -154,6 +188,9 @@ EXPECTATIONS: dict[str, Rule] = {
                                 args=_pk("mentorship")),
     "mentorship:goal_status": Rule(MENTORSHIP_PAIR, "change a goal", refused="404", get="405",
                                    args=lambda w: {"pk": w.mentorship.pk, "goal_id": w.goal.pk}),
+    "mentorship:check_in_edit": Rule(frozenset({"mentee"}),
+                                     "change or delete a check-in: its author only",
+                                     refused="404", args=_pk("check_in")),
     "mentorship:close": Rule(MENTORSHIP_PAIR, "close the mentorship", refused="404", get="405",
                              args=_pk("mentorship")),
     "mentorship:ics": Rule(MENTORSHIP_PAIR, "the next check-in as a calendar file",
@@ -174,6 +211,11 @@ EXPECTATIONS: dict[str, Rule] = {
                                args=_pk("sponsorship")),
     "sponsorship:answer": Rule(SPONSORSHIP_PAIR | HR, "the protégé accepts or declines",
                                refused="404", get="405", args=_pk("sponsorship")),
+    "sponsorship:withdraw": Rule(SPONSORSHIP_PAIR | HR, "withdraw a proposal (its proposer)",
+                                 refused="404", get="405", args=_pk("sponsorship")),
+    "sponsorship:touchpoint_edit": Rule(frozenset({"protege"}),
+                                        "change or delete a touchpoint: its author only",
+                                        refused="404", args=_pk("touchpoint")),
     "sponsorship:touchpoint_new": Rule(SPONSORSHIP_PAIR | HR, "log a touchpoint",
                                        refused="404",
                                        args=_pk("sponsorship")),
@@ -188,12 +230,49 @@ EXPECTATIONS: dict[str, Rule] = {
         args=_pk("advocacy")),
     "sponsorship:advocacy_share": Rule(frozenset({"sponsor"}), "share a record with the protégé",
                                        refused="404", get="405", args=_pk("advocacy")),
+    "sponsorship:commitment_new": Rule(frozenset({"sponsor"}), "write down a commitment",
+                                       refused="404", args=_pk("sponsorship")),
+    "sponsorship:commitment_detail": Rule(
+        SPONSOR_AND_HR, "a commitment: its sponsor and HR (the protégé once shared)",
+        refused="404", args=_pk("commitment")),
+    "sponsorship:commitment_keep": Rule(frozenset({"sponsor"}), "mark a commitment kept",
+                                        refused="404", get="405", args=_pk("commitment")),
+    "sponsorship:commitment_drop": Rule(frozenset({"sponsor"}), "drop a commitment, with why",
+                                        refused="404", args=_pk("commitment")),
+    "sponsorship:scorecard": Rule(EMPLOYEES, "one's own sponsor scorecard (sponsors)"),
+    "sponsorship:hr_scorecards": Rule(HR, "every sponsor's scorecard"),
+    "sponsorship:hr_scorecard": Rule(HR, "one sponsor's scorecard",
+                                     args=lambda w: {"person_pk": w.sponsor.pk}),
+    "sponsorship:talent_review": Rule(HR, "the talent review pack (exports audited)"),
     "sponsorship:hr_registrations": Rule(HR, "sponsor registrations to decide"),
     "sponsorship:hr_registration_decide": Rule(HR, "approve or refuse a registration", get="405",
                                                args=_pk("pending_sponsor")),
     "sponsorship:hr_pair": Rule(HR, "HR proposes a sponsorship"),
     "sponsorship:hr_interests": Rule(HR, "requests for a sponsor"),
+    "sponsorship:hr_interest_decline": Rule(HR, "decline a request for a sponsor, with why",
+                                            get="405", args=_pk("interest")),
     "sponsorship:hr_career_events": Rule(HR, "career events"),
+    "sponsorship:hr_career_event_edit": Rule(HR, "correct or delete a career event (audited)",
+                                             args=_pk("career_event")),
+    # The pair's own page: only the two people of a relationship (HR too gets 404).
+    "pairs:thread": Rule(MENTORSHIP_PAIR, "the pair's private messages and meetings",
+                         refused="404", args=_kind_pk()),
+    "pairs:propose": Rule(MENTORSHIP_PAIR, "propose meeting times", refused="404", get="405",
+                          args=_kind_pk()),
+    "pairs:reflection": Rule(frozenset({"mentor"}), "the closing reflection: the mentor or "
+                             "sponsor only", refused="404", args=_kind_pk()),
+    "pairs:accept": Rule(MENTORSHIP_PAIR, "accept a meeting time", refused="404", get="405",
+                         args=lambda w: {"proposal_id": w.meeting.pk}),
+    "pairs:decline": Rule(MENTORSHIP_PAIR, "decline meeting times", refused="404", get="405",
+                          args=lambda w: {"proposal_id": w.meeting.pk}),
+    "pairs:cancel": Rule(MENTORSHIP_PAIR, "cancel a meeting", refused="404", get="405",
+                         args=lambda w: {"proposal_id": w.meeting.pk}),
+    "pairs:meeting_ics": Rule(MENTORSHIP_PAIR, "an agreed meeting as a calendar file",
+                              refused="404",
+                              args=lambda w: {"proposal_id": w.meeting.pk}),
+    "pairs:calendar": Rule(EMPLOYEES, "one's own calendar feed address (and a new one)"),
+    "pairs:feed": Rule(EVERYONE, "a calendar feed, no sign-in (the secret address is the key)",
+                       args=lambda w: {"token": w.calendar_feed.token}),
     # Cohorts.
     "cohort_enrolment:list": Rule(EMPLOYEES, "open cohorts"),
     "cohort_enrolment:enrol": Rule(EMPLOYEES, "enrol oneself", args=_slug()),
@@ -222,9 +301,47 @@ EXPECTATIONS: dict[str, Rule] = {
     "hr:reminder_log": Rule(HR, "the reminders log"),
     "hr:reminder_sweep_now": Rule(HR, "send due reminders now", get="405"),
     "hr:audit_log": Rule(HR, "the audit trail: search and CSV (read-only)"),
+    "hr:report_commitments": Rule(HR, "commitments kept and dropped (groups under the minimum "
+                                  "hidden)"),
+    "hr:outbox_retry": Rule(HR, "queue failed e-mail again", get="405"),
+    "hr:console_list": Rule(HR, "a console list (search, filters, sort)",
+                            args=lambda w: {"listing": "mentorships"}),
+    "hr:console_export": Rule(HR, "a console list as CSV (audited)",
+                              args=lambda w: {"listing": "mentorships"}),
+    "hr:console_remind_overdue": Rule(HR, "remind the overdue pairs of a list", get="405",
+                                      args=lambda w: {"listing": "mentorships"}),
+    "hr:data_health": Rule(HR, "data health"),
+    "hr:program_settings": Rule(HR, "the program's settings (changes audited)"),
+    "hr:person": Rule(HR, "one person's file (audited)", args=_pk("mentee")),
+    "hr:person_pause": Rule(HR, "pause or resume a mentor or sponsor, with why", get="405",
+                            args=_pk("mentor")),
+    "hr:person_hr_admin": Rule(HR, "give or take the HR admin role, with why", get="405",
+                               args=_pk("unrelated")),
+    "hr:find_sponsor": Rule(HR, "rank sponsors for someone and propose one", args=_pk("protege")),
+    "hr:find_mentor": Rule(HR, "the mentors someone's suggestions show", args=_pk("mentee")),
+    "hr:relationship_end": Rule(HR, "end a relationship early, with why", args=_kind_pk()),
     "hr:people_left": Rule(HR, "people who left, to anonymise"),
     "hr:person_anonymise": Rule(HR, "anonymise someone who left (audited)", get="405",
                                 args=_pk("former")),
+    # SCIM provisioning: the identity provider's bearer token, never a session.
+    "scim:service_provider_config": Rule(BEARER_TOKEN, "SCIM: what the server supports",
+                                         refused="401"),
+    "scim:resource_types": Rule(BEARER_TOKEN, "SCIM: resource types", refused="401"),
+    "scim:resource_type": Rule(BEARER_TOKEN, "SCIM: one resource type", refused="401",
+                               args=lambda w: {"name": "User"}),
+    "scim:schemas": Rule(BEARER_TOKEN, "SCIM: schemas", refused="401"),
+    "scim:schema": Rule(BEARER_TOKEN, "SCIM: one schema", refused="401",
+                        args=lambda w: {"schema_id": "urn:ietf:params:scim:schemas:core:2.0:User"}),
+    "scim:users": Rule(BEARER_TOKEN, "SCIM: list and create users", refused="401"),
+    "scim:users_search": Rule(BEARER_TOKEN, "SCIM: search users", refused="401"),
+    "scim:search": Rule(BEARER_TOKEN, "SCIM: search", refused="401"),
+    "scim:user": Rule(BEARER_TOKEN, "SCIM: one user (read, replace, patch, deactivate)",
+                      refused="401", args=lambda w: {"pk": w.mentee.pk}),
+    "scim:not_found": Rule(BEARER_TOKEN, "SCIM: anything else (404 with a token)",
+                           refused="401", args=lambda w: {"rest": "Groups"}),
+    "scim:tokens": Rule(HR, "SCIM tokens: create (shown once) and list"),
+    "scim:token_revoke": Rule(HR, "revoke a SCIM token (audited)", get="405",
+                              args=_pk("scim_token")),
     # The Django admin: staff with two-factor only; the rest are sent to its sign-in page.
     "admin:login": Rule(ADMIN, "the admin's sign-in (through allauth)"),
     "admin:logout": Rule(EVERYONE, "admin sign-out", get="any", post="any"),
@@ -248,7 +365,7 @@ def markdown_table() -> str:
     lines = ["| URL name | what it is | who gets it | everyone else signed in |",
              "|---|---|---|---|"]
     refusals = {"403": "403", "404": "404 (as if it did not exist)",
-                "login": "sent to sign in"}
+                "login": "sent to sign in", "401": "401 (no bearer token)"}
     for name, rule in EXPECTATIONS.items():
         who = AUDIENCE_NAMES.get(rule.who) or ", ".join(p for p in PERSONAS if p in rule.who)
         if rule.who == HR:

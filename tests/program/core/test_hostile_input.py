@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from matching.cohorts.models import Cohort
 from matching.mentorship.models import CheckIn, MentorRequest
 from matching.sponsorship.models import AdvocacyRecord, SponsorshipInterest
+from program.console.lists import LISTINGS
 from tests import factories
 
 PAYLOADS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "=cmd|' /C calc'!A0",
@@ -42,7 +43,8 @@ FEW = settings(max_examples=30, deadline=None,
 FORM_MODULES = ["accounts.forms", "accounts.admin", "matching.relationships.forms",
                 "matching.mentorship.forms", "matching.sponsorship.forms",
                 "matching.cohorts.forms", "program.reports.forms", "program.reminders.views",
-                "program.audit.views", "program.privacy.views"]
+                "program.audit.views", "program.privacy.views", "matching.pairs.forms",
+                "program.console.forms", "program.scim.token_views"]
 
 
 def _form_classes():
@@ -60,6 +62,11 @@ def _form_kwargs(world) -> dict:
         "matching.relationships.forms.SurveyForm": {"phase": "baseline"},
         "matching.cohorts.forms.InviteForm": {"cohort": world["cohort"]},
         "matching.cohorts.forms.EnrolForm": {"cohort": world["cohort"], "givers": [(1, "A")]},
+        "matching.pairs.forms.ProposeForm": {"zone": "Europe/Paris"},
+        "matching.sponsorship.forms.CommitmentKeepForm": {
+            "records": AdvocacyRecord.objects.all()},
+        "program.console.forms.ListFilterForm": {"listing": LISTINGS["mentorships"]},
+        "program.console.forms.ProgramSettingsForm": {"stored": {}},
     }
 
 
