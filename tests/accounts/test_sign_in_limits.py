@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.models import User
 from tests import factories
+from tests.commits import committed
 
 NEW_PASSWORD = "a-fresh-and-unusual-passphrase-77"
 
@@ -50,7 +51,8 @@ def test_a_locked_account_owner_gets_back_in_through_a_password_reset(db, alice,
     assert not _signed_in(locked)
     assert "Too many failed login attempts" in locked.content.decode()
 
-    owner.post("/accounts/password/reset/", {"email": alice.email}, REMOTE_ADDR="198.51.100.7")
+    committed(owner.post, "/accounts/password/reset/", {"email": alice.email},
+              REMOTE_ADDR="198.51.100.7")
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mailoutbox[-1].body)
     form_url = owner.get(link.group(1))["Location"]
     done = owner.post(form_url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
@@ -71,8 +73,8 @@ def test_sign_up_answers_the_same_whether_or_not_the_address_has_an_account(db, 
                                                                          mailoutbox):
     _verified(alice)
     data = {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
-    taken = Client().post("/accounts/signup/", {"email": alice.email, **data})
-    fresh = Client().post("/accounts/signup/", {"email": "new.hire@example.com", **data})
+    taken = committed(Client().post, "/accounts/signup/", {"email": alice.email, **data})
+    fresh = committed(Client().post, "/accounts/signup/", {"email": "new.hire@example.com", **data})
     assert (taken.status_code, taken["Location"]) == (fresh.status_code, fresh["Location"])
     assert User.objects.filter(email=alice.email).count() == 1
     # The owner learns of the attempt by email; the visitor learns nothing.

@@ -9,13 +9,14 @@ from django.test import override_settings
 from accounts.adapter import DOMAIN_NOT_ALLOWED
 from accounts.models import Person, User
 from tests import factories
+from tests.commits import committed
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
 
 
 def sign_up(client, email):
-    return client.post("/accounts/signup/",
-                       {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+    return committed(client.post, "/accounts/signup/",
+                     {"email": email, "password1": PASSWORD, "password2": PASSWORD})
 
 
 @override_settings(SIGNUP_EMAIL_DOMAINS=["acme.com"])
@@ -108,8 +109,8 @@ def test_an_unverified_user_cannot_sign_in_and_is_sent_a_new_link(client, db, ma
     factories.UserFactory(email="late@example.com")
     EmailAddress.objects.create(user=User.objects.get(email="late@example.com"),
                                 email="late@example.com", verified=False, primary=True)
-    response = client.post("/accounts/login/",
-                           {"login": "late@example.com", "password": factories.PASSWORD})
+    response = committed(client.post, "/accounts/login/",
+                         {"login": "late@example.com", "password": factories.PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/accounts/confirm-email/"
     assert "_auth_user_id" not in client.session
