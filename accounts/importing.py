@@ -53,6 +53,8 @@ CELL_MAX = 5000
 # Imports run one at a time: the second waits for the first to finish (PostgreSQL advisory lock,
 # taken inside the import's transaction, so it is released however the import ends).
 IMPORT_LOCK_KEY = 0x1D0C5F11
+# How often (rows read) an import reports its progress to run_import's `progress` callback.
+PROGRESS_EVERY = 1000
 
 
 def text_column(model, field: str, name: str | None = None, **options) -> Column:
@@ -149,8 +151,9 @@ class Importer:
     columns: list[Column] = []
     description: str = ""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Callable[[int], None] | None = None) -> None:
         self.problems: list[Problem] = []
+        self.progress = progress  # called with the rows read so far, every PROGRESS_EVERY rows
 
     def problem(self, row: int | None, column: str | None, message: str) -> None:
         self.problems.append(Problem(row, column, message))
@@ -299,6 +302,8 @@ class Importer:
                 except ValueError as error:
                     self.problem(number, column.name, str(error))
             rows.append(row)
+            if self.progress is not None and len(rows) % PROGRESS_EVERY == 0:
+                self.progress(len(rows))
         return rows
 
 
@@ -345,13 +350,15 @@ def importers() -> dict[str, type[Importer]]:
 
 
 def run_import(kind: str, data: bytes | str, *, dry_run: bool = False, by: Any = None,
-               file_name: str = "") -> ImportResult:
+               file_name: str = "", progress: Callable[[int], None] | None = None
+               ) -> ImportResult:
     """Run one import; a real one (not a check) is recorded in the audit trail, refused or not,
-    with who ran it (a user or request; None: a command), the file name and the counts."""
+    with who ran it (a user or request; None: a command), the file name and the counts.
+    `progress`, if given, is called with the rows read so far every PROGRESS_EVERY rows."""
     available = importers()
     if kind not in available:
         raise KeyError(f"Unknown import kind {kind!r}; choose one of: {', '.join(available)}")
-    result = available[kind]().run(data, dry_run=dry_run)
+    result = available[kind](progress=progress).run(data, dry_run=dry_run)
     if not dry_run:
         audit_record(by, "import.run" if result.ok else "import.refused",
                      summary=f"{kind} from {file_name or 'a file'}: {result.summary()}",

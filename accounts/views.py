@@ -19,8 +19,9 @@ from .forms import (
     ProfileForm,
     add_service_errors,
 )
+from .import_jobs import import_job_create, import_job_start, runs_in_worker
 from .importing import ImportResult, Problem, importers, run_import
-from .models import AccessRequest, Notification, Person
+from .models import AccessRequest, ImportJob, Notification, Person
 from .notifications import PREFERENCE_FIELDS, UNSUBSCRIBE_SALT
 from .roles import hr_admin_required, person_required, roles_for
 from .submissions import ALREADY_SUBMITTED, submission_claim, submission_finish
@@ -149,6 +150,10 @@ def _result_from(stored: dict, kind: str) -> ImportResult:
                         problems=[Problem(**p) for p in stored.get("problems", [])])
 
 
+WAITS_FOR_WORKER = ("The import waits for the background worker, which is not answering now; it "
+                    "will run as soon as the worker is back. This page shows when it does.")
+
+
 @hr_admin_required
 def import_upload(request):
     kinds = importers()
@@ -156,16 +161,29 @@ def import_upload(request):
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
+        job = None
         with transaction.atomic():
             earlier = submission_claim(request.user, form)
+            if earlier is not None and "job" in earlier.result:  # the file's job, made once
+                messages.info(request, ALREADY_SUBMITTED)
+                return redirect("import_job", pk=earlier.result["job"])
             if earlier is not None:  # a double click or a reload: the file ran once
                 result = _result_from(earlier.result, form.cleaned_data["kind"])
                 messages.info(request, f"{ALREADY_SUBMITTED} {result.summary()}")
+            elif runs_in_worker(data) and (job := import_job_create(
+                    kind=form.cleaned_data["kind"], data=data, by=request.user,
+                    dry_run=form.cleaned_data["dry_run"], file_name=upload.name)):
+                submission_finish(request.user, form, result={"job": job.pk})
             else:
-                result = run_import(form.cleaned_data["kind"], upload.read(),
+                result = run_import(form.cleaned_data["kind"], data,
                                     dry_run=form.cleaned_data["dry_run"], by=request,
                                     file_name=upload.name)
                 submission_finish(request.user, form, result=dataclasses.asdict(result))
+        if job is not None:  # a large file: the worker runs it, its page shows how far it got
+            if not import_job_start(job):
+                messages.warning(request, WAITS_FOR_WORKER)
+            return redirect("import_job", pk=job.pk)
         if earlier is None:
             (messages.success if result.ok else messages.error)(request, result.summary())
         # A fresh form (and token) for the next file.
@@ -174,3 +192,16 @@ def import_upload(request):
     columns = {kind: [c.name for c in importer.columns] for kind, importer in kinds.items()}
     return render(request, "accounts/import_upload.html",
                   {"form": form, "result": result, "columns": columns})
+
+
+@hr_admin_required
+def import_job(request, pk):
+    """A large import's page: status and progress, refreshing itself until the job ends, then
+    the same result the upload page shows."""
+    job = get_object_or_404(ImportJob.objects.defer("content").select_related("created_by"),
+                            pk=pk)
+    result = _result_from(job.result, job.kind) if job.result else None
+    active = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    percent = min(100, job.rows_seen * 100 // job.rows_total) if job.rows_total else 0
+    return render(request, "accounts/import_job.html",
+                  {"job": job, "result": result, "active": active, "percent": percent})

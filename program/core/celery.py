@@ -45,8 +45,9 @@ app.conf.update(
     broker_connection_retry_on_startup=True,
 )
 # Tasks live with their domain: program/reminders/tasks.py, program/reports/tasks.py,
-# program/delivery/tasks.py.
-app.autodiscover_tasks(["program.reminders", "program.reports", "program.delivery"])
+# program/delivery/tasks.py, program/imports/tasks.py.
+app.autodiscover_tasks(["program.reminders", "program.reports", "program.delivery",
+                        "program.imports"])
 
 
 # After a failed enqueue, pages do not try the broker again for this long (seconds): each try
@@ -179,6 +180,12 @@ BEAT_SCHEDULE: dict = {
     # whose "deliver now" task was lost with a worker or never queued because the broker was down).
     "outbox-catch-up": {
         "task": "program.deliver_outbox", "schedule": crontab(minute="*/5"),
+        "options": {"expires": VISIBILITY_TIMEOUT + 5 * 60},
+    },
+    # Every few minutes: run the large imports (accounts/import_jobs.py) whose task was never
+    # queued because the broker was down, or whose worker died mid-way.
+    "import-jobs-catch-up": {
+        "task": "program.import_jobs_catch_up", "schedule": crontab(minute="*/5"),
         "options": {"expires": VISIBILITY_TIMEOUT + 5 * 60},
     },
 }

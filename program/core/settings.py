@@ -410,6 +410,9 @@ MENTEE_MAX_OPEN_REQUESTS = envint("MENTEE_MAX_OPEN_REQUESTS", "3", minimum=1)
 MENTOR_REQUEST_EXPIRY_DAYS = envint("MENTOR_REQUEST_EXPIRY_DAYS", "14", minimum=1)
 MENTOR_REQUEST_NUDGE_DAYS = envint("MENTOR_REQUEST_NUDGE_DAYS", "7", minimum=1)
 INACTIVE_AFTER_DAYS = envint("INACTIVE_AFTER_DAYS", "90", minimum=1)
+# An uploaded import file with more data rows than this runs in the worker
+# (accounts/import_jobs.py).
+IMPORT_IN_WORKER_ROWS = envint("IMPORT_IN_WORKER_ROWS", "5000", minimum=1)
 OUTCOME_REPORT_CRON = envcron("OUTCOME_REPORT_CRON", "0 6 * * mon")
 
 # Tests that need PostgreSQL or Redis fail instead of skipping when this is on (CI sets it).

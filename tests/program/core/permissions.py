@@ -153,6 +153,8 @@ EXPECTATIONS: dict[str, Rule] = {
     "notification_open": Rule(frozenset({"mentee"}), "one notification, to its recipient only",
                               refused="404", args=_pk("notification")),
     "import_upload": Rule(HR, "upload an import CSV"),
+    "import_job": Rule(HR, "a large import's progress and result (any HR admin's job)",
+                       args=_pk("import_job")),
     "access_request": Rule(SIGNED_IN, "ask HR for access (an account without an HR record)",
                            get="405"),
     "access_requests": Rule(HR, "requests for access, to link to HR records"),

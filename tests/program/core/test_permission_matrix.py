@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from accounts.middleware import ALLOWED_PREFIXES
-from accounts.models import AccessRequest
+from accounts.models import AccessRequest, ImportJob
 from accounts.notifications import UNSUBSCRIBE_SALT
 from matching.cohorts.models import CohortPairRule
 from matching.pairs.models import CalendarFeed, MeetingProposal
@@ -160,6 +160,9 @@ def world(db):
         cohort=w.cohort, giver=w.mentor, receiver=w.mentee, rule=CohortPairRule.Rule.FORBID)
     w.unsubscribe_token = signing.dumps({"p": w.mentee.pk, "f": "email_reminders"},
                                         salt=UNSUBSCRIBE_SALT)
+    w.import_job = ImportJob.objects.create(kind="people", file_name="people.csv",
+                                            content="employee_id\n", created_by=w.hr_no_2fa.user,
+                                            rows_total=1)
     return w
 
 
