@@ -102,10 +102,11 @@ def import_job_run(job_id: int) -> str:
     except Exception as error:  # noqa: BLE001 - the job's page says it failed, and why
         log.exception("Import job %s failed.", job_id)
         ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.FAILED, finished_at=timezone.now(),
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(), content="",
             error=f"{type(error).__name__}: {error}"[:2000])
         return ImportJob.Status.FAILED
     ImportJob.objects.filter(pk=job_id).update(
         status=ImportJob.Status.DONE, finished_at=timezone.now(), rows_seen=result.rows,
-        result=dataclasses.asdict(result))
+        result=dataclasses.asdict(result),
+        content="")  # the file (people's data) is not kept once it has run
     return ImportJob.Status.DONE

@@ -51,6 +51,7 @@ def test_a_big_file_becomes_a_job_that_ends_done_with_the_in_request_counts(
     assert response.url == reverse("import_job", kwargs={"pk": job.pk})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE and job.created_by == hana.user
+    assert job.content == ""  # the uploaded file is not kept once it has run
     assert (job.rows_total, job.rows_seen, job.file_name) == (25, 25, "big.csv")
     assert job.started_at and job.finished_at and not job.error
     assert (job.result["created"], job.result["updated"], job.result["rows"]) == (25, 0, 25)
