@@ -4,15 +4,13 @@ Six newcomers each claim to be E77; six HR admins link them all to E77 at the sa
 Runs on PostgreSQL only (real row locks); each thread has its own database connection.
 """
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.access import access_request_link
 from accounts.models import AccessRequest, AuditEvent, User
 from tests import factories
+from tests.concurrency import at_once
 
 THREADS = 6
 
@@ -23,24 +21,16 @@ def test_concurrent_links_give_one_hr_record_to_one_account(require_postgres, ha
     record = factories.PersonFactory(employee_id="E77")
     requests = [AccessRequest.objects.create(
         user=User.objects.create_user(email=f"claim{n}@example.com")) for n in range(THREADS)]
-    barrier = threading.Barrier(THREADS)
     outcomes: list[str] = []
 
     def link(access_request):
         try:
-            barrier.wait()
             access_request_link(access_request=access_request, who="E77", by=hana.user)
             outcomes.append("linked")
         except ValidationError as error:
             outcomes.append(error.messages[0])
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=link, args=(r,)) for r in requests]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(link, requests)
 
     assert outcomes.count("linked") == 1
     assert all("already linked to another account" in o for o in outcomes if o != "linked")

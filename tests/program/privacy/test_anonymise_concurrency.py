@@ -4,15 +4,14 @@ Runs on PostgreSQL only (real row locks); each thread has its own database conne
 """
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.models import AuditEvent, Person
 from program.privacy.services import ALREADY_ANONYMISED, person_anonymise
 from tests import factories
+from tests.concurrency import at_once
 
 THREADS = 4
 
@@ -23,24 +22,16 @@ def test_concurrent_anonymisations_of_one_person_happen_once(require_postgres):
     person = factories.PersonFactory(full_name="Fiona Former", with_user=True,
                                      termination_date=datetime.date(2024, 1, 31))
     admins = [factories.UserFactory(is_hr_admin=True) for _ in range(THREADS)]
-    barrier = threading.Barrier(THREADS)
     outcomes: list[str] = []
 
     def anonymise(admin):
         try:
-            barrier.wait()
             person_anonymise(person=person, by=admin)
             outcomes.append("done")
         except ValidationError as error:
             outcomes.append(error.messages[0])
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=anonymise, args=(a,)) for a in admins]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_once(anonymise, admins)
 
     assert sorted(outcomes) == sorted(["done"] + [ALREADY_ANONYMISED] * (THREADS - 1))
     assert AuditEvent.objects.filter(action="person.anonymise").count() == 1
