@@ -5,6 +5,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
+from accounts.timezones import zone_for
 from matching.pairs.models import (
     DURATION_MINUTES,
     MESSAGE_MAX_LENGTH,
@@ -46,10 +47,7 @@ class ProposeForm(forms.Form):
 
     def __init__(self, *args, zone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        try:
-            self.zone = zoneinfo.ZoneInfo(zone or "UTC")
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            self.zone = zoneinfo.ZoneInfo("UTC")
+        self.zone = zone_for(zone) or zoneinfo.ZoneInfo("UTC")
         for name in ("option_1", "option_2", "option_3"):
             self.fields[name].help_text = f"Your time ({self.zone.key})."
 

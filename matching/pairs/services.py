@@ -8,7 +8,6 @@ People are told through accounts.notifications (inbox and, by their preference, 
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from accounts.notifications import notify
+from accounts.timezones import zone_for
 from matching.pairs.models import (
     DURATION_MINUTES,
     MAX_OPTIONS,
@@ -141,11 +141,7 @@ def local(moment: datetime.datetime | None, person: Person) -> datetime.datetime
     """`moment` in the person's own time zone (UTC if theirs is unknown)."""
     if moment is None:
         return None
-    try:
-        zone = zoneinfo.ZoneInfo(person.timezone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone = datetime.UTC
-    return moment.astimezone(zone)
+    return moment.astimezone(zone_for(person.timezone) or datetime.UTC)
 
 
 def proposals_for(relationship):
