@@ -149,11 +149,6 @@ def proposals_for(relationship):
         "proposed_by", "answered_by")
 
 
-def meeting_next(relationship) -> MeetingProposal | None:
-    """The next accepted meeting that has not ended yet."""
-    return meeting_upcoming(meetings_accepted(relationship, days_back=1))
-
-
 def _validate_options(options: list[datetime.datetime], duration_minutes: int) -> list:
     options = [o for o in options if o is not None]
     if not options:

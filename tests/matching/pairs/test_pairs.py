@@ -179,7 +179,7 @@ def test_propose_accept_and_the_next_check_in_follows_the_meeting(
     mentorship.refresh_from_db()
     assert proposal.status == "accepted" and proposal.starts_at == second
     assert mentorship.next_due_on == timezone.localdate(second)
-    assert services.meeting_next(mentorship) == proposal
+    assert services.meeting_upcoming(services.meetings_accepted(mentorship)) == proposal
     assert mail.outbox[-1].to == ["alice@example.com"]
     assert f"{services.local(second, alice):%H:%M}" in mail.outbox[-1].body
     with pytest.raises(ValidationError, match="already been answered"):
