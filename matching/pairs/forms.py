@@ -5,6 +5,7 @@ import zoneinfo
 from django import forms
 from django.utils import timezone
 
+from accounts.submissions import OnceForm
 from accounts.timezones import zone_for
 from matching.pairs.models import (
     DURATION_MINUTES,
@@ -17,13 +18,12 @@ from matching.pairs.services import MESSAGE_EMPTY, MESSAGE_TOO_LONG
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
-class MessageForm(forms.Form):
+class MessageForm(OnceForm):
     body = forms.CharField(
         label="Message", max_length=MESSAGE_MAX_LENGTH, strip=True,
         error_messages={"required": MESSAGE_EMPTY, "max_length": MESSAGE_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=f"Only the two of you read this thread (up to {MESSAGE_MAX_LENGTH:,} "
-                  "characters).")
+        help_text="Only the two of you read this thread.")
 
 
 class LocalTimeField(forms.DateTimeField):
@@ -35,7 +35,7 @@ class LocalTimeField(forms.DateTimeField):
         super().__init__(*args, input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M"], **kwargs)
 
 
-class ProposeForm(forms.Form):
+class ProposeForm(OnceForm):
     option_1 = LocalTimeField(label="First time")
     option_2 = LocalTimeField(label="Second time (optional)", required=False)
     option_3 = LocalTimeField(label="Third time (optional)", required=False)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.roles import person_required
+from accounts.submissions import submission_claim, submission_finish, submission_repeat
 from matching.pairs import calendar, services
 from matching.pairs.forms import AnswerForm, MessageForm, ProposeForm, ReflectionForm
 from matching.pairs.models import CalendarFeed, MeetingProposal
@@ -80,14 +81,20 @@ def thread(request, kind, pk):
     relationship = _relationship_or_404(request, kind, pk)
     if request.method == "POST":
         form = MessageForm(request.POST)
+        done_url = services.thread_url(relationship) + "#messages-end"
         if form.is_valid():
             try:
-                services.message_post(relationship=relationship, author=request.person,
-                                      body=form.cleaned_data["body"])
+                with transaction.atomic():
+                    # A double click or Back-and-send posts the message once.
+                    if (earlier := submission_claim(request.user, form)) is not None:
+                        return submission_repeat(request, earlier, done_url)
+                    services.message_post(relationship=relationship, author=request.person,
+                                          body=form.cleaned_data["body"])
+                    submission_finish(request.user, form, url=done_url)
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                return redirect(services.thread_url(relationship) + "#messages-end")
+                return redirect(done_url)
         return _render(request, relationship, message_form=form, status=400)
     return _render(request, relationship)
 
@@ -97,17 +104,22 @@ def thread(request, kind, pk):
 def propose(request, kind, pk):
     relationship = _relationship_or_404(request, kind, pk)
     form = ProposeForm(request.POST, zone=request.person.timezone)
+    done_url = services.thread_url(relationship) + "#meetings"
     if form.is_valid():
         try:
-            services.meeting_propose(relationship=relationship, person=request.person,
-                                     options=form.options(),
-                                     duration_minutes=form.cleaned_data["duration_minutes"],
-                                     note=form.cleaned_data["note"])
+            with transaction.atomic():
+                if (earlier := submission_claim(request.user, form)) is not None:
+                    return submission_repeat(request, earlier, done_url)
+                services.meeting_propose(relationship=relationship, person=request.person,
+                                         options=form.options(),
+                                         duration_minutes=form.cleaned_data["duration_minutes"],
+                                         note=form.cleaned_data["note"])
+                submission_finish(request.user, form, url=done_url)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
             messages.success(request, "Times sent: you will hear when one is accepted.")
-            return redirect(services.thread_url(relationship) + "#meetings")
+            return redirect(done_url)
     return _render(request, relationship, propose_form=form, status=400)
 
 

@@ -419,3 +419,27 @@ def test_an_answered_request_leaves_the_mentors_inbox_and_a_withdrawal_is_told(a
     told = Notification.objects.get(recipient=dan, kind="mentor_request_withdrawn")
     assert "another mentor accepted them first" in told.body
     assert not Notification.objects.filter(recipient=bob, kind="mentor_request_withdrawn").exists()
+
+
+def test_a_message_or_times_sent_twice_by_impatience_are_made_once(login, mentorship, alice):
+    import uuid
+
+    client = login(alice)
+    token = str(uuid.uuid4())
+    for _ in range(2):  # a double click: the same form, the same token
+        response = client.post(thread_url(mentorship),
+                               {"body": "Hello!", "submission_token": token})
+        assert response.status_code == 302
+    assert Message.objects.count() == 1
+    day = (timezone.localdate() + datetime.timedelta(days=4)).isoformat()
+    token = str(uuid.uuid4())
+    for _ in range(2):
+        client.post(reverse("pairs:propose", args=["mentorship", mentorship.pk]),
+                    {"option_1": f"{day}T10:30", "duration_minutes": 30,
+                     "submission_token": token})
+    assert MeetingProposal.objects.count() == 1
+    # A refused message frees its token: the corrected one goes through.
+    token = str(uuid.uuid4())
+    client.post(thread_url(mentorship), {"body": " ", "submission_token": token})
+    client.post(thread_url(mentorship), {"body": "Fixed", "submission_token": token})
+    assert Message.objects.filter(body="Fixed").exists()
