@@ -11,11 +11,8 @@ django-allauth's own OpenID Connect identity provider runs in a second process o
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,15 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from accounts.models import Person, User
 from tests import factories
 from tests.e2e.conftest import sign_in
+from tests.e2e.sso import free_port, sso_sign_in, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, CLIENT_SECRET = "mentorship-program", "loopback-client-secret"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -54,22 +46,14 @@ def identity_provider(tmp_path, live_server):
         subprocess.run([sys.executable, "-m", "tests.idp.provision", callback, CLIENT_ID,
                         CLIENT_SECRET, email, password, "1" if verified else "0"],
                        cwd=ROOT, env=env, check=True, timeout=120)
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         servers.append(server)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{base}/.well-known/openid-configuration",
-                                            timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the loopback identity provider did not start")
+        wait_until_up(f"{base}/.well-known/openid-configuration",
+                      "the loopback identity provider")
         SocialApp.objects.update_or_create(
             provider="openid_connect", provider_id="company",
             defaults={"name": "Company sign-in", "client_id": CLIENT_ID,
@@ -83,15 +67,8 @@ def identity_provider(tmp_path, live_server):
 
 
 def _sso_sign_in(page, email, password, shots=None):
-    page.goto("/accounts/login/")
-    page.get_by_role("link", name="Company sign-in").click()
-    page.get_by_role("button", name="Continue").click()  # allauth's confirm step (a POST)
-    page.wait_for_url("**/accounts/login/**")  # the provider's own sign-in page
-    if shots:
-        shots(page, "identity-provider-sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    sso_sign_in(page, button="Company sign-in", provider_page="**/accounts/login/**",
+                email=email, password=password, submit="Sign In", shots=shots)
 
 
 def test_an_employee_signs_in_through_the_company_provider(new_page, shots, identity_provider,
