@@ -337,6 +337,7 @@ if SAML_IDP_SSO_URL and not (SAML_IDP_ENTITY_ID and SAML_IDP_X509_CERT):
 SAML_ATTRIBUTE_MAPPING = {
     "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id"],
     "email": [*envlist("SAML_EMAIL_ATTRIBUTE"), "urn:oid:0.9.2342.19200300.100.1.3",
+              "urn:oid:1.2.840.113549.1.9.1",  # Keycloak's "X500 email" mapper
               "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
               "email", "mail", "emailAddress"],
     "first_name": ["urn:oid:2.5.4.42",
