@@ -6,6 +6,8 @@ django-allauth's own OpenID Connect identity provider runs in a second process o
   sign-in" and lands on their own home page (linked to their Person).
 - One whose address the provider does not assert as verified gets an account but no access to
   the Person with that address.
+- An HR admin without the app's own TOTP, whose ID token says the provider used MFA
+  (`amr`: pwd, mfa), reaches the HR pages without being asked to set up TOTP.
 - With their domain SSO-only, the same employee cannot sign in with a password; a superuser
   (break-glass) still can.
 """
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -31,10 +33,11 @@ CLIENT_ID, CLIENT_SECRET = "mentorship-program", "loopback-client-secret"
 
 @pytest.fixture
 def identity_provider(tmp_path, live_server):
-    """start(email, password, verified) -> the provider's base URL, serving that one employee."""
+    """start(email, password, verified, amr="pwd,mfa") -> the provider's base URL, serving that
+    one employee."""
     servers = []
 
-    def start(email: str, password: str, verified: bool) -> str:
+    def start(email: str, password: str, verified: bool, amr: str = "") -> str:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.idp.settings",
                "IDP_DATABASE": str(tmp_path / f"idp-{len(servers)}.sqlite3"),
@@ -42,6 +45,7 @@ def identity_provider(tmp_path, live_server):
                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                    serialization.NoEncryption()).decode()}
         env.pop("DATABASE_URL", None)
+        env["IDP_AMR"] = amr  # the ID token's `amr` claim: how the person signed in there
         callback = f"{live_server.url}/accounts/oidc/company/login/callback/"
         subprocess.run([sys.executable, "-m", "tests.idp.provision", callback, CLIENT_ID,
                         CLIENT_SECRET, email, password, "1" if verified else "0"],
@@ -110,3 +114,17 @@ def test_sso_only_domains_refuse_passwords_but_not_break_glass_superusers(new_pa
     assert root.is_superuser
     page = sign_in(new_page(), "root@example.com")
     assert "/accounts/login/" not in page.url
+
+
+def test_an_hr_admin_whose_provider_used_mfa_reaches_the_hr_pages(new_page, shots,
+                                                                  identity_provider, hana,
+                                                                  live_server):
+    identity_provider(hana.email, "idp-pass-2026", verified=True, amr="pwd,mfa")
+    page = new_page()
+    _sso_sign_in(page, hana.email, "idp-pass-2026")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto("/hr/")
+    shots(page, "hr-admin-with-the-providers-mfa")
+    assert page.url.startswith(f"{live_server.url}/hr/")
+    account = SocialAccount.objects.get(user=hana.user, provider="company")
+    assert account.extra_data["id_token"]["amr"] == ["pwd", "mfa"]
