@@ -80,6 +80,12 @@ class AccountAdapter(DefaultAccountAdapter):
             raise _sso_only_error(email)
         return super().pre_authenticate(request, **credentials)
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's two-factor step, aware of the identity provider's (accounts/provider_mfa)."""
+        return ["accounts.provider_mfa.ProviderAwareAuthenticateStage"
+                if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+                for stage in super().get_login_stages()]
+
     def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
         """Setting up two-factor asks to confirm who you are first, by password or code. An
         account that signs in only through SSO has neither (allauth wipes the password of an

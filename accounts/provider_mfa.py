@@ -10,6 +10,8 @@ more than one factor, that counts, so they are not also asked to set up the app'
   Entra ID `authnmethodsreferences` attribute holds one of the values below.
 
 Without such a value (Google Workspace sends none) the app's own two-factor is still required.
+An HR admin who has set up the app's TOTP is then not asked for its code at that sign-in either
+(ProviderAwareAuthenticateStage).
 SSO_MFA_VALUES adds values (a Keycloak flow's own ACR, say); SSO_ACCEPT_PROVIDER_MFA=false
 turns this off. README.md, "Two-factor through the identity provider", lists them.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import logging
 
 from allauth.account.signals import user_logged_in
+from allauth.mfa.stages import AuthenticateStage
 from django.conf import settings
 from django.dispatch import receiver
 
@@ -85,3 +88,18 @@ def _remember_provider_mfa(sender, request=None, user=None, sociallogin=None, **
         request.session[PROVIDER_MFA] = {"provider": sociallogin.account.provider,
                                          "values": values}
         log.info("User %s signed in with the provider's multi-factor: %s", user.pk, values)
+
+
+def _sociallogin_with_mfa(login) -> bool:
+    sociallogin = (login.signal_kwargs or {}).get("sociallogin")
+    return bool(sociallogin is not None and settings.SSO_ACCEPT_PROVIDER_MFA
+                and provider_mfa_values(sociallogin))
+
+
+class ProviderAwareAuthenticateStage(AuthenticateStage):
+    """allauth's "enter your authenticator code" step of signing in, skipped when the identity
+    provider has just vouched for its own multi-factor sign-in (AccountAdapter.get_login_stages
+    puts it in place of allauth's)."""
+
+    def _should_handle(self, request) -> bool:
+        return super()._should_handle(request) and not _sociallogin_with_mfa(self.login)

@@ -145,6 +145,15 @@ def test_an_hr_admin_with_totp_is_still_asked_for_it_at_an_sso_sign_in_without_m
     assert response["Location"].startswith("/accounts/2fa/authenticate/")
 
 
+def test_an_hr_admin_with_totp_is_not_asked_for_it_again_after_the_providers_mfa(client,
+                                                                                  hana):
+    give_totp(hana.user)
+    response, session = _sign_in_through_the_provider(client, hana, "saml",
+                                                      {SAML_AUTHN_CONTEXTS: [SAML_TWO_FACTOR]})
+    assert response["Location"] == "/"
+    assert client.get("/hr/", follow=True).redirect_chain[-1][0].startswith("/hr/")
+
+
 def test_a_fresh_sso_sign_in_stands_in_for_the_password_when_setting_up_totp(client, hana):
     """An SSO-only HR admin has no password to confirm; the sign-in itself is the proof."""
     hana.user.set_unusable_password()
