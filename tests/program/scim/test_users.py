@@ -208,4 +208,4 @@ def test_malformed_requests_get_scim_errors_not_500s(scim):
         assert status == 400 and body["schemas"] == [
             "urn:ietf:params:scim:api:messages:2.0:Error"], (method, path, body)
     assert scim("GET", "Users/not-a-number")[0] == 404
-    assert scim("GET", "Groups")[0] == 404
+    assert scim("GET", "Widgets")[0] == 404
