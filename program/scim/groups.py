@@ -198,6 +198,8 @@ def _clause(queryset, match):
         return queryset.filter(_has_member(match.group("member").replace('\\"', '"')))
     attribute = match.group("attribute").lower().removeprefix(GROUP.lower() + ":")
     value = match.group("value").replace('\\"', '"')
+    if "\x00" in value:  # no stored text holds NUL (and PostgreSQL cannot be asked)
+        return queryset.none()
     if attribute == "displayname":
         return queryset.filter(display_name__iexact=value)
     if attribute == "id":
@@ -265,7 +267,8 @@ def _member_list(value) -> dict[int, str]:
         if not raw.isdigit():
             raise invalid(f"members: no user with id {raw!r}.")
         display = member.get("display")
-        wanted[int(raw)] = display.strip()[:NAME_MAX] if isinstance(display, str) else ""
+        wanted[int(raw)] = (display.replace("\x00", "").strip()[:NAME_MAX]
+                            if isinstance(display, str) else "")
     known = set(people().filter(pk__in=list(wanted)).values_list("pk", flat=True))
     unknown = [str(pk) for pk in wanted if pk not in known]
     if unknown:

@@ -225,6 +225,8 @@ def filtered(queryset, expression: str):
                         "invalidFilter")
     attribute, value = match.group(1).strip().lower(), match.group(2).replace('\\"', '"')
     attribute = attribute.removeprefix(CORE.lower() + ":")
+    if "\x00" in value:  # no stored text holds NUL (and PostgreSQL cannot be asked)
+        return queryset.none()
     if attribute == "username":
         return queryset.filter(Q(scim__user_name__iexact=value)
                                | Q(scim__isnull=True, email__iexact=value))

@@ -235,3 +235,28 @@ def test_discovery_publishes_the_group_resource(scim):
     user = scim("GET", "Schemas/urn:ietf:params:scim:schemas:core:2.0:User")[1]
     groups = next(a for a in user["attributes"] if a["name"] == "groups")
     assert groups["mutability"] == "readOnly"
+
+
+def test_nul_characters_and_odd_values_get_scim_errors_not_500s(scim, hana, alice):
+    """PostgreSQL's text cannot hold NUL: a hostile value is refused or matches nothing."""
+    for expression in ('displayName eq "a\x00b"', 'externalId eq "\x00"',
+                       'members[value eq "1\x00"]', 'id eq "\x00"'):
+        status, body = scim("GET", "Groups", filter=expression)
+        assert status == 200 and body["totalResults"] == 0, (expression, body)
+    assert scim("GET", "Users", filter='userName eq "a\x00"')[1]["totalResults"] == 0
+    for body in ({"displayName": "Team\x00"}, {"displayName": "Team", "externalId": "\x00"},
+                 {"displayName": "Team", "members": [{"value": str(alice.pk),
+                                                      "display": "A\x00"}]},
+                 {"displayName": ["list"]}, {"displayName": "Team", "members": [5]}):
+        status, answer = scim("POST", "Groups", body)
+        assert status in (201, 400), (body, answer)
+    huge = "9" * 30  # past PostgreSQL's bigint
+    assert scim("GET", "Groups", filter=f'members[value eq "{huge}"]')[1]["totalResults"] == 0
+    assert scim("GET", f"Users/{huge}")[0] == 404
+    assert scim("GET", "Users", filter=f'id eq "{huge}"')[1]["totalResults"] == 0
+    status, answer = scim("PUT", "Groups/hr-admins", {"displayName": "HR admins",
+                                                      "members": [{"value": huge}]})
+    assert status == 400 and "no user" in answer["detail"]
+    status, answer = scim("PATCH", "Groups/hr-admins", {"Operations": [
+        {"op": "remove", "path": 'members[value eq "\x00"]'}]})
+    assert status == 200 and member_ids(answer) == {str(hana.pk)}
