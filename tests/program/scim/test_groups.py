@@ -107,6 +107,9 @@ def test_entra_id_group_requests_as_documented(scim, hana, alice):
     assert status == 201 and other["displayName"] == "Sales EMEA"
     assert scim("GET", "Groups", filter='externalId eq "8aa1a0c0-c4c3-4bc0-b4a5-2ef676900159"'
                 )[1]["Resources"][0]["id"] == other["id"]
+    status, other = scim("PATCH", f"Groups/{other['id']}", {"schemas": [PATCH_OP], "Operations": [
+        {"op": "Replace", "path": "displayName", "value": "Sales EMEA and APAC"}]})
+    assert status == 200 and other["displayName"] == "Sales EMEA and APAC"
     assert scim("DELETE", f"Groups/{other['id']}")[0] == 204
     assert scim("GET", f"Groups/{other['id']}")[0] == 404
 
