@@ -67,10 +67,17 @@ def people():
             .select_related("scim", "department", "user").order_by("pk"))
 
 
+def user_id(value) -> int | None:
+    """A User's SCIM id as a primary key, or None for what cannot be one (a number past the
+    database's integer would be an error, not a miss)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def person_or_404(pk) -> Person:
     try:
-        return people().get(pk=int(pk))
-    except (Person.DoesNotExist, ValueError, TypeError):
+        return people().get(pk=user_id(pk))
+    except Person.DoesNotExist:
         raise ScimError(404, f"No user with id {pk}.") from None
 
 
@@ -235,7 +242,7 @@ def filtered(queryset, expression: str):
     if attribute in ("emails.value", 'emails[type eq "work"].value', "emails"):
         return queryset.filter(email__iexact=value)
     if attribute == "id":
-        return queryset.filter(pk=int(value)) if value.isdigit() else queryset.none()
+        return queryset.filter(pk=user_id(value)) if user_id(value) else queryset.none()
     if attribute == (ENTERPRISE + ":employeeNumber").lower():
         return queryset.filter(employee_id=value)
     raise ScimError(400, f"Filtering on {match.group(1).strip()!r} is not supported.",
@@ -315,8 +322,8 @@ def _manager(enterprise: dict, person: Person | None) -> Person | None:
     if value in (None, ""):
         return None
     try:
-        found = people().get(pk=int(value))
-    except (Person.DoesNotExist, ValueError, TypeError):
+        found = people().get(pk=user_id(value))
+    except Person.DoesNotExist:
         raise invalid(f"manager: no user with id {value!r}.") from None
     if person is not None and found.pk == person.pk:
         raise invalid("manager: a person cannot be their own manager.")

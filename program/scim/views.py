@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from program.scim import discovery, groups, users
+from program.scim import discovery, group_changes, groups, users
 from program.scim.models import ApiToken, token_hash
 from program.scim.users import LIST_RESPONSE, ScimError, bounds
 
@@ -208,7 +208,7 @@ def user_detail(request, token, pk):
 @scim_view(("GET", "POST"))
 def group_list(request, token):
     if request.method == "POST":
-        group = groups.group_create(_body(request), token=token)
+        group = group_changes.group_create(_body(request), token=token)
         document = groups.documents([group])[0]
         return _json(document, status=201,
                      Location=document["meta"]["location"])
@@ -219,12 +219,12 @@ def group_list(request, token):
 def group_detail(request, token, pk):
     group = groups.group_or_404(pk)
     if request.method == "DELETE":
-        groups.group_delete(group, token=token)
+        group_changes.group_delete(group, token=token)
         return HttpResponse(status=204)
     if request.method == "PUT":
-        group = groups.group_replace(group, _body(request), token=token)
+        group = group_changes.group_replace(group, _body(request), token=token)
     elif request.method == "PATCH":
-        group = groups.group_patch(group, _body(request), token=token)
+        group = group_changes.group_patch(group, _body(request), token=token)
     return _json(groups.documents([group], _names(request.GET.get("attributes")),
                                   _names(request.GET.get("excludedAttributes")))[0])
 
