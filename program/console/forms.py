@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
@@ -22,7 +23,7 @@ class ListFilterForm(DashboardFilterForm):
     q = forms.CharField(required=False, label=_("Search"), max_length=100,
                         widget=forms.TextInput(attrs={"type": "search",
                                                       "placeholder": _("Name or email")}))
-    status = forms.ChoiceField(required=False, choices=[])
+    status = forms.ChoiceField(required=False, label=_("Status"), choices=[])
     flag = forms.ChoiceField(required=False, label=_("Flag"), choices=[])
     field_order = ["q", "status", "flag", "department", "level_band", "location", "cohort"]
 
@@ -80,6 +81,7 @@ class ProgramSettingsForm(forms.Form):
             self.fields[rule.name] = forms.IntegerField(
                 label=rule.label, required=False, min_value=rule.minimum,
                 max_value=rule.maximum, initial=stored.get(rule.name),
-                help_text=f"{rule.help} Empty: the environment's value, {default} "
-                          f"({rule.name}).",
+                help_text=format_lazy("{help} {empty}", help=rule.help, empty=format_lazy(
+                    _("Empty: the environment's value, {default} ({name})."),
+                    default=default, name=rule.name)),
                 widget=forms.NumberInput(attrs={"placeholder": str(default)}))

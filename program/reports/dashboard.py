@@ -34,8 +34,8 @@ LEVEL_BANDS = {  # key -> (label, lowest level, highest level or None)
     "7+": (_("Levels 7 and above"), 7, None),
 }
 REQUEST_AGES = [  # key, label, fewest days waited, most days waited
-    ("days_0_7", "0–7 days", 0, 7), ("days_8_14", "8–14 days", 8, 14),
-    ("days_15_30", "15–30 days", 15, 30), ("days_over_30", _("Over 30 days"), 31, None)]
+    ("days_0_7", _("0–7 days"), 0, 7), ("days_8_14", _("8–14 days"), 8, 14),
+    ("days_15_30", _("15–30 days"), 15, 30), ("days_over_30", _("Over 30 days"), 31, None)]
 
 
 @dataclass(frozen=True)
@@ -187,8 +187,9 @@ def dashboard_data(*, filters: Filters, now: datetime.datetime) -> dict:
         Table("requests", _("Open mentor requests by age"),
               [Column(_("Waiting")), Column(_("Requests"), "int")],
               [[label, requests[key]] for key, label, _unused, _unused in REQUEST_AGES],
-              note=f"{requests['open']} open; the oldest has waited "
-                   f"{wording.count(summary['oldest_request_days'], 'day')}." if oldest
+              note=_("%(open)s open; the oldest has waited %(age)s.")
+              % {"open": requests["open"],
+                 "age": wording.count(summary["oldest_request_days"], "day")} if oldest
                    else _("No open requests."),
               chart=_chart("bar", [label for _unused, label, _unused, _unused in REQUEST_AGES],
                            [(_("Open requests"),

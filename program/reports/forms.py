@@ -66,14 +66,14 @@ def _locations() -> list[str]:
 
 class DashboardFilterForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False,
-                                        empty_label=_("All departments"))
+                                        label=_("Department"), empty_label=_("All departments"))
     level_band = forms.ChoiceField(required=False, label=_("Level band"),
                                    choices=[("", _("All levels"))] + [
                                        (key, label) for key, (label, _query, _kind) in
                                        LEVEL_BANDS.items()])
-    location = forms.ChoiceField(required=False, choices=[])
+    location = forms.ChoiceField(required=False, label=_("Location"), choices=[])
     cohort = forms.ModelChoiceField(Cohort.objects.order_by("-created_at"), required=False,
-                                    empty_label=_("All cohorts"))
+                                    label=_("Cohort"), empty_label=_("All cohorts"))
     date_from = forms.DateField(required=False, label=_("From"), widget=DateInput)
     date_to = forms.DateField(required=False, label=_("To"), widget=DateInput)
 
