@@ -58,6 +58,15 @@ def test_a_person_who_chose_slack_gets_a_plain_text_row_beside_the_email(
     assert not OutboxMessage.objects.filter(recipient=eve, channel="slack").exists()
 
 
+def test_slack_rows_go_in_the_same_bulk_insert_as_the_emails(
+        slack, alice, bob, chose_slack, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the inbox entries, then every outbox row
+        notify_each(alice, bob)
+    assert sorted(OutboxMessage.objects.values_list("channel", "address")) == [
+        ("email", "alice@example.com"), ("email", "bob@example.com"),
+        ("slack", "alice@example.com"), ("slack", "bob@example.com")]
+
+
 def test_without_a_bot_token_nobody_gets_a_slack_row_even_if_they_chose_it(
         settings, bob, chose_slack):
     settings.SLACK_BOT_TOKEN = ""
