@@ -360,6 +360,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL",
                                     f"{PROGRAM_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Slack direct messages (program/delivery/slack.py): off, and not offered to anyone, without a
+# bot token. The API address is a setting so tests talk to a fake Slack server on loopback.
+SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN")
+SLACK_API_URL = envurl("SLACK_API_URL", "https://slack.com/api/", ("https", "http"))
+if not SLACK_API_URL.endswith("/"):
+    SLACK_API_URL += "/"  # slack_sdk appends the method name to it
+
 # Security. Everything below is what `manage.py check --deploy` asks for when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
