@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CADENCE_IN_RANGE, LONG_TEXT_MAX, NOTE_MAX, MentorProfile, text_fits
@@ -69,7 +70,8 @@ class MentorRequest(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.mentee} asks {self.mentor}"
+        return gettext("%(mentee)s asks %(mentor)s") % {"mentee": self.mentee,
+                                                         "mentor": self.mentor}
 
 
 class MentorshipQuerySet(models.QuerySet):
@@ -119,7 +121,8 @@ class Mentorship(Relationship):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mentor} mentors {self.mentee}"
+        return gettext("%(mentor)s mentors %(mentee)s") % {"mentor": self.mentor,
+                                                            "mentee": self.mentee}
 
 
 class Goal(models.Model):

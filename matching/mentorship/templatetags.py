@@ -2,6 +2,7 @@
 own data, scoped to the signed-in person)."""
 
 from django import template
+from django.utils.translation import gettext
 
 from accounts.models import MentorProfile
 from matching.mentorship.selectors import overview_for
@@ -22,4 +23,4 @@ def mentorship_card(context):
 @register.filter
 def stars(value):
     """A 1-5 rating as text a screen reader and an eye both understand: '4/5'."""
-    return f"{value}/5" if value else "no rating"
+    return f"{value}/5" if value else gettext("no rating")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CADENCE_IN_RANGE, LONG_TEXT_MAX, NOTE_MAX, SponsorProfile, text_fits
@@ -70,7 +71,8 @@ class Sponsorship(Relationship):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sponsor} sponsors {self.protege}"
+        return gettext("%(sponsor)s sponsors %(protege)s") % {"sponsor": self.sponsor,
+                                                               "protege": self.protege}
 
 
 class SponsorshipInterest(models.Model):
@@ -101,7 +103,7 @@ class SponsorshipInterest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} would like a sponsor"
+        return gettext("%(name)s would like a sponsor") % {"name": self.person}
 
 
 class SponsorWrittenQuerySet(models.QuerySet):
