@@ -332,7 +332,7 @@ def reflection_record(*, relationship, person: Person, how_it_went: int, would_d
     if ClosingReflection.objects.filter(**_link(relationship)).exists():
         raise ValidationError(REFLECTION_DONE)
     if not 1 <= how_it_went <= 5:
-        raise ValidationError({"how_it_went": "Answer with a whole number from 1 to 5."})
+        raise ValidationError({"how_it_went": _("Answer with a whole number from 1 to 5.")})
     return ClosingReflection.objects.create(
         respondent=person, how_it_went=how_it_went, would_do_again=would_do_again,
         comment=(comment or "").strip()[:1000], **_link(relationship))
