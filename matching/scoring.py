@@ -36,7 +36,7 @@ from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db import connection
 from django.db.models import QuerySet
 from django.utils.text import get_text_list
-from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from accounts.models import MentorProfile, Person, Skill
 
@@ -321,9 +321,11 @@ def language_name(code: str) -> str:
     """The name Django knows for a language code, in the active language ("fr" -> "French",
     "français" on a French page), else the code."""
     try:
-        return str(get_language_info(code)["name_translated"])
+        name = str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+    # French and Spanish write language names in lower case inside a sentence ("anglais").
+    return name if (get_language() or "en").startswith("en") else name.lower()
 
 
 def _language_list(codes: Iterable[str]) -> str:

@@ -23,9 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
+from matching import scoring
 from matching.mentorship.models import MentorRequest
 from matching.pairs.models import MeetingProposal, Message
 from tests import factories
+from tests.matching.test_scoring import _candidate
 
 # The folders this test answers for; the project-wide checks cover the others.
 MATCHING_TEMPLATES = ("mentorship", "pairs", "relationships", "cohorts", "sponsorship")
@@ -202,6 +204,26 @@ def test_a_french_page_reads_in_french(story, login, alice):
     alice.save(update_fields=["preferred_language"])
     page = login(alice).get(reverse("mentorship:suggestions")).content.decode()
     assert "Mentors suggérés pour vous" in page and "Mentors suggested for you" not in page
+
+
+def test_the_reasons_for_a_mentor_are_whole_sentences_in_the_readers_language():
+    skills = {1: "Rust", 2: "Go"}
+    mentee = _candidate(person_id=1, level=2, goals=frozenset({1, 2}), languages=frozenset({"fr"}),
+                        skill_names=skills, department_id=1, timezone="UTC")
+    mentor = _candidate(person_id=2, level=4, skills=frozenset({1}), languages=frozenset({"fr"}),
+                        skill_names=skills, department_id=2, timezone="Europe/Madrid")
+    reasons = {}
+    for language in ("en", "fr", "es"):
+        with translation.override(language):
+            reasons[language] = scoring.score_pair(mentee, mentor, scoring.SUGGESTION_WEIGHTS)[1]
+    assert reasons["en"] == ["can help with 1 of your goals: Rust", "two levels above you",
+                             "other department", "speaks French with you", "1 hour apart"]
+    assert reasons["fr"] == ["peut vous aider sur 1 de vos objectifs : Rust",
+                             "deux niveaux au-dessus de vous", "autre département",
+                             "parle français avec vous", "1 heure d'écart"]
+    assert reasons["es"] == ["puede ayudarle con 1 de sus objetivos: Rust",
+                             "dos niveles por encima de usted", "otro departamento",
+                             "habla francés con usted", "1 hora de diferencia"]
 
 
 # Text outside translation tags: what a template would show in English whatever the language.
