@@ -10,17 +10,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import CADENCE_VALIDATORS, LONG_TEXT_MAX, NOTE_MAX, text_fits
 
 
 class RelationshipStatus(models.TextChoices):
-    PROPOSED = "proposed", _("Waiting for acceptance")
-    ACTIVE = "active", _("Active")
-    COMPLETED = "completed", _("Completed")
-    ENDED_EARLY = "ended_early", _("Ended early")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")  # by whoever proposed it, before an answer
+    # A context of their own: a mentorship's status agrees with it, not with a request's.
+    PROPOSED = "proposed", pgettext_lazy("relationship status", "Waiting for acceptance")
+    ACTIVE = "active", pgettext_lazy("relationship status", "Active")
+    COMPLETED = "completed", pgettext_lazy("relationship status", "Completed")
+    ENDED_EARLY = "ended_early", pgettext_lazy("relationship status", "Ended early")
+    DECLINED = "declined", pgettext_lazy("relationship status", "Declined")
+    # by whoever proposed it, before an answer
+    WITHDRAWN = "withdrawn", pgettext_lazy("relationship status", "Withdrawn")
 
 
 # A relationship in one of these never started: it counts nowhere but the proposals list.
