@@ -199,11 +199,15 @@ def test_every_matching_page_renders_without_a_missing_translation(
     assert missing == []
 
 
-def test_a_french_page_reads_in_french(story, login, alice):
-    alice.preferred_language = "fr"
+def test_a_french_page_reads_in_french(story, login, alice, bob):
+    alice.preferred_language = bob.preferred_language = "fr"
     alice.save(update_fields=["preferred_language"])
+    bob.save(update_fields=["preferred_language"])
     page = login(alice).get(reverse("mentorship:suggestions")).content.decode()
     assert "Mentors suggérés pour vous" in page and "Mentors suggested for you" not in page
+    # Eve's languages are named, in French, on the request she sent Bob.
+    page = login(bob).get(reverse("mentorship:request_detail", args=[story["asked"].pk]))
+    assert "<dt>Langues</dt><dd>anglais</dd>" in page.content.decode()
 
 
 def test_the_reasons_for_a_mentor_are_whole_sentences_in_the_readers_language():
