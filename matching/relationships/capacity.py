@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import ngettext
 
 from accounts.models import MentorProfile, SponsorProfile
 from matching.relationships.models import RelationshipStatus, relationship_models
@@ -51,17 +52,19 @@ def places_left(profile: MentorProfile | SponsorProfile) -> int:
     return room(capacity=profile.capacity, taken=places_taken(profile))
 
 
-CAPACITY_BELOW_TAKEN = (
-    "You are in {taken} active relationship(s) now, so your capacity cannot be below {taken}. "
-    "Pause to take nobody new."
-)
+def capacity_below_taken(taken: int) -> str:
+    return ngettext(
+        "You are in {taken} active relationship now, so your capacity cannot be below {taken}. "
+        "Pause to take nobody new.",
+        "You are in {taken} active relationships now, so your capacity cannot be below {taken}. "
+        "Pause to take nobody new.", taken).format(taken=taken)
 
 
 def capacity_not_below_taken(profile_model, person_id: int, capacity: int) -> None:
     """A capacity may not be set below the places already taken ("2 of 1 places taken")."""
     taken = _active(profile_model, person_id).count()
     if capacity < taken:
-        raise ValidationError({"capacity": CAPACITY_BELOW_TAKEN.format(taken=taken)})
+        raise ValidationError({"capacity": capacity_below_taken(taken)})
 
 
 def places_promised(profile: MentorProfile | SponsorProfile) -> tuple[int, int]:
