@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from accounts.models import CareerEvent, Department, Person
+from accounts.models import CareerEvent, Person
 from matching.relationships.services import add_months
 from program.console.lists import (
     MENTORSHIPS,
@@ -51,22 +51,23 @@ def _stale_people(today: datetime.date) -> HealthItem:
 
 def _stopped_departments(today: datetime.date) -> HealthItem:
     start, end = (add_months(today, -m) for m in STOPPED_BEFORE_MONTHS)
-    promotion = Q(people__career_events__kind=CareerEvent.Kind.PROMOTION)
+    # From the promotions since `start` (an index range), grouped by their person's department:
+    # not every department joined to every person and every event.
     departments = list(
-        Department.objects.annotate(
-            before=Count("people__career_events", filter=promotion & Q(
-                people__career_events__occurred_on__gte=start,
-                people__career_events__occurred_on__lt=end)),
-            recent=Count("people__career_events", filter=promotion & Q(
-                people__career_events__occurred_on__gte=end)))
+        CareerEvent.objects.filter(kind=CareerEvent.Kind.PROMOTION, occurred_on__gte=start,
+                                   person__department__isnull=False)
+        .values(department=F("person__department_id"), name=F("person__department__name"))
+        .annotate(before=Count("id", filter=Q(occurred_on__lt=end)),
+                  recent=Count("id", filter=Q(occurred_on__gte=end)))
         .filter(before__gte=STOPPED_MIN_BEFORE, recent=0).order_by("name"))
     return HealthItem(
         "Departments whose promotions stopped being recorded",
         f"Promotions were recorded between {start:%-d %b %Y} and {end:%-d %b %Y}, and none "
         "since: a missed import looks like nobody was promoted.",
         len(departments),
-        [(f"{d.name} ({d.before} before, none since)",
-          _list_url("people", department=d.pk, sort="-last_event")) for d in departments])
+        [(f"{d['name']} ({d['before']} before, none since)",
+          _list_url("people", department=d["department"], sort="-last_event"))
+         for d in departments])
 
 
 def _drops(today: datetime.date) -> HealthItem:
