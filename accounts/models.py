@@ -130,7 +130,8 @@ class PersonQuerySet(models.QuerySet):
         if "full_name" in fields:
             for person in objs:
                 person.search_name = name_key(person.full_name)
-            fields.append("search_name")
+            if "search_name" not in fields:
+                fields.append("search_name")
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
