@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from .demo import bulk_insert
 from .importing import (
@@ -26,14 +27,15 @@ def _parse_email(value: str) -> str:
     value = value.strip().lower()
     local, _, domain = value.partition("@")
     if not local or "." not in domain or " " in value:
-        raise ValueError(f"{value!r} is not an email address")
+        raise ValueError(gettext("{value} is not an email address").format(value=repr(value)))
     return value
 
 
 def _parse_level(value: str) -> int:
     level = parse_int(value)
     if not 1 <= level <= 20:
-        raise ValueError(f"level {level} is outside 1-20 (1 = entry level)")
+        raise ValueError(gettext("level {level} is outside 1-20 (1 = entry level)").format(
+            level=level))
     return level
 
 
@@ -43,7 +45,8 @@ def _parse_timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"{value!r} is not a time zone name such as Europe/Paris") from None
+        raise ValueError(gettext("{value} is not a time zone name such as Europe/Paris").format(
+            value=repr(value))) from None
     return value
 
 
@@ -52,7 +55,8 @@ def _parse_skills(value: str) -> list[str]:
     longest = Skill._meta.get_field("name").max_length
     for name in names:
         if len(name) > longest:
-            raise ValueError(f"the skill {name[:40]!r}... is longer than {longest} characters")
+            raise ValueError(gettext("the skill {name}... is longer than {longest} characters")
+                             .format(name=repr(name[:40]), longest=longest))
     return names
 
 
@@ -107,14 +111,17 @@ class PeopleImporter(Importer):
             row = emails[email]
             if owner != row["employee_id"]:
                 self.problem(row["_row"], "email",
-                             f"{email} already belongs to employee {owner}")
+                             gettext("{email} already belongs to employee {owner}").format(
+                                 email=email, owner=owner))
         for row in rows:
             hired, left = row.get("hire_date"), row.get("termination_date")
             if hired and left and left < hired:
                 self.problem(row["_row"], "termination_date",
-                             f"{left} is before the hire date {hired}")
+                             gettext("{left} is before the hire date {hired}").format(
+                                 left=left, hired=hired))
             if row.get("manager_employee_id") == row["employee_id"]:
-                self.problem(row["_row"], "manager_employee_id", "a person cannot manage themself")
+                self.problem(row["_row"], "manager_employee_id",
+                             gettext("a person cannot manage themself"))
         self._check_managers(rows, ids_in_file)
 
     def _check_managers(self, rows: list[dict], ids_in_file: set[str]) -> None:
@@ -127,8 +134,8 @@ class PeopleImporter(Importer):
             manager = row.get("manager_employee_id")
             if manager and manager not in ids_in_file and manager not in in_db:
                 self.problem(row["_row"], "manager_employee_id",
-                             f"no person has employee_id {manager!r} (in this file or already "
-                             "imported)")
+                             gettext("no person has employee_id {manager} (in this file or "
+                                     "already imported)").format(manager=repr(manager)))
         # The reporting tree after this import: the file's rows override what is stored.
         graph = dict(
             Person.objects.exclude(employee_id__in=ids_in_file)
@@ -141,7 +148,8 @@ class PeopleImporter(Importer):
                 if current == row["employee_id"]:
                     chain = " -> ".join([*seen, current])
                     self.problem(row["_row"], "manager_employee_id",
-                                 f"the reporting line loops back to this person ({chain})")
+                                 gettext("the reporting line loops back to this person "
+                                         "({chain})").format(chain=chain))
                     break
                 if current in seen:
                     break  # a loop further up: reported on the rows that are in it

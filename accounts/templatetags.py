@@ -7,6 +7,7 @@ from . import wording
 register = template.Library()
 register.filter("days_from_today", wording.days_from_today)
 register.filter("time_ago", wording.time_ago)
+register.filter("relationship_word", wording.relationship_word)
 
 
 @register.filter
