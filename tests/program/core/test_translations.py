@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import polib
+import pytest
 from django.conf import settings
 from django.template.base import Lexer, TokenType
 
@@ -119,3 +121,53 @@ def test_the_check_finds_text_attributes_and_defaults_that_are_not_marked(tmp_pa
     assert problems == ["_probe.html:1: Hello",
                         "_probe.html:2: Search people",
                         '_probe.html:3: |default:"Never" (use _("..."))']
+
+
+# The catalogues: complete, nothing fuzzy, every placeholder kept.
+
+PYTHON_FORMAT = re.compile(r"%(?:\([^)]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr%]")
+BRACE_FORMAT = re.compile(r"\{[^{}]*\}")
+
+
+def _placeholders(text: str, flags: list[str]) -> list[str]:
+    found = []
+    if "python-format" in flags:
+        found += PYTHON_FORMAT.findall(text)
+    if "python-brace-format" in flags or BRACE_FORMAT.search(text):
+        found += BRACE_FORMAT.findall(text)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_catalogue_is_complete_with_every_placeholder_kept(language):
+    catalogue = polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+    forms = int(re.search(r"nplurals=(\d+)", catalogue.metadata["Plural-Forms"]).group(1))
+    problems = []
+    for entry in catalogue:
+        if entry.obsolete:
+            continue
+        where = f"{entry.msgid[:60]!r} ({', '.join(f for f, _ in entry.occurrences)})"
+        if "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {where}")
+        if entry.msgid_plural:
+            translated = [entry.msgstr_plural.get(n, "") for n in range(forms)]
+            if not all(translated):
+                problems.append(f"plural forms missing: {where}")
+            for n, text in enumerate(translated):
+                source = entry.msgid if n == 0 else entry.msgid_plural
+                if text and _placeholders(text, entry.flags) != _placeholders(
+                        source, entry.flags) and _placeholders(text, entry.flags) != (
+                        _placeholders(entry.msgid_plural, entry.flags)):
+                    problems.append(f"placeholders differ in form {n}: {where}")
+        elif not entry.msgstr:
+            problems.append(f"untranslated: {where}")
+        elif _placeholders(entry.msgstr, entry.flags) != _placeholders(entry.msgid, entry.flags):
+            problems.append(f"placeholders differ: {where}")
+    assert not problems, f"{language}:\n" + "\n".join(problems)
+
+
+def test_the_placeholder_check_catches_a_lost_or_renamed_placeholder():
+    assert _placeholders("Hello %(name)s, {n} days", ["python-format"]) == [
+        "%(name)s", "{n}"]
+    assert _placeholders("Bonjour %(nom)s", ["python-format"]) != _placeholders(
+        "Hello %(name)s", ["python-format"])
