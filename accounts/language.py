@@ -37,7 +37,9 @@ def _save_choice(request, response) -> None:
     """After set_language accepted a language (it set the cookie), keep it on the Person."""
     cookie = response.cookies.get(settings.LANGUAGE_COOKIE_NAME)
     user = getattr(request, "user", None)
-    if cookie is None or user is None or not user.is_authenticated:
+    # set_language accepts any language Django has words for; the profile keeps only the app's.
+    if (cookie is None or cookie.value not in dict(settings.LANGUAGES) or user is None
+            or not user.is_authenticated):
         return
     person = roles_for(request).person
     if person is not None and person.preferred_language != cookie.value:
