@@ -24,9 +24,8 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 PENDING_FOLDERS = {"mentorship", "pairs", "relationships", "cohorts", "sponsorship", "hr",
                    "console", "scim"}
 
-# Words that are not translated: brand names, abbreviations and units said the same everywhere.
-ALLOWED_WORDS = {"Grow", "Together", "CSV", "JSON", "SCIM", "HR", "OK", "ICS", "iCal", "UTC",
-                 "MFA", "SSO", "Email", "PDF", "px", "Google", "Microsoft", "Okta"}
+# Words that are not translated: the brand name, and abbreviations said the same everywhere.
+ALLOWED_WORDS = {"Grow", "Together", "CSV"}
 
 # Attributes people read or hear (a screen reader says aria-label and alt).
 USER_FACING_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
