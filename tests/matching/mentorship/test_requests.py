@@ -20,7 +20,7 @@ from tests import factories
 
 
 def raises(message):
-    return pytest.raises(ValidationError, match=re.escape(message))
+    return pytest.raises(ValidationError, match=re.escape(str(message)))
 
 
 @pytest.fixture
