@@ -52,7 +52,8 @@ def render_email(template: str, context: dict, language: str = "en") -> Rendered
     context = {**context, "program_name": settings.PROGRAM_NAME,
                "site_url": context.get("site_url", settings.SITE_URL)}
     with translation.override(email_language(language)):
-        subject = render_to_string(f"emails/{template}-subject.txt", context)
+        # Plain text like the text part: a subject is never HTML ("O'Brien", not "O&#x27;Brien").
+        subject = _render_plain(f"emails/{template}-subject.txt", context)
         content = _render_plain(f"emails/{template}-body.txt", context).strip()
         content_html = render_to_string(f"emails/{template}-body.html", context)
         text = _render_plain("emails/layout.txt", {**context, "content": content})

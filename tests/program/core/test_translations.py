@@ -365,3 +365,16 @@ def test_an_account_email_speaks_the_persons_language_not_the_page_it_was_asked_
     assert sent.to == [alice.email]
     assert "mot de passe" in sent.subject and sent.body.startswith("Bonjour,")
     assert OutboxMessage.objects.get(address=alice.email).subject == sent.subject
+
+
+def test_an_email_subject_is_plain_text_in_every_language():
+    from types import SimpleNamespace
+
+    from accounts.email_content import render_email
+
+    mentee = SimpleNamespace(full_name="Seán O'Brien", title="")
+    context = {"mentee": mentee, "mentor_request": SimpleNamespace(message="Hi"), "goals": []}
+    assert render_email("mentor-request-received", context, "fr").subject == (
+        "Seán O'Brien aimerait que vous soyez son mentor")
+    assert render_email("mentor-request-received", context, "en").subject == (
+        "Seán O'Brien would like you as their mentor")
