@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from .demo import bulk_insert
 from .importing import (
@@ -33,14 +34,15 @@ def _parse_email(value: str) -> str:
     value = value.strip().lower()
     local, _, domain = value.partition("@")
     if not local or "." not in domain or " " in value:
-        raise ValueError(f"{value!r} is not an email address")
+        raise ValueError(gettext("{value} is not an email address").format(value=repr(value)))
     return value
 
 
 def _parse_level(value: str) -> int:
     level = parse_int(value)
     if not 1 <= level <= 20:
-        raise ValueError(f"level {level} is outside 1-20 (1 = entry level)")
+        raise ValueError(gettext("level {level} is outside 1-20 (1 = entry level)").format(
+            level=level))
     return level
 
 
@@ -50,7 +52,8 @@ def _parse_timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"{value!r} is not a time zone name such as Europe/Paris") from None
+        raise ValueError(gettext("{value} is not a time zone name such as Europe/Paris").format(
+            value=repr(value))) from None
     return value
 
 
@@ -59,7 +62,8 @@ def _parse_skills(value: str) -> list[str]:
     longest = Skill._meta.get_field("name").max_length
     for name in names:
         if len(name) > longest:
-            raise ValueError(f"the skill {name[:40]!r}... is longer than {longest} characters")
+            raise ValueError(gettext("the skill {name}... is longer than {longest} characters")
+                             .format(name=repr(name[:40]), longest=longest))
     return names
 
 
@@ -135,11 +139,12 @@ class PeopleImporter(Importer):
             hired, left = row.get("hire_date"), row.get("termination_date")
             if hired and left and left < hired:
                 seen.own_rows.append(Problem(number, "termination_date",
-                                             f"{left} is before the hire date {hired}"))
+                                             gettext("{left} is before the hire date {hired}")
+                                             .format(left=left, hired=hired)))
             manager = row.get("manager_employee_id")
             if manager == employee_id:
                 seen.own_rows.append(Problem(number, "manager_employee_id",
-                                             "a person cannot manage themself"))
+                                             gettext("a person cannot manage themself")))
             seen.entries.append((number, employee_id, row["email"], manager))
         seen.duplicates = duplicate_ids + duplicate_emails
         return seen
@@ -160,7 +165,9 @@ class PeopleImporter(Importer):
             for number, employee_id, email, _ in batch:
                 owner = owners.get(email)
                 if owner is not None and owner != employee_id:
-                    self.problem(number, "email", f"{email} already belongs to employee {owner}")
+                    self.problem(number, "email",
+                                 gettext("{email} already belongs to employee {owner}").format(
+                                     email=email, owner=owner))
         self._stored_ids.intersection_update(employee_id for _, employee_id, _, _ in seen.entries)
         self.problems += seen.own_rows
         self._check_managers(seen.entries)
@@ -177,8 +184,8 @@ class PeopleImporter(Importer):
         for number, _, _, manager in entries:
             if manager and manager not in in_file and manager not in stored:
                 self.problem(number, "manager_employee_id",
-                             f"no person has employee_id {manager!r} (in this file or already "
-                             "imported)")
+                             gettext("no person has employee_id {manager} (in this file or "
+                                     "already imported)").format(manager=repr(manager)))
 
         def manager_of(employee_id: str) -> str | None:
             return in_file[employee_id] if employee_id in in_file else stored.get(employee_id)
@@ -190,7 +197,8 @@ class PeopleImporter(Importer):
                 if current == employee_id:
                     chain = " -> ".join([*seen, current])
                     self.problem(number, "manager_employee_id",
-                                 f"the reporting line loops back to this person ({chain})")
+                                 gettext("the reporting line loops back to this person "
+                                         "({chain})").format(chain=chain))
                     break
                 if current in seen:
                     break  # a loop further up: reported on the rows that are in it

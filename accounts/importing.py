@@ -26,7 +26,10 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.dispatch import Signal
+from django.utils.formats import number_format
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from accounts.audit import audit_record
 from accounts.models import Person
@@ -37,8 +40,8 @@ from accounts.planner import ANALYZE_MIN_ROWS, refresh_planner_statistics
 # refused before anything is written. People stream (Importer.streaming) and keep only
 # about 250 bytes a row.
 MAX_ROWS = 200_000
-TOO_MANY_ROWS = ("the file has more than {limit:,} rows; split it into files of at most "
-                 "{limit:,} rows and import them one after the other")
+TOO_MANY_ROWS = gettext_noop("the file has more than {limit} rows; split it into files of at most "
+                             "{limit} rows and import them one after the other")
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,9 @@ class Problem:
     def __str__(self) -> str:
         where = []
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(_("row {row}").format(row=self.row))
         if self.column:
-            where.append(f"column {self.column}")
+            where.append(_("column {column}").format(column=self.column))
         return (", ".join(where) + ": " if where else "") + self.message
 
 
@@ -95,10 +98,18 @@ class ImportResult:
 
     def summary(self) -> str:
         if not self.ok:
-            return f"Refused: {len(self.problems)} problem(s) found; nothing was written."
-        verb = "Would create" if self.dry_run else "Created"
-        return f"{verb} {self.created} and {'would update' if self.dry_run else 'updated'} " \
-               f"{self.updated} {self.kind} from {self.rows} row(s)."
+            return ngettext("Refused: {n} problem found; nothing was written.",
+                            "Refused: {n} problems found; nothing was written.",
+                            len(self.problems)).format(n=len(self.problems))
+        counts = {"created": self.created, "updated": self.updated, "kind": self.kind,
+                  "rows": self.rows}
+        if self.dry_run:
+            return ngettext("Would create {created} and would update {updated} {kind} from "
+                            "{rows} row.", "Would create {created} and would update {updated} "
+                            "{kind} from {rows} rows.", self.rows).format(**counts)
+        return ngettext("Created {created} and updated {updated} {kind} from {rows} row.",
+                        "Created {created} and updated {updated} {kind} from {rows} rows.",
+                        self.rows).format(**counts)
 
 
 class ImportRefused(Exception):
@@ -116,14 +127,15 @@ def parse_date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        raise ValueError(_("{value} is not a date; write it as YYYY-MM-DD").format(
+            value=repr(value))) from None
 
 
 def parse_int(value: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
-        raise ValueError(f"{value!r} is not a whole number") from None
+        raise ValueError(_("{value} is not a whole number").format(value=repr(value))) from None
 
 
 def parse_choice(choices: Iterable[str]) -> Callable[[str], str]:
@@ -132,7 +144,8 @@ def parse_choice(choices: Iterable[str]) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = value.strip().lower()
         if value not in allowed:
-            raise ValueError(f"{value!r} is not one of: {', '.join(allowed)}")
+            raise ValueError(_("{value} is not one of: {allowed}").format(
+                value=repr(value), allowed=", ".join(allowed)))
         return value
 
     return parse
@@ -145,7 +158,7 @@ def parse_list(value: str) -> list[str]:
 def parse_rating(value: str) -> int:
     number = parse_int(value)
     if not 1 <= number <= 5:
-        raise ValueError(f"{number} is outside 1-5")
+        raise ValueError(_("{number} is outside 1-5").format(number=number))
     return number
 
 
@@ -172,7 +185,8 @@ class Importer:
                 value = row.get(column)
                 if value and value not in found:
                     self.problem(row["_row"], column,
-                                 f"no person has employee_id {value!r}; import people first")
+                                 _("no person has employee_id {value}; import people first")
+                                 .format(value=repr(value)))
         return found
 
     # Hooks for subclasses.
@@ -249,9 +263,9 @@ class Importer:
         except DatabaseError as error:
             # A rule the checks missed but the database holds: refused, never a traceback.
             first_line = str(error).strip().splitlines()[0][:300] if str(error).strip() else ""
-            result.problems = [Problem(None, None, "the database refused the file "
-                                       f"({type(error).__name__}: {first_line}); nothing was "
-                                       "written")]
+            result.problems = [Problem(None, None, _(
+                "the database refused the file ({error}); nothing was written").format(
+                    error=f"{type(error).__name__}: {first_line}"))]
             result.created = result.updated = 0
             return result
         if not dry_run:
@@ -268,35 +282,37 @@ class Importer:
                 text = data.decode("utf-8-sig")
             except UnicodeDecodeError as error:
                 line = data[: error.start].count(b"\n") + 1
-                self.problem(line, None, "the file is not UTF-8 text (save it as CSV UTF-8 and "
-                             f"upload again; the first bad byte is on line {line})")
+                self.problem(line, None, _("the file is not UTF-8 text (save it as CSV UTF-8 and "
+                                           "upload again; the first bad byte is on line {line})")
+                             .format(line=line))
                 return None
         else:
             text = data.lstrip("\ufeff")
         if "\x00" in text:
             line = text[: text.index("\x00")].count("\n") + 1
-            self.problem(line, None, "contains a NUL character, which no text may hold; "
-                         "save the file again as CSV UTF-8")
+            self.problem(line, None, _("contains a NUL character, which no text may hold; "
+                                       "save the file again as CSV UTF-8"))
             return None
         reader = csv.reader(_lines(text))
         try:
             header = next(reader, None)
         except csv.Error as error:
-            self.problem(1, None, f"cannot be read as CSV ({error})")
+            self.problem(1, None, _("cannot be read as CSV ({error})").format(error=error))
             return None
         if not header:
-            self.problem(1, None, "the file is empty; the first row must name the columns")
+            self.problem(1, None, _("the file is empty; the first row must name the columns"))
             return None
         header = [name.strip().lower() for name in header]
         known = {column.name for column in self.columns}
         for column in self.columns:
             if column.name not in header and not column.optional_header:
-                self.problem(1, column.name, "this column is missing from the header row")
+                self.problem(1, column.name, _("this column is missing from the header row"))
         for name in header:
             if name and name not in known:
-                self.problem(1, name, f"unknown column; expected: {', '.join(sorted(known))}")
+                self.problem(1, name, _("unknown column; expected: {columns}").format(
+                    columns=", ".join(sorted(known))))
         if len(set(header)) != len(header):
-            self.problem(1, None, "a column name appears twice in the header row")
+            self.problem(1, None, _("a column name appears twice in the header row"))
         if self.problems:
             return None
         return text, header
@@ -319,13 +335,14 @@ class Importer:
             if not any(value.strip() for value in values):
                 continue
             if count == MAX_ROWS:
-                self.problem(number, None, TOO_MANY_ROWS.format(limit=MAX_ROWS))
+                self.problem(number, None, _(TOO_MANY_ROWS).format(
+                    limit=number_format(MAX_ROWS, force_grouping=True)))
                 self._too_many = True
                 return
             problems_before = len(self.problems)
             if len(values) != width:
-                self.problem(number, None, f"has {len(values)} values but the header has "
-                             f"{width} columns")
+                self.problem(number, None, _("has {values} values but the header has {columns} "
+                                             "columns").format(values=len(values), columns=width))
                 self._unreadable.add(number)
                 continue
             row = {"_row": number}
@@ -333,12 +350,13 @@ class Importer:
                 value = values[index].strip() if index is not None else ""
                 if not value:
                     if column.required:
-                        self.problem(number, name, "is blank; a value is required")
+                        self.problem(number, name, _("is blank; a value is required"))
                     row[name] = None
                     continue
                 if len(value) > longest:
-                    self.problem(number, name, f"is {len(value)} characters long; at "
-                                 f"most {longest} fit")
+                    self.problem(number, name, _(
+                        "is {length} characters long; at most {longest} fit").format(
+                            length=len(value), longest=longest))
                     continue
                 if column.parse is str:
                     row[name] = value
@@ -377,7 +395,7 @@ def _records(reader, importer: Importer):
         except StopIteration:
             return
         except csv.Error as error:
-            importer.problem(number, None, f"cannot be read as CSV ({error})")
+            importer.problem(number, None, _("cannot be read as CSV ({error})").format(error=error))
             return
         yield number, values
 
@@ -442,7 +460,8 @@ class Duplicates:
         key = self.normalise(value)
         first = self.seen.setdefault(key, row["_row"])
         if first != row["_row"]:
-            return Problem(row["_row"], self.column, f"{value!r} is already used on row {first}")
+            return Problem(row["_row"], self.column, _("{value} is already used on row {row}")
+                           .format(value=repr(value), row=first))
         return None
 
 
