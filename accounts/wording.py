@@ -11,7 +11,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.formats import number_format
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 
 
 def days_from_today(day: datetime.date, today: datetime.date | None = None) -> str:
@@ -96,3 +96,7 @@ def percent(value: float | None) -> str:
         return gettext("<%(number)s%%") % {"number": number_format(0.1, 1)}
     # The number and the sign as the language writes them: "12%", "12 %", "0,2 %".
     return gettext("%(number)s%%") % {"number": number}
+
+# Django 6.1's own Spanish catalogue lacks the label of a model field's blank choice
+# (django.db.models.fields.BLANK_CHOICE_LABEL); listed here so ours answers for it.
+gettext_noop("- Select an option -")

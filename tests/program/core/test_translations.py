@@ -20,10 +20,6 @@ from django.utils.translation.trans_real import DjangoTranslation
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 LOCALE = Path(settings.BASE_DIR) / "locale"
 
-# Marked on other branches (issue 16's other parts): removed at merge.
-PENDING_FOLDERS = {"mentorship", "pairs", "relationships", "cohorts", "sponsorship", "hr",
-                   "console", "scim"}
-
 # Words that are not translated: the brand name, and abbreviations said the same everywhere.
 ALLOWED_WORDS = {"Grow", "Together", "CSV"}
 
@@ -101,7 +97,7 @@ def unmarked_text(path: Path) -> list[str]:
 
 def _templates() -> list[Path]:
     return sorted(p for p in TEMPLATES.rglob("*")
-                  if p.is_file() and p.relative_to(TEMPLATES).parts[0] not in PENDING_FOLDERS)
+                  if p.is_file())
 
 
 def test_every_template_string_is_marked_for_translation():
@@ -179,19 +175,6 @@ def test_the_placeholder_check_catches_a_lost_or_renamed_placeholder():
 
 # Every main page in French and Spanish, with no lookup missing from the catalogue.
 
-# The key pages (tests/bench/pages.py) whose own text the other parts of issue 16 mark on their
-# branches (matching, HR, console): removed at merge.
-PENDING_PAGES = {
-    "mentor directory", "mentor directory, filtered", "mentor directory, search",
-    "mentor directory, deep page", "suggestions", "mentorship page", "mentor's mentoring page",
-    "sponsor page", "protégé page", "HR dashboard", "outcome report", "equity",
-    "career events (HR)", "sponsor registrations (HR)", "sponsorship interests (HR)",
-    "reminder log (HR)", "cohort list (HR)", "cohort preview", "HR console: mentorships",
-    "HR console: sponsorships", "HR console: requests", "HR console: proposals",
-    "HR console: interests", "HR console: people",
-    "HR console: mentorships, searched and sorted", "person's file (HR)", "data health (HR)",
-    "sponsor scorecards (HR)", "talent review (HR)", "sponsor's scorecard", "pair's messages",
-}
 # Pages of this part beyond the benchmark's: (name, persona role or None for a visitor, URL).
 MORE_PAGES = [
     ("sign in", None, "/accounts/login/"),
@@ -242,7 +225,7 @@ def _main_pages():
     from accounts.models import Person
     from tests.bench.pages import pages
 
-    found = [(name, user, url) for name, user, url in pages() if name not in PENDING_PAGES]
+    found = [(name, user, url) for name, user, url in pages()]
     users = {role: Person.objects.select_related("user").get(email=email).user
              for role, email, *_ in DEMO_PERSONAS}
     return found + [(name, users[role] if role else None, url) for name, role, url in MORE_PAGES]
