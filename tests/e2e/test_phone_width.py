@@ -138,3 +138,23 @@ def test_the_menu_button_opens_the_main_menu_on_a_phone(demo_org, browser, live_
             assert page.evaluate("document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("role", ["employee", "mentor", "sponsor", "hr"])
+def test_every_main_page_fits_a_phone_screen_in_every_language(demo_org, browser, live_server,
+                                                                 shots, role):
+    """French and Spanish run longer than English: the same pages at 360 px in each."""
+    from accounts.models import Person
+
+    paths, too_wide = _pages(role), []
+    context, page = _phone(browser, live_server, role, WIDTHS[0])
+    try:
+        for language in ("fr", "es"):
+            Person.objects.filter(user__email=EMAILS[role]).update(preferred_language=language)
+            page.goto("/")
+            assert page.locator("html").get_attribute("lang") == language
+            too_wide += _check_pages(page, lambda p, name, lang=language: shots(
+                p, f"{lang}-{name}"), WIDTHS[0], paths)
+    finally:
+        context.close()
+    assert not too_wide, "wider than the screen:\n" + "\n".join(too_wide)
