@@ -194,12 +194,34 @@ class Importer:
         result = ImportResult(kind=self.kind, dry_run=dry_run)
         rows = self._read(data)
         result.rows = len(rows)
-        # Cross-row checks see the rows whose every value parsed, so one pass lists both kinds
-        # of problem (a bad date on row 3 and an unknown manager on row 7).
         unreadable = {problem.row for problem in self.problems}
         if 1 in unreadable or (self.problems and not rows):
             result.problems = self.problems
             return result
+        return self._check_and_write(rows, result)
+
+    def run_records(self, records: list[dict[str, Any]], *,
+                    dry_run: bool = False) -> ImportResult:
+        """The same import from records already split into columns (the API's JSON items):
+        every column's parser, the kind's checks and its write, in one transaction. Problems
+        are numbered by the record's index (from 0); a key that is no column is a problem."""
+        result = ImportResult(kind=self.kind, dry_run=dry_run, rows=len(records))
+        known = {column.name for column in self.columns}
+        rows = []
+        for index, record in enumerate(records):
+            for name in record:
+                if name not in known:
+                    self.problem(index, name,
+                                 f"unknown field; expected: {', '.join(sorted(known))}")
+            rows.append(self._parse(index, {name: "" if value is None else str(value)
+                                            for name, value in record.items()}))
+        return self._check_and_write(rows, result)
+
+    def _check_and_write(self, rows: list[dict], result: ImportResult) -> ImportResult:
+        dry_run = result.dry_run
+        # Cross-row checks see the rows whose every value parsed, so one pass lists both kinds
+        # of problem (a bad date on row 3 and an unknown manager on row 7).
+        unreadable = {problem.row for problem in self.problems}
         try:
             with transaction.atomic():
                 _wait_for_other_imports()
@@ -234,6 +256,27 @@ class Importer:
             if result.rows >= ANALYZE_MIN_ROWS:
                 transaction.on_commit(refresh_planner_statistics)
         return result
+
+    def _parse(self, number: int, raw: dict[str, str]) -> dict:
+        """One record's values through its columns' parsers; a problem for each bad value."""
+        row = {"_row": number}
+        for column in self.columns:
+            value = raw.get(column.name, "").strip()
+            if not value:
+                if column.required:
+                    self.problem(number, column.name, "is blank; a value is required")
+                row[column.name] = None
+                continue
+            longest = column.max_length or CELL_MAX
+            if len(value) > longest:
+                self.problem(number, column.name, f"is {len(value)} characters long; at "
+                             f"most {longest} fit")
+                continue
+            try:
+                row[column.name] = column.parse(value)
+            except ValueError as error:
+                self.problem(number, column.name, str(error))
+        return row
 
     def _read(self, data: bytes | str) -> list[dict]:
         if isinstance(data, bytes):
@@ -283,25 +326,7 @@ class Importer:
                 self.problem(number, None, f"has {len(values)} values but the header has "
                              f"{len(header)} columns")
                 continue
-            raw = dict(zip(header, values, strict=True))
-            row = {"_row": number}
-            for column in self.columns:
-                value = raw.get(column.name, "").strip()
-                if not value:
-                    if column.required:
-                        self.problem(number, column.name, "is blank; a value is required")
-                    row[column.name] = None
-                    continue
-                longest = column.max_length or CELL_MAX
-                if len(value) > longest:
-                    self.problem(number, column.name, f"is {len(value)} characters long; at "
-                                 f"most {longest} fit")
-                    continue
-                try:
-                    row[column.name] = column.parse(value)
-                except ValueError as error:
-                    self.problem(number, column.name, str(error))
-            rows.append(row)
+            rows.append(self._parse(number, dict(zip(header, values, strict=True))))
             if self.progress is not None and len(rows) % PROGRESS_EVERY == 0:
                 self.progress(len(rows))
         return rows
