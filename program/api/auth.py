@@ -36,7 +36,9 @@ def rate_limit_take(token: HrApiToken, *, now: float | None = None) -> None:
     """Count one request of `token` in the current minute; RateLimited past the limit."""
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
-    key = f"api-rate:{token.pk}:{window}"
+    # Keyed by the token's hash, not its id: ids are reused when a database is restored or
+    # rolled back (tests), a hash never.
+    key = f"api-rate:{token.hashed[:24]}:{window}"
     cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
     try:
         count = cache.incr(key)
