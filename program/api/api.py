@@ -12,13 +12,13 @@ and never leave. Career events are posted through the career_events import's own
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
 
 from program.api.auth import RateLimited, TokenAuth
-from program.api.endpoints import router
+from program.api.endpoints import NOT_VALID, router
 from program.api.schemas import ErrorOut
 
 DESCRIPTION = """\
@@ -63,17 +63,17 @@ def _invalid(request, exc: ValidationError):
         names = [part for part in where if isinstance(part, str)]
         errors.append({"index": index, "field": names[-1] if names else None,
                        "message": error.get("msg", "is not valid")})
-    return _error(request, 400, _("The request is not valid; nothing was done."), errors)
+    return _error(request, 400, str(NOT_VALID), errors)
 
 
-NOT_JSON = ("The body is not JSON: send {\"events\": [...]} with Content-Type: "
+NOT_JSON = _lazy("The body is not JSON: send {\"events\": [...]} with Content-Type: "
             "application/json.")
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
     if exc.message.startswith("Cannot parse request body"):  # ninja's words for bad JSON
-        return _error(request, 400, _(NOT_JSON))
+        return _error(request, 400, str(NOT_JSON))
     if isinstance(exc, RateLimited):
         return _error(request, 429, exc.message, **{"Retry-After": str(exc.retry_after)})
     return _error(request, exc.status_code, exc.message, getattr(exc, "errors", ()))

@@ -12,7 +12,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 
@@ -20,15 +20,17 @@ from program.api.models import HrApiToken
 from program.scim.models import token_hash
 
 WINDOW_SECONDS = 60
-NO_TOKEN = "A bearer token is required (Authorization: Bearer <token>)."
-UNKNOWN_TOKEN = "This token is unknown or was revoked."
-MISSING_SCOPE = "This token does not have the {scope} scope; HR can create one that has."
-TOO_MANY = "Too many requests for this token: at most {limit} a minute. Retry after {wait} s."
+NO_TOKEN = _lazy("A bearer token is required (Authorization: Bearer <token>).")
+UNKNOWN_TOKEN = _lazy("This token is unknown or was revoked.")
+MISSING_SCOPE = _lazy("This token does not have the {scope} scope; HR can create one that "
+                      "has.")
+TOO_MANY = _lazy("Too many requests for this token: at most {limit} a minute. Retry after "
+                 "{wait} s.")
 
 
 class RateLimited(HttpError):
     def __init__(self, limit: int, retry_after: int) -> None:
-        super().__init__(429, _(TOO_MANY).format(limit=limit, wait=retry_after))
+        super().__init__(429, str(TOO_MANY).format(limit=limit, wait=retry_after))
         self.retry_after = retry_after
 
 
@@ -56,13 +58,13 @@ class TokenAuth(HttpBearer):
     def __call__(self, request):
         scheme, _space, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
-            raise HttpError(401, _(NO_TOKEN))
+            raise HttpError(401, str(NO_TOKEN))
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request, token: str) -> HrApiToken:
         found = HrApiToken.objects.usable().filter(hashed=token_hash(token)).first()
         if found is None:
-            raise HttpError(401, _(UNKNOWN_TOKEN))
+            raise HttpError(401, str(UNKNOWN_TOKEN))
         rate_limit_take(found)
         found.touch(timezone.now())
         return found
@@ -71,4 +73,4 @@ class TokenAuth(HttpBearer):
 def scope_require(request, scope: str) -> None:
     """403 unless the calling token holds `scope` (or a scope that implies it)."""
     if not request.auth.allows(scope):
-        raise HttpError(403, _(MISSING_SCOPE).format(scope=scope))
+        raise HttpError(403, str(MISSING_SCOPE).format(scope=scope))

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
 
@@ -45,8 +45,8 @@ router = Router()
 
 MAX_LIMIT = 200
 MAX_ID = 2**53  # ids are bigints; JSON clients read numbers as doubles
-NOT_VALID = "The request is not valid; nothing was done."
-CAREER_EVENTS_REFUSED = "Nothing was recorded: {count} problem(s) in the posted events."
+NOT_VALID = _lazy("The request is not valid; nothing was done.")
+CAREER_EVENTS_REFUSED = _lazy("Nothing was recorded: {count} problem(s) in the posted events.")
 # What any endpoint may answer besides its own: a bad value, no or a revoked token, a scope the
 # token lacks, the rate limit.
 ERRORS = dict.fromkeys((400, 401, 403, 429), ErrorOut)
@@ -200,7 +200,7 @@ def career_events_post(request, payload: CareerEventsIn):
                      rows=result.rows, created=result.created, problems=len(result.problems))
     if not result.ok:
         return Status(400, {
-            "detail": _(CAREER_EVENTS_REFUSED).format(count=len(result.problems)),
+            "detail": str(CAREER_EVENTS_REFUSED).format(count=len(result.problems)),
             "errors": [{"index": problem.row, "field": problem.column,
                         "message": problem.message} for problem in result.problems]})
     # Each posted event as the import read it (its parsers strip, lower-case the kind, read
@@ -234,7 +234,7 @@ class FormInvalid(HttpError):
     """400 with each of the page form's messages (the same words HR reads on the page)."""
 
     def __init__(self, form):
-        super().__init__(400, _(NOT_VALID))
+        super().__init__(400, str(NOT_VALID))
         self.errors = _form_errors(form)
 
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -14,7 +14,7 @@ from accounts.roles import hr_admin_required
 from program.api.forms import ApiTokenForm
 from program.api.models import HrApiToken
 
-REVOKED = "Revoked “{name}”: it no longer works."
+REVOKED = _lazy("Revoked “{name}”: it no longer works.")
 
 
 @hr_admin_required
@@ -45,5 +45,5 @@ def revoke(request, pk):
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(request, "api.token_revoke", target=token, summary=token.name)
-    messages.success(request, _(REVOKED).format(name=token.name))
+    messages.success(request, str(REVOKED).format(name=token.name))
     return redirect("api_tokens")
