@@ -70,3 +70,16 @@ def test_only_hr_admins_reach_the_tokens_page(login, alice, client):
     token.refresh_from_db()
     assert token.revoked_at is None
     assert list(HrApiToken.objects.values_list("name", flat=True)) == ["BI"]
+
+
+def test_the_tokens_page_takes_the_same_queries_whatever_the_tokens(login, hana,
+                                                                    django_assert_max_num_queries):
+    client = login(hana)
+    HrApiToken.issue(name="First", scopes=["read"], created_by=hana.user)
+    with django_assert_max_num_queries(12) as few:
+        assert client.get("/api/tokens/").status_code == 200
+    for i in range(15):
+        HrApiToken.issue(name=f"Tool {i}", scopes=["read"], created_by=hana.user)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/api/tokens/").content.decode()
+    assert page.count("Revoke</button>") == 16
