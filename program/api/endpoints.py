@@ -50,6 +50,10 @@ CAREER_EVENTS_REFUSED = _lazy("Nothing was recorded: {count} problem(s) in the p
 # What any endpoint may answer besides its own: a bad value, no or a revoked token, a scope the
 # token lacks, the rate limit.
 ERRORS = dict.fromkeys((400, 401, 403, 429), ErrorOut)
+# The rate limit's answer says when to come back (RFC 9110 Retry-After, in seconds).
+RETRY_AFTER = {"responses": {429: {"headers": {"Retry-After": {
+    "description": "Seconds until the token's next minute starts.",
+    "schema": {"type": "integer", "minimum": 1}}}}}}
 
 StatusChoice = Literal[tuple(RelationshipStatus.values)]
 EventKind = Literal[tuple(CareerEvent.Kind.values)]
@@ -94,7 +98,7 @@ After = Query(0, ge=0, le=MAX_ID, description="Items with an id above this one (
 
 @router.get("/mentorships", operation_id="listMentorships",
             response={200: MentorshipPage, **ERRORS},
-            summary="Mentorships", tags=["relationships"])
+            summary="Mentorships", tags=["relationships"], openapi_extra=RETRY_AFTER)
 def mentorships(request, status: StatusChoice | None = None, after: int = After,
                 limit: int = Limit):
     """Every mentorship, with its mentor and mentee (scope `read`). The agreement, goals and
@@ -109,7 +113,7 @@ def mentorships(request, status: StatusChoice | None = None, after: int = After,
 
 @router.get("/sponsorships", operation_id="listSponsorships",
             response={200: SponsorshipPage, **ERRORS},
-            summary="Sponsorships", tags=["relationships"])
+            summary="Sponsorships", tags=["relationships"], openapi_extra=RETRY_AFTER)
 def sponsorships(request, status: StatusChoice | None = None, after: int = After,
                  limit: int = Limit):
     """Every sponsorship, with its sponsor and protégé and how many advocacy records it has
@@ -126,7 +130,7 @@ def sponsorships(request, status: StatusChoice | None = None, after: int = After
 
 @router.get("/advocacy-records", operation_id="listAdvocacyRecords",
             response={200: AdvocacyRecordPage, **ERRORS},
-            summary="Advocacy records", tags=["relationships"])
+            summary="Advocacy records", tags=["relationships"], openapi_extra=RETRY_AFTER)
 def advocacy_records(request, after: int = After, limit: int = Limit):
     """Advocacy records as HR sees them (scope `read`): kind, date and outcome. What was put
     forward, where, how openly and the outcome note (`details`) only with `read:details`."""
@@ -160,7 +164,7 @@ def _career_event(event) -> dict:
 
 @router.get("/career-events", operation_id="listCareerEvents",
             response={200: CareerEventPage, **ERRORS},
-            summary="Career events", tags=["career events"])
+            summary="Career events", tags=["career events"], openapi_extra=RETRY_AFTER)
 def career_events(request, kind: EventKind | None = None,
                   employee_id: str | None = Query(None, max_length=40, pattern=NO_NUL),
                   occurred_from: datetime.date | None = None,
@@ -182,7 +186,8 @@ def career_events(request, kind: EventKind | None = None,
 
 @router.post("/career-events", operation_id="recordCareerEvents",
              response={200: CareerEventsOut, 201: CareerEventsOut, **ERRORS},
-             summary="Record career events (the HRIS feed)", tags=["career events"])
+             summary="Record career events (the HRIS feed)", tags=["career events"],
+             openapi_extra=RETRY_AFTER)
 def career_events_post(request, payload: CareerEventsIn):
     """Record up to 1,000 career events at once (scope `write:career-events`), by the rules of
     the career_events import: all or nothing, every problem with the index of its event.
@@ -240,7 +245,7 @@ class FormInvalid(HttpError):
 
 @router.get("/outcome-report", operation_id="getOutcomeReport",
             response={200: OutcomeReportOut, **ERRORS},
-            summary="The outcome report", tags=["reports"])
+            summary="The outcome report", tags=["reports"], openapi_extra=RETRY_AFTER)
 def outcome(request, as_of: datetime.date | None = None,
             window_months: int | None = Query(None, ge=1, le=MAX_WINDOW_MONTHS),
             department: int | None = Query(None, ge=1, le=MAX_ID),
@@ -271,7 +276,7 @@ def outcome(request, as_of: datetime.date | None = None,
 
 @router.get("/dashboard", operation_id="getDashboard",
             response={200: DashboardOut, **ERRORS},
-            summary="Program health figures", tags=["reports"])
+            summary="Program health figures", tags=["reports"], openapi_extra=RETRY_AFTER)
 def dashboard(request, department: int | None = Query(None, ge=1, le=MAX_ID),
               level_band: LevelBand | None = None,
               location: str | None = Query(None, max_length=200, pattern=NO_NUL),

@@ -46,8 +46,8 @@ def pairs(alice, bob, sam):
 def test_relationships_and_career_events_read_as_hr_sees_them(api, read_token, pairs, alice,
                                                                bob, sam):
     mentorship, sponsorship, record, event = pairs
-    status, body, _ = api("GET", "mentorships", read_token)
-    assert status == 200
+    status, body, response = api("GET", "mentorships", read_token)
+    assert status == 200 and "no-store" in response["Cache-Control"]  # no proxy keeps a copy
     [item] = body["items"]
     assert item["id"] == mentorship.pk and item["status"] == "active"
     assert item["mentor"] == {"employee_id": bob.employee_id, "full_name": "Bob Mentor"}

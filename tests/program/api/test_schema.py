@@ -52,6 +52,7 @@ def test_the_schema_is_valid_openapi_3_and_describes_every_endpoint(client):
     for path, operations in schema["paths"].items():
         for operation in operations.values():
             assert {"400", "401", "403", "429"} <= set(operation["responses"]), path
+            assert "Retry-After" in operation["responses"]["429"]["headers"]
 
 
 @pytest.fixture
