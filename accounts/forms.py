@@ -28,7 +28,7 @@ class ProfileForm(forms.ModelForm):
         help_text="What you want to grow in. Suggestions use these.",
     )
     languages = forms.MultipleChoiceField(
-        choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=settings.SPOKEN_LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Languages you can work in.",
     )
 
@@ -38,7 +38,7 @@ class ProfileForm(forms.ModelForm):
                   "preferred_language", "timezone", "email_reminders", "email_requests",
                   "email_reports"]
         labels = {
-            "preferred_language": "Language for emails",
+            "preferred_language": "Language (pages and emails)",
             "timezone": "Your time zone",
             "email_reminders": "Email me check-in reminders",
             "email_requests": "Email me about requests and relationships",
