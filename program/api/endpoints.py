@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -293,6 +294,13 @@ def dashboard(request, department: int | None = Query(None, ge=1, le=MAX_ID),
     figures = dashboard_data(filters=form.filters(), now=timezone.now())
     return {**{key: figures[key] for key in ("summary", "month_start", "month_end",
                                              "advocacy_start", "advocacy_end")},
-            "tables": [{"slug": table.slug, "title": table.caption, "note": table.note,
-                        "columns": [{"label": c.label, "kind": c.kind} for c in table.columns],
-                        "rows": table.rows} for table in figures["tables"]]}
+            "tables": [{"slug": table.slug, "title": str(table.caption), "note": str(table.note),
+                        "columns": [{"label": str(c.label), "kind": c.kind}
+                                    for c in table.columns],
+                        "rows": [[_plain(cell) for cell in row] for row in table.rows]}
+                       for table in figures["tables"]]}
+
+
+def _plain(cell):
+    """A table cell as JSON holds it: a translated label (a lazy string) as its text."""
+    return str(cell) if isinstance(cell, Promise) else cell
