@@ -28,6 +28,11 @@ TOO_MANY = _lazy("Too many requests for this token: at most {limit} a minute. Re
                  "{wait} s.")
 
 
+def _clock() -> float:
+    """The rate limit's clock (its windows are calendar minutes); tests set it."""
+    return time.time()
+
+
 class RateLimited(HttpError):
     def __init__(self, limit: int, retry_after: int) -> None:
         super().__init__(429, str(TOO_MANY).format(limit=limit, wait=retry_after))
@@ -36,7 +41,7 @@ class RateLimited(HttpError):
 
 def rate_limit_take(token: HrApiToken, *, now: float | None = None) -> None:
     """Count one request of `token` in the current minute; RateLimited past the limit."""
-    now = time.time() if now is None else now
+    now = _clock() if now is None else now
     window = int(now // WINDOW_SECONDS)
     # Keyed by the token's hash, not its id: ids are reused when a database is restored or
     # rolled back (tests), a hash never.

@@ -10,6 +10,7 @@ import json
 import pytest
 
 from program.api.models import HrApiToken
+from tests.program.core.test_degraded import own_redis  # noqa: F401 (a throwaway Redis)
 
 
 def _issue(*scopes):

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 def clock(monkeypatch):
     """The API's clock, set by the test: 40 s into a minute."""
     now = {"t": 1_800_000_000 - 1_800_000_000 % 60 + 40.0}
-    monkeypatch.setattr(auth.time, "time", lambda: now["t"])
+    monkeypatch.setattr(auth, "_clock", lambda: now["t"])
     return now
 
 
@@ -40,3 +40,17 @@ def test_refused_requests_count_too_and_no_token_is_not_counted(api, read_token,
     assert api("GET", "mentorships", read_token, limit=0)[0] == 400
     assert api("GET", "mentorships", read_token)[0] == 200
     assert api("GET", "dashboard", read_token)[0] == 429  # the window is per token, all paths
+
+
+@pytest.mark.services
+def test_with_redis_stopped_the_api_answers_and_still_limits(own_redis, api, read_token,
+                                                             settings, clock):
+    import redis
+
+    settings.API_RATE_LIMIT_PER_MINUTE = 2
+    assert api("GET", "mentorships", read_token)[0] == 200
+    url = settings.CACHES["default"]["LOCATION"]
+    assert redis.Redis.from_url(url).keys("*api-rate:*")  # counted in Redis, for every process
+    own_redis.stop()
+    # This process counts in its own memory now: the API keeps answering, and limiting.
+    assert [api("GET", "mentorships", read_token)[0] for _ in range(3)] == [200, 200, 429]
