@@ -143,7 +143,7 @@ class PersonAdmin(ReadOnlyAdmin):
     fields = ("employee_id", "email", "full_name", "title", "level", "department", "location",
               "timezone", "manager", "hire_date", "termination_date", "user", "skills",
               "development_goals", "languages", "preferred_language", "email_reminders",
-              "email_requests", "email_reports")
+              "email_requests", "email_reports", "notify_by_slack", "slack_user_id")
 
 
 @admin.register(MentorProfile)

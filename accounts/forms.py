@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import Person, Skill
 from .submissions import OnceForm
@@ -36,20 +37,26 @@ class ProfileForm(forms.ModelForm):
         model = Person
         fields = ["skills", "development_goals", "interests", "languages", "meeting_preference",
                   "preferred_language", "timezone", "email_reminders", "email_requests",
-                  "email_reports"]
+                  "email_reports", "notify_by_slack"]
         labels = {
             "preferred_language": "Language (pages and emails)",
             "timezone": "Your time zone",
             "email_reminders": "Email me check-in reminders",
             "email_requests": "Email me about requests and relationships",
             "email_reports": "Email me program reports (HR admins)",
+            "notify_by_slack": _("Also send me every notification as a Slack direct message"),
         }
         widgets = {
             "interests": forms.Textarea(attrs={"rows": 3}),
             "preferred_language": forms.Select(choices=settings.LANGUAGES),
             "timezone": forms.Select(choices=[(z, z) for z in sorted(available_timezones())]),
         }
-        help_texts = {"timezone": "Dates (today, start dates, check-ins) follow it."}
+        help_texts = {
+            "timezone": "Dates (today, start dates, check-ins) follow it.",
+            "notify_by_slack": _("From the program's Slack app, to the Slack account with your "
+                                 "work email address. Your email settings above stay as they "
+                                 "are."),
+        }
 
     def __init__(self, *args, is_hr_admin: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +64,8 @@ class ProfileForm(forms.ModelForm):
         if not is_hr_admin:
             # Only HR admins receive program reports; don't offer a switch that does nothing.
             del self.fields["email_reports"]
+        if not settings.SLACK_BOT_TOKEN:
+            del self.fields["notify_by_slack"]  # Slack is not set up: nothing to choose
 
     def clean_timezone(self):
         name = self.cleaned_data.get("timezone") or self.instance.timezone or "UTC"
