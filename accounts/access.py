@@ -7,15 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .models import AccessRequest, Person, User
 
-ACCESS_ALREADY_LINKED = "Your account is already linked to an HR record."
-ACCESS_PERSON_NOT_FOUND = ("No current HR record has the employee ID or email “{who}”. Check it, "
-                           "or import the person first.")
-ACCESS_PERSON_TAKEN = "{name}'s HR record is already linked to another account ({email})."
-ACCESS_REQUEST_CLOSED = "This request has already been answered."
+ACCESS_ALREADY_LINKED = _("Your account is already linked to an HR record.")
+ACCESS_PERSON_NOT_FOUND = _("No current HR record has the employee ID or email “{who}”. Check "
+                            "it, or import the person first.")
+ACCESS_PERSON_TAKEN = _("{name}'s HR record is already linked to another account ({email}).")
+ACCESS_REQUEST_CLOSED = _("This request has already been answered.")
 
 
 def access_request_open(user: User) -> AccessRequest | None:

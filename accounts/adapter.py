@@ -22,15 +22,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.dispatch import receiver
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from .email_content import layout_html_around_text
+from .email_content import email_language, layout_html_around_text
 from .models import Person, User
 from .notifications import email_enqueue
 
 log = logging.getLogger(__name__)
-DOMAIN_NOT_ALLOWED = "Sign-up is only open to {domains} email addresses. Use your work email."
-SSO_ONLY = ("{domain} addresses sign in with the company's single sign-on: use the "
-            "“{provider}” button.")
+DOMAIN_NOT_ALLOWED = _("Sign-up is only open to {domains} email addresses. Use your work email.")
+SSO_ONLY = _("{domain} addresses sign in with the company's single sign-on: use the "
+             "“{provider}” button.")
 
 
 def sso_only(email: str) -> bool:
@@ -41,7 +43,7 @@ def sso_only(email: str) -> bool:
 
 def _sso_only_error(email: str) -> ValidationError:
     return ValidationError(SSO_ONLY.format(domain="@" + email.rsplit("@", 1)[-1].lower(),
-                                           provider="Company sign-in"))
+                                           provider=_("Company sign-in")))
 
 
 # The views where the identity provider's answer arrives. allauth cleans the address it asserts
@@ -99,8 +101,9 @@ class AccountAdapter(DefaultAccountAdapter):
         """Through the outbox like every email: a sign-up or reset never fails because mail
         does, and the worker retries. allauth names the site after the request's host ("Hello
         from 127.0.0.1:8301!"); our emails name the program instead."""
-        message = self.render_mail(template_prefix, email,
-                                   {"current_site": program_site(), **context})
+        with translation.override(_mail_language(email, context)):
+            message = self.render_mail(template_prefix, email,
+                                       {"current_site": program_site(), **context})
         html = next((body for body, kind in getattr(message, "alternatives", [])
                      if kind == "text/html"), "")
         email_enqueue(address=email, subject=message.subject, text=message.body, html=html)
@@ -120,6 +123,17 @@ def _recent_sso_sign_in(request) -> bool:
     records = get_authentication_records(request, user)
     return bool(records) and records[-1].get("method") == "socialaccount" and (
         time.time() - records[-1].get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT)
+
+
+def _mail_language(email: str, context: dict) -> str:
+    """An account email speaks the person's language (their profile's) when the address or the
+    user belongs to one, else the language of the page that sent it (the request's)."""
+    user = context.get("user")
+    person = (Person.objects.filter(user=user).first() if getattr(user, "pk", None) else None) \
+        or Person.objects.filter(email__iexact=email).first()
+    if person is not None and person.preferred_language:
+        return email_language(person.preferred_language)
+    return translation.get_language() or settings.LANGUAGE_CODE
 
 
 def program_site() -> SimpleNamespace:

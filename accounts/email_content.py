@@ -39,11 +39,21 @@ class RenderedMessage(NamedTuple):
     inbox: str  # what the in-app inbox shows: the message alone, no links, no footer
 
 
+def email_language(preferred: str | None) -> str:
+    """The app language an email is written in: the person's if the app speaks it (a profile
+    may hold one it no longer offers), else the default."""
+    try:
+        return translation.get_supported_language_variant(preferred or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
 def render_email(template: str, context: dict, language: str = "en") -> RenderedMessage:
     context = {**context, "program_name": settings.PROGRAM_NAME,
                "site_url": context.get("site_url", settings.SITE_URL)}
-    with translation.override(language):
-        subject = render_to_string(f"emails/{template}-subject.txt", context)
+    with translation.override(email_language(language)):
+        # Plain text like the text part: a subject is never HTML ("O'Brien", not "O&#x27;Brien").
+        subject = _render_plain(f"emails/{template}-subject.txt", context)
         content = _render_plain(f"emails/{template}-body.txt", context).strip()
         content_html = render_to_string(f"emails/{template}-body.html", context)
         text = _render_plain("emails/layout.txt", {**context, "content": content})

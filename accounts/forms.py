@@ -22,15 +22,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
 class ProfileForm(forms.ModelForm):
     skills = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="What you are good at.",
+        help_text=_("What you are good at."),
     )
     development_goals = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="What you want to grow in. Suggestions use these.",
+        help_text=_("What you want to grow in. Suggestions use these."),
     )
     languages = forms.MultipleChoiceField(
         choices=settings.SPOKEN_LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple,
-        help_text="Languages you can work in.",
+        help_text=_("Languages you can work in."),
     )
 
     class Meta:
@@ -39,11 +39,12 @@ class ProfileForm(forms.ModelForm):
                   "preferred_language", "timezone", "email_reminders", "email_requests",
                   "email_reports", "notify_by_slack"]
         labels = {
-            "preferred_language": "Language (pages and emails)",
-            "timezone": "Your time zone",
-            "email_reminders": "Email me check-in reminders",
-            "email_requests": "Email me about requests and relationships",
-            "email_reports": "Email me program reports (HR admins)",
+            "interests": _("Interests"),
+            "preferred_language": _("Language (pages and emails)"),
+            "timezone": _("Your time zone"),
+            "email_reminders": _("Email me check-in reminders"),
+            "email_requests": _("Email me about requests and relationships"),
+            "email_reports": _("Email me program reports (HR admins)"),
             "notify_by_slack": _("Also send me every notification as a Slack direct message"),
         }
         widgets = {
@@ -52,7 +53,7 @@ class ProfileForm(forms.ModelForm):
             "timezone": forms.Select(choices=[(z, z) for z in sorted(available_timezones())]),
         }
         help_texts = {
-            "timezone": "Dates (today, start dates, check-ins) follow it.",
+            "timezone": _("Dates (today, start dates, check-ins) follow it."),
             "notify_by_slack": _("From the program's Slack app, to the Slack account with your "
                                  "work email address. Your email settings above stay as they "
                                  "are."),
@@ -70,21 +71,22 @@ class ProfileForm(forms.ModelForm):
     def clean_timezone(self):
         name = self.cleaned_data.get("timezone") or self.instance.timezone or "UTC"
         if name not in available_timezones():
-            raise forms.ValidationError("Choose a time zone from the list.")
+            raise forms.ValidationError(_("Choose a time zone from the list."))
         return name
 
     def clean_development_goals(self):
         goals = self.cleaned_data["development_goals"]
         if len(goals) > 8:
-            raise forms.ValidationError("Choose at most 8 development goals so mentors can focus.")
+            raise forms.ValidationError(
+                _("Choose at most 8 development goals so mentors can focus."))
         return goals
 
 
 class ImportUploadForm(OnceForm):
-    kind = forms.ChoiceField(label="What the file holds")
-    file = forms.FileField(help_text="CSV, UTF-8, with a header row.")
+    kind = forms.ChoiceField(label=_("What the file holds"))
+    file = forms.FileField(help_text=_("CSV, UTF-8, with a header row."))
     dry_run = forms.BooleanField(
-        required=False, initial=True, label="Check only (write nothing)",
+        required=False, initial=True, label=_("Check only (write nothing)"),
     )
 
     def __init__(self, *args, kinds, **kwargs):
@@ -94,16 +96,16 @@ class ImportUploadForm(OnceForm):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > 50 * 1024 * 1024:
-            raise forms.ValidationError("The file is over 50 MB; split it and upload the parts.")
+            raise forms.ValidationError(_("The file is over 50 MB; split it and upload the parts."))
         return upload
 
 
 class AccessRequestForm(forms.Form):
     message = forms.CharField(
         required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        label="Anything HR should know (optional)",
-        help_text="For example your employee ID, team or start date, so HR finds your record.")
+        label=_("Anything HR should know (optional)"),
+        help_text=_("For example your employee ID, team or start date, so HR finds your record."))
 
 
 class AccessLinkForm(forms.Form):
-    who = forms.CharField(max_length=254, label="Employee ID or work email of their HR record")
+    who = forms.CharField(max_length=254, label=_("Employee ID or work email of their HR record"))

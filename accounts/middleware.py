@@ -9,8 +9,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_noop
 
-MFA_REQUIRED_MESSAGE = (
+# Marked here, translated where it is shown (tests compare the English text).
+MFA_REQUIRED_MESSAGE = gettext_noop(
     "HR admins and administrators must turn on two-factor sign-in. Scan the code with an "
     "authenticator app to go on."
 )
@@ -43,7 +45,7 @@ class RequireMfaForHrAdminsMiddleware:
             if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 request.session[SESSION_FLAG] = True
             else:
-                messages.warning(request, MFA_REQUIRED_MESSAGE)
+                messages.warning(request, gettext(MFA_REQUIRED_MESSAGE))
                 return redirect(reverse("mfa_activate_totp") + "?"
                                 + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

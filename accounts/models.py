@@ -15,6 +15,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Length, Lower
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .search import name_key
 
@@ -55,9 +57,9 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="May use the Django admin.")
+    is_staff = models.BooleanField(default=False, help_text=_("May use the Django admin."))
     is_hr_admin = models.BooleanField(
-        default=False, help_text="Runs the program: imports, cohorts, dashboards, reports."
+        default=False, help_text=_("Runs the program: imports, cohorts, dashboards, reports.")
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -130,7 +132,8 @@ class PersonQuerySet(models.QuerySet):
         if "full_name" in fields:
             for person in objs:
                 person.search_name = name_key(person.full_name)
-            fields.append("search_name")
+            if "search_name" not in fields:
+                fields.append("search_name")
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
@@ -167,13 +170,14 @@ class Person(models.Model):
         Skill, blank=True, related_name="people_developing"
     )
     interests = models.TextField(blank=True, max_length=NOTE_MAX)
-    languages = models.JSONField(default=list, blank=True, help_text="Language codes, e.g. en, fr.")
+    languages = models.JSONField(default=list, blank=True,
+                                 help_text=_("Language codes, e.g. en, fr."))
     preferred_language = models.CharField(max_length=8, default="en")
     # Shown to the other person of an active mentorship or sponsorship, beside email and time zone.
     meeting_preference = models.CharField(
-        "How you like to meet", max_length=200, blank=True,
-        help_text="Shown to your mentor, mentee, sponsor or protégé: e.g. video call, or coffee "
-                  "in the Lisbon office.")
+        _("How you like to meet"), max_length=200, blank=True,
+        help_text=_("Shown to your mentor, mentee, sponsor or protégé: e.g. video call, or "
+                    "coffee in the Lisbon office."))
     # Notification preferences: in-app inbox always; email per kind.
     email_reminders = models.BooleanField(default=True)
     email_requests = models.BooleanField(default=True)
@@ -189,7 +193,10 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["full_name"]
-        indexes = [models.Index(Lower("email"), name="person_email_lower")]
+        indexes = [models.Index(Lower("email"), name="person_email_lower"),
+                   # Lists of people in name order (Meta.ordering, the HR console) read their
+                   # first page from here instead of sorting everyone.
+                   models.Index(fields=["full_name", "id"], name="person_name_order")]
         constraints = [text_fits("interests", NOTE_MAX)]
 
     def __str__(self) -> str:
@@ -210,7 +217,7 @@ class Person(models.Model):
 # Days between check-ins, for every relationship, a mentor's preference and a cohort's rhythm.
 # Here, in the lowest layer, because a mentor's preferred cadence is part of the profile.
 CADENCE_DAYS = (7, 90)
-CADENCE_RANGE = "Meet every {} to {} days.".format(*CADENCE_DAYS)
+CADENCE_RANGE = format_lazy(_("Meet every {} to {} days."), *CADENCE_DAYS)
 CADENCE_VALIDATORS = [MinValueValidator(CADENCE_DAYS[0], message=CADENCE_RANGE),
                       MaxValueValidator(CADENCE_DAYS[1], message=CADENCE_RANGE)]
 # For the Meta.constraints of each model with a cadence_days field.
@@ -231,11 +238,11 @@ def cadence_validate(cadence_days: int) -> None:
 # How many people a mentor or sponsor takes on at once: the bounds, here with the models. What
 # counts as a taken place (an active relationship) is matching.relationships.capacity's to say.
 MENTOR_CAPACITY = (1, 10)
-MENTOR_CAPACITY_RANGE = "Capacity must be between {} and {} mentees at once.".format(
-    *MENTOR_CAPACITY)
+MENTOR_CAPACITY_RANGE = format_lazy(_("Capacity must be between {} and {} mentees at once."),
+                                    *MENTOR_CAPACITY)
 SPONSOR_CAPACITY = (1, 5)
-SPONSOR_CAPACITY_RANGE = "Capacity is the number of protégés at once: choose {} to {}.".format(
-    *SPONSOR_CAPACITY)
+SPONSOR_CAPACITY_RANGE = format_lazy(
+    _("Capacity is the number of protégés at once: choose {} to {}."), *SPONSOR_CAPACITY)
 
 
 def capacity_validators(bounds: tuple[int, int], message: str) -> list:
@@ -265,14 +272,14 @@ class MentorProfile(models.Model):
     """An employee who has opted in to mentor."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="mentor_profile")
-    capacity = models.PositiveSmallIntegerField(default=2, help_text="Mentees at once.",
+    capacity = models.PositiveSmallIntegerField(default=2, help_text=_("Mentees at once."),
                                                 validators=capacity_validators(
                                                     MENTOR_CAPACITY, MENTOR_CAPACITY_RANGE))
     skills = models.ManyToManyField(Skill, blank=True, related_name="mentors")
     how_i_can_help = models.TextField(blank=True, max_length=NOTE_MAX)
     cadence_days = models.PositiveSmallIntegerField(default=14, validators=CADENCE_VALIDATORS)
     languages = models.JSONField(default=list, blank=True)
-    is_paused = models.BooleanField(default=False, help_text="Paused: no new requests.")
+    is_paused = models.BooleanField(default=False, help_text=_("Paused: no new requests."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -287,20 +294,20 @@ class SponsorProfile(models.Model):
     """A leader who has registered to sponsor. Below SPONSOR_MIN_LEVEL, HR approves first."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for HR approval"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Not approved"
+        PENDING = "pending", _("Waiting for HR approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
 
     class Opportunity(models.TextChoices):
-        PROMOTION = "promotion", "Promotions"
-        STRETCH = "stretch_assignment", "Stretch assignments"
-        HIGH_VISIBILITY = "high_visibility_project", "High-visibility projects"
-        LEADERSHIP = "leadership_role", "Leadership roles"
-        INTRODUCTIONS = "introduction", "Introductions to decision makers"
-        SPEAKING = "speaking", "Speaking and visibility"
+        PROMOTION = "promotion", _("Promotions")
+        STRETCH = "stretch_assignment", _("Stretch assignments")
+        HIGH_VISIBILITY = "high_visibility_project", _("High-visibility projects")
+        LEADERSHIP = "leadership_role", _("Leadership roles")
+        INTRODUCTIONS = "introduction", _("Introductions to decision makers")
+        SPEAKING = "speaking", _("Speaking and visibility")
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="sponsor_profile")
-    capacity = models.PositiveSmallIntegerField(default=2, help_text="Protégés at once.",
+    capacity = models.PositiveSmallIntegerField(default=2, help_text=_("Protégés at once."),
                                                 validators=capacity_validators(
                                                     SPONSOR_CAPACITY, SPONSOR_CAPACITY_RANGE))
     departments = models.ManyToManyField(Department, blank=True, related_name="sponsors")
@@ -326,12 +333,12 @@ class CareerEvent(models.Model):
     """What happened to someone's career: the outcomes the report counts, for everyone."""
 
     class Kind(models.TextChoices):
-        PROMOTION = "promotion", "Promotion"
-        HIGH_VISIBILITY = "high_visibility_assignment", "High-visibility assignment"
-        LEADERSHIP = "leadership_role", "Leadership role"
-        LATERAL = "lateral_move", "Lateral move"
-        AWARD = "award", "Award"
-        EXIT = "exit", "Exit"
+        PROMOTION = "promotion", _("Promotion")
+        HIGH_VISIBILITY = "high_visibility_assignment", _("High-visibility assignment")
+        LEADERSHIP = "leadership_role", _("Leadership role")
+        LATERAL = "lateral_move", _("Lateral move")
+        AWARD = "award", _("Award")
+        EXIT = "exit", _("Exit")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="career_events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
@@ -384,13 +391,13 @@ class OutboxMessage(models.Model):
     """
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
+        EMAIL = "email", _("Email")
         SLACK = "slack", "Slack"
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed (gave up)"
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
 
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.EMAIL)
     # Both empty for the account emails allauth writes (address confirmation, password reset):
@@ -520,8 +527,8 @@ class AccessRequest(models.Model):
     (accounts/access.py). At most one open request per user."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for HR"
-        LINKED = "linked", "Linked to an HR record"
+        OPEN = "open", _("Waiting for HR")
+        LINKED = "linked", _("Linked to an HR record")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="access_requests")
     message = models.TextField(blank=True)
@@ -547,10 +554,10 @@ class ImportJob(models.Model):
     file here and shows the job's page, which refreshes itself until the job is done."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     kind = models.CharField(max_length=50)
     file_name = models.CharField(max_length=200, blank=True)

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .models import ProgramSettings
@@ -27,32 +29,40 @@ from .models import ProgramSettings
 class Rule:
     name: str  # the environment variable, and the key for setting()
     field: str  # the ProgramSettings field
-    label: str
-    help: str
+    label_text: str  # lazy: read in the language of whoever reads it (.label, .help)
+    help_text: str
     minimum: int
     maximum: int
 
+    @property
+    def label(self) -> str:
+        return str(self.label_text)
+
+    @property
+    def help(self) -> str:
+        return str(self.help_text)
+
 
 RULES = [
-    Rule("SPONSOR_MIN_LEVEL", "sponsor_min_level", "Sponsor minimum level",
-         "Leaders at or above this level are approved as sponsors at once; below, HR decides.",
+    Rule("SPONSOR_MIN_LEVEL", "sponsor_min_level", _("Sponsor minimum level"),
+         _("Leaders at or above this level are approved as sponsors at once; below, HR decides."),
          1, 20),
-    Rule("MENTOR_REQUEST_EXPIRY_DAYS", "mentor_request_expiry_days", "Request expiry (days)",
-         "A mentor request nobody answers expires after this many days.", 1, 365),
-    Rule("MENTOR_REQUEST_NUDGE_DAYS", "mentor_request_nudge_days", "Request nudge (days)",
-         "The mentor is nudged about an unanswered request after this many days.", 1, 365),
-    Rule("REMINDER_DAYS_BEFORE", "reminder_days_before", "Reminder lead (days)",
-         "Check-in reminders go out this many days before the check-in is due.", 0, 60),
-    Rule("INACTIVE_AFTER_DAYS", "inactive_after_days", "Inactive after (days)",
-         "A relationship with no meeting for this long is flagged inactive.", 7, 730),
-    Rule("REPORT_MIN_GROUP_SIZE", "report_min_group_size", "Minimum group size",
-         "Reports hide any group smaller than this (privacy).", 1, 100),
+    Rule("MENTOR_REQUEST_EXPIRY_DAYS", "mentor_request_expiry_days", _("Request expiry (days)"),
+         _("A mentor request nobody answers expires after this many days."), 1, 365),
+    Rule("MENTOR_REQUEST_NUDGE_DAYS", "mentor_request_nudge_days", _("Request nudge (days)"),
+         _("The mentor is nudged about an unanswered request after this many days."), 1, 365),
+    Rule("REMINDER_DAYS_BEFORE", "reminder_days_before", _("Reminder lead (days)"),
+         _("Check-in reminders go out this many days before the check-in is due."), 0, 60),
+    Rule("INACTIVE_AFTER_DAYS", "inactive_after_days", _("Inactive after (days)"),
+         _("A relationship with no meeting for this long is flagged inactive."), 7, 730),
+    Rule("REPORT_MIN_GROUP_SIZE", "report_min_group_size", _("Minimum group size"),
+         _("Reports hide any group smaller than this (privacy)."), 1, 100),
 ]
 BY_NAME = {rule.name: rule for rule in RULES}
 CACHE_KEY = "accounts.program_settings.v1"
 CACHE_SECONDS = 60
-NUDGE_AFTER_EXPIRY = ("The nudge ({nudge} days) must come before the request expires "
-                      "({expiry} days).")
+NUDGE_AFTER_EXPIRY = _("The nudge ({nudge} days) must come before the request expires "
+                       "({expiry} days).")
 
 
 def _stored() -> dict[str, int | None]:
@@ -87,8 +97,9 @@ def program_settings_save(*, values: dict[str, int | None], by, request=None) ->
     for name, rule in BY_NAME.items():
         value = effective[name]
         if value is not None and not rule.minimum <= value <= rule.maximum:
-            raise ValidationError({rule.field: f"{rule.label}: choose {rule.minimum} to "
-                                               f"{rule.maximum}."})
+            raise ValidationError({rule.field: gettext("{label}: choose {minimum} to {maximum}.")
+                                   .format(label=rule.label, minimum=rule.minimum,
+                                           maximum=rule.maximum)})
     nudge = effective["MENTOR_REQUEST_NUDGE_DAYS"] or settings.MENTOR_REQUEST_NUDGE_DAYS
     expiry = effective["MENTOR_REQUEST_EXPIRY_DAYS"] or settings.MENTOR_REQUEST_EXPIRY_DAYS
     if nudge >= expiry:

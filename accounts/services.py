@@ -9,17 +9,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .models import CareerEvent, MentorProfile, Person, SponsorProfile, User
 from .notifications import notify
 
-CAREER_EVENT_IN_FUTURE = "Record a career event once it has happened; the date is in the future."
-CAREER_EVENT_BEFORE_HIRE = "The date is before this person was hired ({hired})."
-CAREER_EVENT_DUPLICATE = "This person already has this career event ({kind}) on {day}."
-CAREER_EVENT_UNKNOWN_KIND = "Choose one of the career event kinds."
-CAREER_EVENT_NEEDS_REASON = "Say why; the reason is kept with the change."
-CAREER_EVENT_NOTHING_CHANGED = "Nothing was changed."
+CAREER_EVENT_IN_FUTURE = _("Record a career event once it has happened; the date is in the "
+                           "future.")
+CAREER_EVENT_BEFORE_HIRE = _("The date is before this person was hired ({hired}).")
+CAREER_EVENT_DUPLICATE = _("This person already has this career event ({kind}) on {day}.")
+CAREER_EVENT_UNKNOWN_KIND = _("Choose one of the career event kinds.")
+CAREER_EVENT_NEEDS_REASON = _("Say why; the reason is kept with the change.")
+CAREER_EVENT_NOTHING_CHANGED = _("Nothing was changed.")
 
 
 def career_event_problems(
@@ -73,12 +75,19 @@ def career_event_record(
 
 # HR's actions on a person's roles: each keeps its reason (audit trail) and tells the person.
 
-REASON_REQUIRED = "Give a reason; the person concerned will read it."
-NO_SIGN_IN = ("{name} has never signed in, so there is no account to make an HR admin; "
-              "they need to sign in once first.")
-LAST_HR_ADMIN = "{name} is the last HR admin; make someone else an HR admin first."
-NOT_A_GIVER = "{name} is not registered as a {role}."
-ROLE_WORDS = {"mentor": "mentor", "sponsor": "sponsor"}
+REASON_REQUIRED = _("Give a reason; the person concerned will read it.")
+NO_SIGN_IN = _("{name} has never signed in, so there is no account to make an HR admin; "
+               "they need to sign in once first.")
+LAST_HR_ADMIN = _("{name} is the last HR admin; make someone else an HR admin first.")
+NOT_A_GIVER = {"mentor": _("{name} is not registered as a mentor."),
+               "sponsor": _("{name} is not registered as a sponsor.")}
+# What the person is told, in their language (a lazy text: the email renders it in theirs).
+PAUSE_HEADLINES = {
+    ("mentor", True): _("HR has paused you as a mentor: nobody new can ask you for now."),
+    ("mentor", False): _("HR has resumed you as a mentor: people can ask you again."),
+    ("sponsor", True): _("HR has paused you as a sponsor: nobody new can ask you for now."),
+    ("sponsor", False): _("HR has resumed you as a sponsor: people can ask you again."),
+}
 
 
 def _reason(reason: str) -> str:
@@ -103,15 +112,14 @@ def giver_pause_set(*, person: Person, role: str, paused: bool, by: User, reason
     model = {"mentor": MentorProfile, "sponsor": SponsorProfile}.get(role)
     profile = model.objects.select_for_update().filter(person=person).first() if model else None
     if profile is None:
-        raise ValidationError(NOT_A_GIVER.format(name=person.full_name,
-                                                 role=ROLE_WORDS.get(role, role)))
+        raise ValidationError(NOT_A_GIVER.get(role, NOT_A_GIVER["mentor"]).format(
+            name=person.full_name))
     profile.is_paused = paused
     profile.save(update_fields=["is_paused"])
     verb = "paused" if paused else "resumed"
     audit_record(request or by, f"hr.{role}_{'pause' if paused else 'resume'}", target=profile,
                  summary=f"{person.full_name} {verb} as {role}", reason=reason)
-    headline = (f"HR has paused you as a {role}: nobody new can ask you for now." if paused else
-                f"HR has resumed you as a {role}: people can ask you again.")
+    headline = PAUSE_HEADLINES[role, paused]
     _tell(person, kind=f"{role}_{verb}", headline=headline, reason=reason, by=by,
           url=reverse("mentorship:profile_edit" if role == "mentor"
                       else "sponsorship:register"))
@@ -142,8 +150,8 @@ def hr_admin_role_set(*, person: Person, is_hr_admin: bool, by: User | None, rea
     audit_record(request or by, f"hr.role_{'grant' if is_hr_admin else 'remove'}", target=user,
                  summary=f"HR admin role {verb} for {person.full_name}", reason=reason, **extra)
     _tell(person, kind=f"hr_admin_{verb}", reason=reason, by=by, url=reverse("home"),
-          headline=("You are now an HR admin of the program." if is_hr_admin
-                    else "You are no longer an HR admin of the program."))
+          headline=(_("You are now an HR admin of the program.") if is_hr_admin
+                    else _("You are no longer an HR admin of the program.")))
     return user
 
 

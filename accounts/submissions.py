@@ -23,11 +23,13 @@ from django import forms
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
+from django.utils.translation import gettext, gettext_noop
 
 from .models import FormSubmission
 
 TOKEN_FIELD = "submission_token"
-ALREADY_SUBMITTED = "This was already submitted; here is what it made."
+# Marked here, translated where it is shown (tests compare the English text).
+ALREADY_SUBMITTED = gettext_noop("This was already submitted; here is what it made.")
 
 
 class OnceForm(forms.Form):
@@ -72,7 +74,7 @@ def submission_finish(user, form, *, url: str = "", result: dict | None = None) 
 
 def submission_repeat(request, earlier: FormSubmission, fallback: str):
     """The answer to a repeat: back to what the first submission made."""
-    messages.info(request, ALREADY_SUBMITTED)
+    messages.info(request, gettext(ALREADY_SUBMITTED))
     return redirect(earlier.result_url or fallback)
 
 

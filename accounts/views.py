@@ -9,6 +9,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from .access import access_request_create, access_request_link, access_request_open
@@ -51,8 +53,8 @@ def access_request(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Your request is with HR. You will be able to use the "
-                                      "program as soon as they link your account.")
+            messages.success(request, _("Your request is with HR. You will be able to use the "
+                                        "program as soon as they link your account."))
     return redirect("home")
 
 
@@ -78,8 +80,8 @@ def access_request_link_view(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{access_request.user.email} is now linked to "
-                                      f"{person.full_name}.")
+            messages.success(request, _("%(email)s is now linked to %(name)s.") % {
+                "email": access_request.user.email, "name": person.full_name})
             return redirect("access_requests")
     waiting = AccessRequest.objects.filter(status=AccessRequest.Status.OPEN).select_related("user")
     return render(request, "accounts/access_requests.html",
@@ -94,7 +96,7 @@ def profile_edit(request):
                        is_hr_admin=request.user.is_hr_admin)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "Your profile is saved.")
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile_edit")
     return render(request, "accounts/profile_edit.html", {"form": form, "person": person})
 
@@ -150,8 +152,8 @@ def _result_from(stored: dict, kind: str) -> ImportResult:
                         problems=[Problem(**p) for p in stored.get("problems", [])])
 
 
-WAITS_FOR_WORKER = ("The import waits for the background worker, which is not answering now; it "
-                    "will run as soon as the worker is back. This page shows when it does.")
+WAITS_FOR_WORKER = _("The import waits for the background worker, which is not answering now; "
+                     "it will run as soon as the worker is back. This page shows when it does.")
 
 
 @hr_admin_required
@@ -166,11 +168,11 @@ def import_upload(request):
         with transaction.atomic():
             earlier = submission_claim(request.user, form)
             if earlier is not None and "job" in earlier.result:  # the file's job, made once
-                messages.info(request, ALREADY_SUBMITTED)
+                messages.info(request, gettext(ALREADY_SUBMITTED))
                 return redirect("import_job", pk=earlier.result["job"])
             if earlier is not None:  # a double click or a reload: the file ran once
                 result = _result_from(earlier.result, form.cleaned_data["kind"])
-                messages.info(request, f"{ALREADY_SUBMITTED} {result.summary()}")
+                messages.info(request, f"{gettext(ALREADY_SUBMITTED)} {result.summary()}")
             elif runs_in_worker(data) and (job := import_job_create(
                     kind=form.cleaned_data["kind"], data=data, by=request.user,
                     dry_run=form.cleaned_data["dry_run"], file_name=upload.name)):

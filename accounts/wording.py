@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
-from django.utils.translation import gettext, ngettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
 
 
 def days_from_today(day: datetime.date, today: datetime.date | None = None) -> str:
@@ -62,6 +63,19 @@ NOUNS = {
 }
 
 
+# The two kinds of relationship, as a sentence says them ("your mentorship"); the code says
+# "mentorship" or "sponsorship" (relationships.kind_name).
+RELATIONSHIP_WORDS = {
+    "mentorship": pgettext_lazy("relationship kind, in a sentence", "mentorship"),
+    "sponsorship": pgettext_lazy("relationship kind, in a sentence", "sponsorship"),
+}
+
+
+def relationship_word(kind: str) -> str:
+    """'mentorship' or 'sponsorship' in the reader's language."""
+    return str(RELATIONSHIP_WORDS.get(kind, kind))
+
+
 def count(n: int, noun: str) -> str:
     """'1 mentee', '2 mentees': the number and the noun in the right form."""
     n = int(n or 0)
@@ -75,5 +89,14 @@ def percent(value: float | None) -> str:
         return "–"
     pct = value * 100
     if pct == 0 or pct >= 1:
-        return f"{pct:.0f}%"
-    return f"{pct:.1f}%" if pct >= 0.05 else "<0.1%"
+        number = number_format(round(pct), 0)
+    elif pct >= 0.05:
+        number = number_format(round(pct, 1), 1)
+    else:
+        return gettext("<%(number)s%%") % {"number": number_format(0.1, 1)}
+    # The number and the sign as the language writes them: "12%", "12 %", "0,2 %".
+    return gettext("%(number)s%%") % {"number": number}
+
+# Django 6.1's own Spanish catalogue lacks the label of a model field's blank choice
+# (django.db.models.fields.BLANK_CHOICE_LABEL); listed here so ours answers for it.
+gettext_noop("- Select an option -")

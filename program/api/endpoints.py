@@ -208,7 +208,7 @@ def career_events_post(request, payload: CareerEventsIn):
         return Status(400, {
             "detail": str(CAREER_EVENTS_REFUSED).format(count=len(result.problems)),
             "errors": [{"index": problem.row, "field": problem.column,
-                        "message": problem.message} for problem in result.problems]})
+                        "message": str(problem.message)} for problem in result.problems]})
     # Each posted event as the import read it (its parsers strip, lower-case the kind, read
     # the date), to find what is now stored: one query.
     keys = [(r["employee_id"].strip(), r["kind"].strip().lower(),

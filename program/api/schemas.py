@@ -13,6 +13,8 @@ from typing import Any
 from ninja import Field, Schema
 
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL's text holds no NUL: such a value is a 400, never a 500
+# Something besides spaces: an all-blank record would be a blank line of the import's file.
+NOT_BLANK = r"^[^\x00]*[^\x00\s][^\x00]*$"
 
 
 class ProblemOut(Schema):
@@ -115,7 +117,7 @@ CareerEventPage = page_of(CareerEventOut, "CareerEventPage")
 class CareerEventIn(Schema):
     """One career event, as a row of the career_events import: the import's rules apply."""
 
-    employee_id: str = Field(max_length=40, pattern=NO_NUL)
+    employee_id: str = Field(max_length=40, pattern=NOT_BLANK)
     kind: str = Field(max_length=30, pattern=NO_NUL, description=(
         "promotion, high_visibility_assignment, leadership_role, lateral_move, award or exit"))
     occurred_on: str = Field(max_length=30, pattern=NO_NUL, description="YYYY-MM-DD",

@@ -384,6 +384,8 @@ LANGUAGE_CODE = "en"
 # (program/management/commands/compile_translations.py).
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates written the British way ("13 March 2026"); other languages keep Django's formats.
+FORMAT_MODULE_PATH = ["program.core.formats"]
 # The languages people can say they speak (profile, directory filter): not the app's own.
 SPOKEN_LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")]
 TIME_ZONE = "UTC"

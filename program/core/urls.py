@@ -28,6 +28,9 @@ handler500 = "program.core.errors.server_error"
 urlpatterns = [
     path("", accounts_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    # Django's set_language: the language switcher (accounts/language.py also saves a signed-in
+    # person's choice on their profile).
+    path("i18n/", include("django.conf.urls.i18n")),
     # Before allauth's own: its SSO "Continue" page, with the provider allowed as form-action.
     path("accounts/oidc/<str:provider_id>/login/", sso.oidc_login,
          name="openid_connect_login"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -19,10 +20,20 @@ from program.delivery.tasks import deliver_outbox
 PROBLEMS_SHOWN = 20
 Status = OutboxMessage.Status
 
-RETRIED = "{n} failed email(s) will be tried again now."
-RETRIED_LATER = ("{n} failed email(s) will be tried again. The task queue is unreachable right "
-                 "now, so they go out with the worker's next catch-up run once it is back.")
-NOTHING_TO_RETRY = "No email has failed: nothing to retry."
+
+
+def _retried(count: int, *, queued: bool) -> str:
+    if queued:
+        return ngettext("{n} failed email will be tried again now.",
+                        "{n} failed emails will be tried again now.", count).format(n=count)
+    return ngettext(
+        "{n} failed email will be tried again. The task queue is unreachable right now, so it "
+        "goes out with the worker's next catch-up run once it is back.",
+        "{n} failed emails will be tried again. The task queue is unreachable right now, so "
+        "they go out with the worker's next catch-up run once it is back.", count).format(n=count)
+
+
+NOTHING_TO_RETRY = gettext_noop("No email has failed: nothing to retry.")
 
 
 def delivery_overview() -> dict:
@@ -49,11 +60,11 @@ def delivery_overview() -> dict:
 def outbox_retry(request):
     count = outbox_retry_failed()
     if not count:
-        messages.info(request, NOTHING_TO_RETRY)
+        messages.info(request, gettext(NOTHING_TO_RETRY))
         return redirect("hr:reminder_log")
     audit_record(request, "outbox.retry", summary=f"{count} failed email(s) queued again")
     if task_enqueue(deliver_outbox):
-        messages.success(request, RETRIED.format(n=count))
+        messages.success(request, _retried(count, queued=True))
     else:
-        messages.warning(request, RETRIED_LATER.format(n=count))
+        messages.warning(request, _retried(count, queued=False))
     return redirect("hr:reminder_log")

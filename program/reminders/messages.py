@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_noop
 
 from accounts.models import Person
 from accounts.notifications import Notice
@@ -27,14 +29,26 @@ from matching.relationships.services import participants, relationship_url
 from program.reminders.models import ReminderLog
 
 Kind = ReminderLog.Kind
+# Said in the recipient's language: the email renders it there (accounts.email_content).
+_days_from_today_lazy = lazy(days_from_today, str)
 
-SKIP_MET = "They met since, so the check-in was no longer due."
-SKIP_CLOSED = "The relationship is no longer active."
-SKIP_ADVOCACY = "Advocacy was recorded since."
-SKIP_ANSWERED = "The request was answered (or withdrawn) before the reminder went out."
-SKIP_GONE = "The relationship or request no longer exists."
-SKIP_NO_HR = "There is no HR admin with an HR record to tell."
-SKIP_COMMITMENT_CLOSED = "The commitment was kept or dropped before the reminder went out."
+SKIP_MET = gettext_noop("They met since, so the check-in was no longer due.")
+SKIP_CLOSED = gettext_noop("The relationship is no longer active.")
+SKIP_ADVOCACY = gettext_noop("Advocacy was recorded since.")
+SKIP_ANSWERED = gettext_noop(
+    "The request was answered (or withdrawn) before the reminder went out.")
+SKIP_GONE = gettext_noop("The relationship or request no longer exists.")
+SKIP_NO_HR = gettext_noop("There is no HR admin with an HR record to tell.")
+SKIP_COMMITMENT_CLOSED = gettext_noop(
+    "The commitment was kept or dropped before the reminder went out.")
+
+# Stored on the log row in English; marked so HR's reminder log can show them translated.
+
+
+def _kind_display_lazy(commitment):
+    """The commitment's kind, read in the language the email is rendered in."""
+    return lazy(commitment.get_kind_display, str)()
+
 
 # An open commitment this many days past its due date joins the HR admins' escalation digest.
 COMMITMENT_ESCALATE_AFTER_DAYS = 30
@@ -108,7 +122,7 @@ def _check_in_context(relationship, person: Person, clock: Clock, due_on: dateti
         "today": today,
         "days_left": (due_on - today).days,
         "days_late": (today - due_on).days,
-        "when": days_from_today(due_on, today),  # "today", "in 3 days", "yesterday", "2 days ago"
+        "when": _days_from_today_lazy(due_on, today),  # "today", "in 3 days", "2 days ago"
     }
 
 
@@ -229,7 +243,7 @@ def _commitment_escalation(row, commitment, clock, hr_admins) -> Composed:
     url = reverse("sponsorship:commitment_detail", args=[commitment.pk])
     return Composed(summary=summary, digest_item={
         "giver": sponsorship.sponsor, "receiver": sponsorship.protege,
-        "kind_name": "sponsorship", "commitment": commitment.get_kind_display(),
+        "kind_name": "sponsorship", "commitment": _kind_display_lazy(commitment),
         "due_on": row.due_on,
         "days_overdue": (clock.today(sponsorship.sponsor.timezone) - row.due_on).days,
         "url": settings.SITE_URL + url,

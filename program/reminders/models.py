@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ReminderLog(models.Model):
@@ -14,16 +15,16 @@ class ReminderLog(models.Model):
     """
 
     class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", "Check-in due soon"
-        OVERDUE = "overdue", "Check-in overdue"
-        ESCALATION = "escalation", "Two missed check-ins (HR told)"
-        REQUEST_NUDGE = "request_nudge", "Unanswered request nudge"
-        REQUEST_EXPIRED = "request_expired", "Request expired"
-        INACTIVE = "inactive", "Inactive relationship"
-        ADVOCACY_NUDGE = "advocacy_nudge", "No advocacy for 90 days"
-        OUTCOME_REPORT = "outcome_report", "Weekly outcome report"
-        COMMITMENT_DUE_SOON = "commitment_due_soon", "Sponsor commitment due soon"
-        COMMITMENT_OVERDUE = "commitment_overdue", "Sponsor commitment overdue"
+        DUE_SOON = "due_soon", _("Check-in due soon")
+        OVERDUE = "overdue", _("Check-in overdue")
+        ESCALATION = "escalation", _("Two missed check-ins (HR told)")
+        REQUEST_NUDGE = "request_nudge", _("Unanswered request nudge")
+        REQUEST_EXPIRED = "request_expired", _("Request expired")
+        INACTIVE = "inactive", _("Inactive relationship")
+        ADVOCACY_NUDGE = "advocacy_nudge", _("No advocacy for 90 days")
+        OUTCOME_REPORT = "outcome_report", _("Weekly outcome report")
+        COMMITMENT_DUE_SOON = "commitment_due_soon", _("Sponsor commitment due soon")
+        COMMITMENT_OVERDUE = "commitment_overdue", _("Sponsor commitment overdue")
 
     # mentorship | sponsorship | request | report | commitment
     relationship_kind = models.CharField(max_length=12)

@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import hr_admin_required
@@ -17,18 +19,20 @@ from program.reminders.models import ReminderLog
 from program.reminders.tasks import sweep_reminders
 
 PER_PAGE = 50
-STATUSES = [("", "Any status"), ("sent", "Sent"), ("skipped", "Skipped"),
-            ("pending", "Not sent yet")]
-SWEEP_QUEUED = ("A reminder sweep is queued; the worker sends what is due in a moment. "
-                "Nothing already sent goes out again.")
-SWEEP_NOT_QUEUED = ("The task queue is unreachable right now, so no sweep could be queued. "
-                    "Nothing is lost: the worker's hourly sweep sends what is due once the "
-                    "queue is back. Try again in a few minutes if it cannot wait.")
+STATUSES = [("", _("Any status")), ("sent", _("Sent")), ("skipped", _("Skipped")),
+            ("pending", _("Not sent yet"))]
+# Marked here, translated where shown (tests compare the English text).
+SWEEP_QUEUED = gettext_noop("A reminder sweep is queued; the worker sends what is due in a "
+                            "moment. Nothing already sent goes out again.")
+SWEEP_NOT_QUEUED = gettext_noop(
+    "The task queue is unreachable right now, so no sweep could be queued. Nothing is lost: the "
+    "worker's hourly sweep sends what is due once the queue is back. Try again in a few minutes "
+    "if it cannot wait.")
 
 
 class ReminderLogFilter(forms.Form):
     kind = forms.ChoiceField(required=False,
-                             choices=[("", "Every kind"), *ReminderLog.Kind.choices])
+                             choices=[("", _("Every kind")), *ReminderLog.Kind.choices])
     status = forms.ChoiceField(required=False, choices=STATUSES)
 
 
@@ -65,7 +69,7 @@ def reminder_log(request):
 @hr_admin_required
 def reminder_sweep_now(request):
     if task_enqueue(sweep_reminders, "all"):
-        messages.success(request, SWEEP_QUEUED)
+        messages.success(request, gettext(SWEEP_QUEUED))
     else:
-        messages.warning(request, SWEEP_NOT_QUEUED)
+        messages.warning(request, gettext(SWEEP_NOT_QUEUED))
     return redirect("hr:reminder_log")

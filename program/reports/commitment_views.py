@@ -22,7 +22,7 @@ from program.reports.outcome import (
     SURVEY_LABELS,
     SURVEY_MEASURES,
 )
-from program.reports.page import SURVEY_CHANGE_LABELS
+from program.reports.page import INTERVAL, SURVEY_CHANGE_LABELS
 from program.reports.tables import Column, Table
 from program.reports.views import DEFAULT_WINDOW_MONTHS, PAGES
 
@@ -54,24 +54,24 @@ def breakdown_tables(report: dict) -> list[Table]:
               % {"months": report["window_months"]},
               [Column(_("Group")), Column(_("Outcome")), Column(_("People with it"), "int"),
                Column(_("People counted"), "int"), Column(_("Rate"), "pct"),
-               Column(_("95% interval"), "pct_ci")],
+               Column(INTERVAL, "pct_ci")],
               [[label(g), OUTCOME_LABELS[k], cell["count"], cell["n"], cell["rate"], _ci(cell)]
                for g in BREAKDOWN_GROUPS for k in OUTCOMES
                for cell in [groups[g]["outcomes"][k]]]),
         Table("commitment_time_to_promotion", _("Months to first promotion (median)"),
               [Column(_("Group")), Column(_("Median months"), "months"),
-               Column("95% interval", "months_ci")],
+               Column(INTERVAL, "months_ci")],
               [[label(g), groups[g]["median_months_to_promotion"]["value"],
                 _ci(groups[g]["median_months_to_promotion"])] for g in BREAKDOWN_GROUPS]),
         Table("commitment_survey", _("Survey change in the sponsorship, closing minus baseline"),
               [Column(_("Group")), Column(_("Measure")), Column(_("People"), "int"),
-               Column(_("Mean change"), "num"), Column("95% interval", "num_ci")],
+               Column(_("Mean change"), "num"), Column(INTERVAL, "num_ci")],
               [[label(g), SURVEY_LABELS[m], cell["n"], cell["mean"], _ci(cell)]
                for g in BREAKDOWN_GROUPS for m in SURVEY_MEASURES
                for cell in [groups[g]["survey_change"][m]]]),
         Table("commitment_comparisons", f"{label(a)} minus {label(b).lower()}",
               [Column(_("Measure")), Column(_("Difference"), "num"),
-               Column("95% interval", "num_ci")],
+               Column(INTERVAL, "num_ci")],
               [[metric_labels[c["metric"]], c["difference"], _ci(c)]
                for c in report["comparisons"]]),
     ]

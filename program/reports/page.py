@@ -33,6 +33,21 @@ SHORT = {"mentorship_only": gettext_lazy("only a mentor"),
          "both": gettext_lazy("both a mentor and a sponsor"), "neither": gettext_lazy("neither")}
 
 
+# The interval labels hold a "%" that is not a placeholder (xgettext would read "% i" as one).
+# xgettext:no-python-format
+INTERVAL = gettext_lazy("95% interval")
+# xgettext:no-python-format
+PROMOTION_RATE_INTERVAL = gettext_lazy("Promotion rate with its 95% interval")
+# xgettext:no-python-format
+INTERVAL_NEWCOMBE = gettext_lazy("95% interval (Newcombe)")
+# xgettext:no-python-format
+INTERVAL_WELCH = gettext_lazy("95% interval (Welch)")
+# xgettext:no-python-format
+MEDIAN_INTERVAL = gettext_lazy("Median, 95% interval")
+# xgettext:no-python-format
+RESTRICTED_MEAN_INTERVAL = gettext_lazy("Restricted mean, 95% interval")
+
+
 def _ci(cell: dict | None, key: str = "ci95"):
     value = (cell or {}).get(key)
     return None if value is None else tuple(value)
@@ -89,26 +104,26 @@ def report_tables(report: dict) -> list[Table]:
               % {"months": report["window_months"]},
               [Column(_("Group")), Column(_("Outcome")), Column(_("People with it"), "int"),
                Column(_("People counted"), "int"), Column(_("Rate"), "pct"),
-               Column(_("95% interval"), "pct_ci")],
+               Column(INTERVAL, "pct_ci")],
               outcome_rows,
               chart={"type": "bar", "percent": True,
                      "labels": [OUTCOME_LABELS[k] for k in OUTCOMES],
                      "datasets": [{"label": GROUP_LABELS[g],
                                    "data": [groups[g]["outcomes"][k]["rate"] for k in OUTCOMES]}
                                   for g in GROUPS]}),
-        Table("promotion", _("Promotion rate with its 95% interval"),
-              [Column(_("Group")), Column(_("Rate"), "pct"), Column(_("95% interval"), "pct_ci")],
+        Table("promotion", PROMOTION_RATE_INTERVAL,
+              [Column(_("Group")), Column(_("Rate"), "pct"), Column(INTERVAL, "pct_ci")],
               [[GROUP_LABELS[g], promotion[g]["rate"], _ci(promotion[g])] for g in GROUPS],
               chart={"type": "bar", "percent": True, "horizontal": True, "interval": True,
                      "labels": [GROUP_LABELS[g] for g in GROUPS],
-                     "datasets": [{"label": _("95% interval"),
+                     "datasets": [{"label": INTERVAL,
                                    "data": [promotion[g]["ci95"] for g in GROUPS]},
                                   {"label": _("Rate"), "type": "line",
                                    "data": [promotion[g]["rate"] for g in GROUPS]}]}),
         _time_to_promotion_table(report),
         Table("survey", _("Survey change, closing minus baseline (1–5 scale)"),
               [Column(_("Group")), Column(_("Measure")), Column(_("People"), "int"),
-               Column(_("Mean change"), "num"), Column(_("95% interval"), "num_ci")], survey_rows,
+               Column(_("Mean change"), "num"), Column(INTERVAL, "num_ci")], survey_rows,
               chart={"type": "bar", "labels": [SURVEY_LABELS[m] for m in SURVEY_MEASURES],
                      "datasets": [{"label": GROUP_LABELS[g],
                                    "data": [groups[g]["survey_change"][m]["mean"]
@@ -116,10 +131,10 @@ def report_tables(report: dict) -> list[Table]:
                                   for g in GROUPS if g != "neither"]}),
         Table("comparisons", _("Differences in rates between groups"),
               [Column(_("Comparison")), Column(_("Outcome")), Column(_("Difference"), "diff"),
-               Column(_("95% interval (Newcombe)"), "diff_ci")], comparison_rows),
+               Column(INTERVAL_NEWCOMBE, "diff_ci")], comparison_rows),
         Table("survey_comparisons", _("Differences in survey change between groups"),
               [Column(_("Comparison")), Column(_("Measure")), Column(_("Difference"), "num"),
-               Column(_("95% interval (Welch)"), "num_ci")], survey_comparison_rows),
+               Column(INTERVAL_WELCH, "num_ci")], survey_comparison_rows),
         *_time_to_promotion_comparison_tables(report),
         *_adjusted_tables(report),
     ]
@@ -152,10 +167,10 @@ def _time_to_promotion_table(report: dict) -> Table:
     return Table(
         "time_to_promotion", _("Months to first promotion after the index date"),
         [Column(_("Group")), Column(_("Median months"), "months"),
-         Column(_("Median, 95% interval"), "months_ci"),
+         Column(MEDIAN_INTERVAL, "months_ci"),
          Column(_("Restricted mean within %(months)s months")
                 % {"months": report["window_months"]}, "months"),
-         Column(_("Restricted mean, 95% interval"), "months_ci")],
+         Column(RESTRICTED_MEAN_INTERVAL, "months_ci")],
         [[GROUP_LABELS[g], *_time_cells(groups[g]["median_months_to_promotion"]),
           *_time_cells(groups[g].get("restricted_mean_months_to_promotion"))] for g in GROUPS],
         note=TIME_NOTE % {"months": f"{months:.0f}"})
@@ -170,7 +185,7 @@ def _time_to_promotion_comparison_tables(report: dict) -> list[Table]:
                   _("Differences in restricted mean months to promotion (within %(months)s "
                     "months)") % {"months": report["window_months"]},
                   [Column(_("Comparison")), Column(_("Difference in months"), "months_diff"),
-                   Column(_("95% interval"), "months_diff_ci")], rows,
+                   Column(INTERVAL, "months_diff_ci")], rows,
                   note=_("Negative: the first group was promoted sooner on average."))]
 
 
@@ -194,7 +209,7 @@ def _adjusted_tables(report: dict) -> list[Table]:
     return [Table("adjusted", _("Compared with employees like them"),
                   [Column(_("Comparison")), Column(_("Outcome")), Column(_("First group"), "pct"),
                    Column(_("Second group, standardised"), "pct"),
-                   Column(_("Difference"), "diff"), Column(_("95% interval"), "diff_ci"),
+                   Column(_("Difference"), "diff"), Column(INTERVAL, "diff_ci"),
                    Column(_("First group, matched"), "int"),
                    Column(_("Without a match"), "int"), Column(_("Second group, used"), "int")],
                   rows, note=ADJUSTED_NOTE, chart=_raw_and_adjusted_chart(report))]
@@ -214,7 +229,7 @@ def _raw_and_adjusted_chart(report: dict) -> dict:
             points.append(cell.get("difference"))
     return {"type": "bar", "percent": True, "horizontal": True, "interval": True,
             "labels": labels,
-            "datasets": [{"label": _("95% interval"), "data": intervals},
+            "datasets": [{"label": INTERVAL, "data": intervals},
                          {"label": _("Difference"), "type": "line", "data": points}]}
 
 

@@ -21,7 +21,7 @@ def test_a_dry_run_counts_creates_and_updates_without_writing_a_row():
     with CaptureQueriesContext(connection) as queries:
         result = run_import("people", data, dry_run=True)
     assert result.ok and (result.created, result.updated) == (1, 1)
-    assert result.summary() == "Would create 1 and would update 1 people from 2 row(s)."
+    assert result.summary() == "Would create 1 and would update 1 people from 2 rows."
     # (The run holds the import queue's transaction, so a SAVEPOINT is expected; no row moves.)
     written = [q["sql"] for q in queries
                if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]

@@ -213,7 +213,7 @@ def test_a_dry_run_reports_what_would_change_and_writes_nothing(existing):
                         dry_run=True)
     assert result.ok
     assert (result.created, result.updated) == (1, 2)
-    assert result.summary() == "Would create 1 and would update 2 people from 3 row(s)."
+    assert result.summary() == "Would create 1 and would update 2 people from 3 rows."
     assert state() == existing
 
 
@@ -222,7 +222,7 @@ def test_the_command_imports_a_good_file(db, tmp_path):
     path.write_bytes(csv_of(CEO, DEV))
     out = io.StringIO()
     call_command("import_csv", "people", str(path), stdout=out)
-    assert "Created 2 and updated 0 people from 2 row(s)." in out.getvalue()
+    assert "Created 2 and updated 0 people from 2 rows." in out.getvalue()
     assert Person.objects.count() == 2
 
 

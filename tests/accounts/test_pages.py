@@ -184,7 +184,7 @@ def test_hr_sees_every_problem_of_a_bad_file_in_a_table_and_nothing_is_written(l
     response = upload(login(hana), BAD)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Refused: 3 problem(s) found; nothing was written." in page
+    assert "Refused: 3 problems found; nothing was written." in page
     cells = re.findall(r"<tr><td>(\d+)</td><td>([\w_]+)</td><td>", page)
     assert sorted(cells) == [("3", "hire_date"), ("3", "level"), ("4", "manager_employee_id")]
     assert '<th scope="col">Row</th>' in page
@@ -194,10 +194,10 @@ def test_hr_sees_every_problem_of_a_bad_file_in_a_table_and_nothing_is_written(l
 def test_hr_checks_a_file_first_then_imports_it(login, hana):
     client = login(hana)
     checked = upload(client, GOOD, dry_run=True).content.decode()
-    assert "Would create 2 and would update 0 people from 2 row(s)." in checked
+    assert "Would create 2 and would update 0 people from 2 rows." in checked
     assert not Person.objects.filter(employee_id__in=["E1", "E2"]).exists()
     done = upload(client, GOOD).content.decode()
-    assert "Created 2 and updated 0 people from 2 row(s)." in done
+    assert "Created 2 and updated 0 people from 2 rows." in done
     assert Person.objects.get(employee_id="E2").manager.employee_id == "E1"
 
 

@@ -43,7 +43,7 @@ def test_hr_sees_a_failed_email_and_retries_it_at_360_px(
     monkeypatch.setattr(notifications, "_delivery_starters", [outbox_deliver])
     page.get_by_role("button", name=re.compile("Retry the 1 failed email")).click()
     page.wait_for_url(re.compile(r"/hr/reminders/$"))
-    assert "1 failed email(s) will be tried again now." in page.content()
+    assert "1 failed email will be tried again now." in page.content()
     shots(page, "narrow-360-retried")
     assert delivered(tmp_path) == ["alice@example.com"]
     assert OutboxMessage.objects.get().status == "sent"

@@ -92,6 +92,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "healthz": Rule(EVERYONE, "ok/error per component; details only for HR and staff",
                     post="405"),
     "account_login": Rule(EVERYONE, "sign in"),
+    "set_language": Rule(EVERYONE, "choose the pages' language (also saved on one's own profile)"),
     "account_logout": Rule(EVERYONE, "sign out"),
     "account_inactive": Rule(EVERYONE, "the inactive-account notice", post="405"),
     "account_signup": Rule(EVERYONE, "sign up (says nothing of which addresses have accounts)"),

@@ -136,7 +136,7 @@ def test_after_the_last_attempt_the_email_is_failed_and_hr_can_retry_it(
     with_delivery = [lambda: outbox_deliver()]
     monkeypatch.setattr(notifications, "_delivery_starters", with_delivery)
     response = client.post(reverse("hr:outbox_retry"), follow=True)
-    assert "1 failed email(s) will be tried again now." in response.content.decode()
+    assert "1 failed email will be tried again now." in response.content.decode()
     assert delivered(mail_folder) == ["alice@example.com"]
     assert OutboxMessage.objects.get().status == "sent"
     assert AuditEvent.objects.get(action="outbox.retry").actor == hana.user

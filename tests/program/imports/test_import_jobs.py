@@ -62,7 +62,7 @@ def test_a_big_file_becomes_a_job_that_ends_done_with_the_in_request_counts(
     in_request = run_import("people", _csv(25))
     assert (in_request.rows, in_request.updated) == (25, 25)
     page = client.get(response.url)
-    assert "Created 25 and updated 0 people from 25 row(s)." in page.text
+    assert "Created 25 and updated 0 people from 25 rows." in page.text
     assert 'http-equiv="refresh"' not in page.text
 
 

@@ -173,7 +173,7 @@ def test_the_email_is_in_the_persons_language_with_dates_in_that_language(
         _sweep()
     to_alice = next(m for m in mail.outbox if m.to == ["alice@example.com"])
     assert "vendredi 13 mars 2026" in to_alice.body
-    assert "Entretien avec Bob Mentor dans 3 jours" in to_alice.subject
+    assert "Point d’étape avec Bob Mentor dans 3 jours" in to_alice.subject
 
 
 def test_today_is_each_persons_own_date_in_their_time_zone(
