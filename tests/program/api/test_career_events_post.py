@@ -113,3 +113,11 @@ def test_the_same_event_posted_twice_at_once_is_recorded_once(require_postgres, 
     assert sorted(answers) == [200, 200, 201]
     assert CareerEvent.objects.filter(person=person).count() == 1
     assert connection.vendor == "postgresql"
+
+
+def test_text_with_commas_quotes_and_new_lines_is_stored_as_sent(api, write_token, alice):
+    description = 'Staff engineer, "platform"\nsecond line'
+    status, body, _ = api("POST", "career-events", write_token,
+                          {"events": [_event(alice, description=description)]})
+    assert status == 201 and body["events"][0]["description"] == description
+    assert CareerEvent.objects.get().description == description
