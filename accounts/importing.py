@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -272,6 +273,22 @@ class Importer:
             import_written.send(sender=type(self), kind=self.kind)
             if result.rows >= ANALYZE_MIN_ROWS:
                 transaction.on_commit(refresh_planner_statistics)
+        return result
+
+    def run_records(self, records: list[dict[str, str]], *,
+                    dry_run: bool = False) -> ImportResult:
+        """The same import from records already split into columns (the API's JSON items):
+        they are written as the CSV file an HR admin would upload and run through run(), so
+        every rule is the file's. Problems are numbered by the record's index (from 0)."""
+        names = [column.name for column in self.columns]
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(names)
+        writer.writerows([record.get(name) or "" for name in names] for record in records)
+        result = self.run(text.getvalue(), dry_run=dry_run)
+        # Row 2 of the file is record 0 (row 1 is the header this method wrote).
+        result.problems = [Problem(None if p.row is None else p.row - 2, p.column, p.message)
+                           for p in result.problems]
         return result
 
     def _open(self, data: bytes | str) -> tuple[str, list[str]] | None:

@@ -499,6 +499,9 @@ INACTIVE_AFTER_DAYS = envint("INACTIVE_AFTER_DAYS", "90", minimum=1)
 # (accounts/import_jobs.py).
 IMPORT_IN_WORKER_ROWS = envint("IMPORT_IN_WORKER_ROWS", "5000", minimum=1)
 OUTCOME_REPORT_CRON = envcron("OUTCOME_REPORT_CRON", "0 6 * * mon")
+# Requests one API token may make per minute (/api/v1/, program/api/auth.py): a fixed window
+# counted in the cache (Redis in production), 429 with Retry-After past it.
+API_RATE_LIMIT_PER_MINUTE = envint("API_RATE_LIMIT_PER_MINUTE", "120", minimum=1)
 
 # Tests that need PostgreSQL or Redis fail instead of skipping when this is on (CI sets it).
 REQUIRE_SERVICES = envbool("REQUIRE_SERVICES", "false")

@@ -48,5 +48,6 @@ urlpatterns = [
     path("hr/cohorts/", include("matching.cohorts.urls")),
     path("hr/", include((hr_urlpatterns, "hr"))),
     path("scim/", include("program.scim.urls")),
+    path("api/", include("program.api.urls")),
     path("admin/", admin.site.urls),
 ]

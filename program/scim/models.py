@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 
@@ -16,20 +17,17 @@ def token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class BearerTokenQuerySet(models.QuerySet):
     def usable(self):
         return self.filter(revoked_at__isnull=True)
 
 
-class ApiToken(models.Model):
-    """A bearer token HR creates for a system (the identity provider's SCIM client). Only its
-    hash is stored: the token is shown once, at creation."""
-
-    class Scope(models.TextChoices):
-        SCIM = "scim", "SCIM provisioning (create, change and deactivate people)"
+class BearerToken(models.Model):
+    """What every bearer token HR creates for a system holds: only its hash is stored (the
+    token is shown once, at creation), and HR can revoke it. SCIM's tokens (below) and the HR
+    API's (program/api/models.py) are two tables of these."""
 
     name = models.CharField(max_length=100)
-    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.SCIM)
     prefix = models.CharField(max_length=12)  # the first characters, to recognise it in lists
     hashed = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
@@ -38,20 +36,41 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ApiTokenQuerySet.as_manager()
+    objects = BearerTokenQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @classmethod
-    def issue(cls, *, name: str, scope: str, created_by) -> tuple[ApiToken, str]:
-        raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(name=name, scope=scope, prefix=raw[:10],
-                                   hashed=token_hash(raw), created_by=created_by)
+    def _issue(cls, prefix: str, **fields) -> tuple[BearerToken, str]:
+        raw = prefix + secrets.token_urlsafe(32)
+        token = cls.objects.create(prefix=raw[:10], hashed=token_hash(raw), **fields)
         return token, raw
+
+    def touch(self, now) -> None:
+        """Record that it was used, at most once a minute (one UPDATE, no save)."""
+        if self.last_used_at is None or now - self.last_used_at > datetime.timedelta(minutes=1):
+            type(self).objects.filter(pk=self.pk).update(last_used_at=now)
+
+
+class ApiToken(BearerToken):
+    """A bearer token for the identity provider's SCIM client."""
+
+    class Scope(models.TextChoices):
+        SCIM = "scim", "SCIM provisioning (create, change and deactivate people)"
+
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.SCIM)
+
+    class Meta(BearerToken.Meta):
+        pass
+
+    @classmethod
+    def issue(cls, *, name: str, scope: str, created_by) -> tuple[ApiToken, str]:
+        return cls._issue(TOKEN_PREFIX, name=name, scope=scope, created_by=created_by)
 
 
 class ScimIdentity(models.Model):

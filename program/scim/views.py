@@ -6,7 +6,6 @@ and out (application/scim+json); every error is a SCIM error document with its s
 
 from __future__ import annotations
 
-import datetime
 import json
 from functools import wraps
 
@@ -55,9 +54,7 @@ def _token(request) -> ApiToken:
                                              scope=ApiToken.Scope.SCIM).first()
     if token is None:
         raise ScimError(401, "This token is unknown or was revoked.")
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > datetime.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.touch(timezone.now())
     return token
 
 

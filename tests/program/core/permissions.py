@@ -58,7 +58,7 @@ AUDIENCE_NAMES = {EVERYONE: "everyone", SIGNED_IN: "signed in", EMPLOYEES: "empl
                   HR: "HR admins (two-factor)", ADMIN: "staff (two-factor)",
                   MENTORSHIP_PAIR: "the mentee and the mentor",
                   SPONSORSHIP_PAIR: "the sponsor and the protégé",
-                  BEARER_TOKEN: "a SCIM bearer token (no session)"}
+                  BEARER_TOKEN: "a bearer token (SCIM or API; no session)"}
 
 
 @dataclass(frozen=True)
@@ -365,6 +365,27 @@ EXPECTATIONS: dict[str, Rule] = {
     "scim:tokens": Rule(HR, "SCIM tokens: create (shown once) and list"),
     "scim:token_revoke": Rule(HR, "revoke a SCIM token (audited)", get="405",
                               args=_pk("scim_token")),
+    # The API for HR systems and BI: an API token (with its scopes), never a session.
+    "api:openapi-json": Rule(EVERYONE, "API: its OpenAPI schema (describes, holds no data)",
+                             post="405"),
+    "api:api-root": Rule(EVERYONE, "API: its root (nothing there)", get="404", post="404"),
+    "api:mentorships": Rule(BEARER_TOKEN, "API: mentorships (scope read)", refused="401",
+                            post="405"),
+    "api:sponsorships": Rule(BEARER_TOKEN, "API: sponsorships (scope read)", refused="401",
+                             post="405"),
+    "api:advocacy_records": Rule(BEARER_TOKEN, "API: advocacy records (details with "
+                                 "read:details)", refused="401", post="405"),
+    "api:career_events": Rule(BEARER_TOKEN, "API: career events (read; POST "
+                              "write:career-events)", refused="401"),
+    "api:career_events_post": Rule(BEARER_TOKEN, "API: post career events (audited)",
+                                   refused="401"),
+    "api:outcome": Rule(BEARER_TOKEN, "API: the outcome report (suppressed as the page)",
+                        refused="401", post="405"),
+    "api:dashboard": Rule(BEARER_TOKEN, "API: dashboard figures (scope read)", refused="401",
+                          post="405"),
+    "api_tokens": Rule(HR, "API tokens: create (shown once, with scopes) and list"),
+    "api_token_revoke": Rule(HR, "revoke an API token (audited)", get="405",
+                             args=_pk("api_token")),
     # The Django admin: staff with two-factor only; the rest are sent to its sign-in page.
     "admin:login": Rule(ADMIN, "the admin's sign-in (through allauth)"),
     "admin:logout": Rule(EVERYONE, "admin sign-out", get="any", post="any"),

@@ -44,7 +44,7 @@ FORM_MODULES = ["accounts.forms", "accounts.admin", "matching.relationships.form
                 "matching.mentorship.forms", "matching.sponsorship.forms",
                 "matching.cohorts.forms", "program.reports.forms", "program.reminders.views",
                 "program.audit.views", "program.privacy.views", "matching.pairs.forms",
-                "program.console.forms", "program.scim.token_views"]
+                "program.console.forms", "program.scim.token_views", "program.api.forms"]
 
 
 def _form_classes():

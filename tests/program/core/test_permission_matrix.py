@@ -26,6 +26,7 @@ from accounts.notifications import UNSUBSCRIBE_SALT
 from matching.cohorts.models import CohortPairRule
 from matching.pairs.models import CalendarFeed, MeetingProposal
 from matching.sponsorship.models import SponsorshipInterest
+from program.api.models import HrApiToken
 from program.scim.models import ApiToken
 from tests import factories
 from tests.e2e.conftest import give_totp
@@ -149,6 +150,7 @@ def world(db):
                                                     message="Please link me")
     w.scim_token, _ = ApiToken.issue(name="Identity provider", scope=ApiToken.Scope.SCIM,
                                      created_by=w.hr.user)
+    w.api_token, _ = HrApiToken.issue(name="BI", scopes=["read"], created_by=w.hr.user)
     w.notification = factories.NotificationFactory(recipient=w.mentee)
     w.pending_sponsor = factories.SponsorProfileFactory(
         person=person("Paula Pending", level=8), status="pending")
