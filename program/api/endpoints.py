@@ -38,9 +38,10 @@ from program.api.schemas import (
     SponsorshipPage,
 )
 from program.reports.dashboard import LEVEL_BANDS, dashboard_data
+from program.reports.figures_cache import outcome_report_cached
 from program.reports.forms import DashboardFilterForm, ReportForm
 from program.reports.models import ReportSnapshot
-from program.reports.outcome import MAX_WINDOW_MONTHS, outcome_report
+from program.reports.outcome import MAX_WINDOW_MONTHS
 
 router = Router()
 
@@ -270,9 +271,9 @@ def outcome(request, as_of: datetime.date | None = None,
     form = ReportForm(data)
     if not form.is_valid():
         raise FormInvalid(form)
-    return outcome_report(as_of=form.cleaned_data["as_of"],
-                          window_months=form.cleaned_data["window_months"],
-                          filters=form.filters())
+    return outcome_report_cached(as_of=form.cleaned_data["as_of"],
+                                 window_months=form.cleaned_data["window_months"],
+                                 filters=form.filters())
 
 
 @router.get("/dashboard", operation_id="getDashboard",

@@ -19,6 +19,7 @@ from accounts.program_settings import setting
 from accounts.roles import hr_admin_required
 from program.reports.dashboard import dashboard_data
 from program.reports.equity import equity_tables
+from program.reports.figures_cache import outcome_report_cached
 from program.reports.forms import DashboardFilterForm, EquityForm, ReportForm
 from program.reports.models import ReportSnapshot
 from program.reports.outcome import outcome_report, outcome_report_snapshot_create
@@ -51,9 +52,9 @@ def _report(request) -> dict:
                                "window_months": DEFAULT_WINDOW_MONTHS})
     snapshot = None
     if form.is_bound and form.is_valid():
-        report = outcome_report(as_of=form.cleaned_data["as_of"],
-                                window_months=form.cleaned_data["window_months"],
-                                filters=form.filters())
+        report = outcome_report_cached(as_of=form.cleaned_data["as_of"],
+                                       window_months=form.cleaned_data["window_months"],
+                                       filters=form.filters())
     else:
         snapshot = _latest_snapshot()
         report = snapshot.data if snapshot else outcome_report(

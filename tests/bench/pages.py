@@ -30,6 +30,7 @@ from accounts.models import Department, Person, Skill, User  # noqa: E402
 from matching.cohorts.models import Cohort  # noqa: E402
 from matching.mentorship.models import Mentorship  # noqa: E402
 from matching.sponsorship.models import Sponsorship  # noqa: E402
+from program.reports.figures_cache import figures_reset  # noqa: E402
 
 FLOOR_PAGES = {"HR dashboard", "outcome report"}
 
@@ -135,6 +136,10 @@ def measure(runs: int, only: str = "") -> dict:
         status = response.status_code
         times, floors, count = [], [], 0
         for _ in range(runs):
+            if name in FLOOR_PAGES:
+                # Timed against its SQL floor, the report is computed each run: the figures
+                # cache (which serves HR's repeat views and the load test) is emptied first.
+                figures_reset()
             with CaptureQueriesContext(connection) as captured:
                 started = time.perf_counter()
                 response = client.get(url)

@@ -73,3 +73,26 @@ def test_an_import_shows_on_the_next_view(team):
                                              "N1,n1@example.com,New One,2,Engineering\n")
     assert result.ok, result.problems
     assert engineering()[0] == 11
+
+
+def test_the_outcome_report_is_computed_once_until_its_data_changes():
+    """HR re-reading a report (and the API) gets it from the cache; a promotion, a survey
+    answer or a change of the minimum group size shows on the next read."""
+    from program.reports.figures_cache import outcome_report_cached
+    from program.reports.outcome import outcome_report
+
+    people = factories.PersonFactory.create_batch(12, hire_date=datetime.date(2020, 1, 1))
+    as_of = TODAY
+
+    def promoted() -> int:
+        return outcome_report_cached(as_of=as_of, window_months=12)["groups"]["neither"][
+            "outcomes"]["promotion"]["count"]
+
+    assert promoted() == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert promoted() == 0
+    assert not [q for q in queries if "accounts_person" in q["sql"]]
+    five(factories.CareerEventFactory, people, person=lambda p: p, kind="promotion",
+         occurred_on=TODAY - datetime.timedelta(days=30))
+    assert promoted() == 5 == outcome_report(as_of=as_of, window_months=12)["groups"][
+        "neither"]["outcomes"]["promotion"]["count"]
