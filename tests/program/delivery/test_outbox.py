@@ -31,7 +31,7 @@ from .backends import DISK_FULL, delivered
 
 pytestmark = pytest.mark.django_db
 
-ARGS = {"kind": "test", "template": "mentor-request-expired", "url": "/mentoring/"}
+ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired", "url": "/mentoring/"}
 MINUTE = datetime.timedelta(minutes=1)
 
 
@@ -86,7 +86,7 @@ def test_one_transaction_asks_for_one_delivery_run_however_many_emails_it_writes
 
 
 def test_someone_who_turned_email_off_gets_no_outbox_row(alice, no_auto_delivery):
-    alice.email_requests = False
+    alice.notify_requests = "inbox"
     alice.save()
     _notify(alice)
     assert Notification.objects.count() == 1 and not OutboxMessage.objects.exists()

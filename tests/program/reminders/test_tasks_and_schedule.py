@@ -17,7 +17,7 @@ def test_every_beat_entry_names_a_registered_task_and_expires():
     assert set(schedule) == {"check-in-reminders", "mentor-request-nudges",
                              "inactivity-and-advocacy-nudges", "weekly-outcome-report",
                              "commitment-reminders", "weekly-outcome-report-catch-up",
-                             "outbox-catch-up", "import-jobs-catch-up"}
+                             "outbox-catch-up", "import-jobs-catch-up", "daily-digests"}
     for entry in schedule.values():
         assert entry["task"] in app.tasks
         assert isinstance(entry["schedule"], crontab)
