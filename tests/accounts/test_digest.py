@@ -77,7 +77,8 @@ def test_a_second_run_the_same_day_sends_nothing_and_later_news_waits_for_tomorr
     _tell(alice, "Nadia Mentor")
     again = _deliver(django_capture_on_commit_callbacks, now=MORNING + datetime.timedelta(hours=3))
     assert again.sent == 0 and len(mail.outbox) == 1
-    tomorrow = _deliver(django_capture_on_commit_callbacks, now=MORNING + datetime.timedelta(days=1))
+    tomorrow = _deliver(django_capture_on_commit_callbacks,
+                        now=MORNING + datetime.timedelta(days=1))
     assert tomorrow.sent == 1 and len(mail.outbox) == 2
     assert "Nadia Mentor" in mail.outbox[1].body and "Marcus Mentor" not in mail.outbox[1].body
     assert mail.outbox[1].subject.endswith("Your daily digest: 1 notification")

@@ -49,7 +49,8 @@ def test_every_kind_the_app_sends_has_a_category():
     # The kinds built at run time: the sweep's reminders, closings, HR's decisions on roles.
     built = ({f"reminder_{kind}" for kind in ReminderLog.Kind.values}
              | {f"{kind}_closed" for kind in relationship_models()}
-             | {f"{role}_{verb}" for role in ("mentor", "sponsor") for verb in ("paused", "resumed")}
+             | {f"{role}_{verb}" for role in ("mentor", "sponsor")
+                for verb in ("paused", "resumed")}
              | {"hr_admin_granted", "hr_admin_removed"})
     assert not (named | built) - set(KIND_CATEGORY)
     assert set(KIND_CATEGORY.values()) == set(Category)

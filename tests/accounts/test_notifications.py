@@ -8,7 +8,8 @@ from accounts.notifications import Notice, notification_build, notify, notify_ma
 
 pytestmark = pytest.mark.django_db
 
-ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired", "url": "/mentorship/"}
+ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired",
+        "url": "/mentorship/"}
 
 
 def _sent():

@@ -31,7 +31,8 @@ from .backends import DISK_FULL, delivered
 
 pytestmark = pytest.mark.django_db
 
-ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired", "url": "/mentoring/"}
+ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired",
+        "url": "/mentoring/"}
 MINUTE = datetime.timedelta(minutes=1)
 
 

@@ -33,7 +33,8 @@ from .backends import DISK_FULL, delivered
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.services]
 
 ROOT = Path(__file__).resolve().parents[3]
-ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired", "url": "/mentoring/"}
+ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired",
+        "url": "/mentoring/"}
 
 
 def _wait_for(condition, timeout=60.0, what="the condition"):
