@@ -15,7 +15,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://localhost:$(PORT)}
 # Environment for the tests: production-like settings (DEBUG off) without HTTPS redirects.
 TEST_ENV := DJANGO_SETTINGS_MODULE=tests.settings
 
-.PHONY: run test lint bench install migrate seed clean help lock
+.PHONY: run test lint bench install migrate seed clean help lock translations messages
 
 help:
 	@echo "make run    - set up and start web, worker and beat on http://localhost:$(PORT)"
@@ -46,7 +46,11 @@ install: $(BIN)/.installed
 		"$$(LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 50)" > $@
 	@echo "Wrote .env (DEBUG=1 and a generated SECRET_KEY) for manage.py."
 
-migrate: install .env
+# The translation catalogues compiled to .mo (gitignored), with polib: no GNU gettext needed.
+translations: install
+	$(TEST_ENV) $(BIN)/python manage.py compile_translations -v0
+
+migrate: install .env translations
 	@mkdir -p var/mail var/celery-broker var/celery-processed
 	$(RUN_ENV) $(BIN)/python manage.py migrate --no-input -v0
 
@@ -65,7 +69,7 @@ run: seed
 lint: install
 	$(BIN)/ruff check .
 
-test: install lint
+test: install lint translations
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # One table on PostgreSQL (docs/PERFORMANCE.md): BENCH_DATABASE_URL names the database to seed
@@ -79,6 +83,12 @@ bench: install
 # here only, never to install.
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --quiet --universal --python-version 3.12 \
 	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+# Extract every marked string into locale/{fr,es}/LC_MESSAGES/django.po (needs GNU gettext's
+# xgettext: apt-get install gettext); translate there, and `make` compiles them.
+messages: install
+	$(TEST_ENV) $(BIN)/python manage.py makemessages -l fr -l es --no-obsolete --add-location=file \
+		--ignore '.venv/*' --ignore 'tests/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'node_modules/*'
+
 lock: $(VENV)/pyvenv.cfg
 	$(BIN)/python -m pip install --quiet 'uv>=0.13'
 	$(UV_COMPILE) -o requirements.lock

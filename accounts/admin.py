@@ -143,7 +143,8 @@ class PersonAdmin(ReadOnlyAdmin):
     fields = ("employee_id", "email", "full_name", "title", "level", "department", "location",
               "timezone", "manager", "hire_date", "termination_date", "user", "skills",
               "development_goals", "languages", "preferred_language", "notify_requests",
-              "notify_reminders", "notify_messages", "notify_reports")
+              "notify_reminders", "notify_messages", "notify_reports", "notify_by_slack",
+              "slack_user_id")
 
 
 @admin.register(MentorProfile)

@@ -3,6 +3,7 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import Person, Skill
 from .preferences import CATEGORY_HELP, FIELD_OF_CATEGORY, PREFERENCE_FIELDS, Category
@@ -29,18 +30,19 @@ class ProfileForm(forms.ModelForm):
         help_text="What you want to grow in. Suggestions use these.",
     )
     languages = forms.MultipleChoiceField(
-        choices=settings.LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=settings.SPOKEN_LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Languages you can work in.",
     )
 
     class Meta:
         model = Person
         fields = ["skills", "development_goals", "interests", "languages", "meeting_preference",
-                  "preferred_language", "timezone", *PREFERENCE_FIELDS]
+                  "preferred_language", "timezone", *PREFERENCE_FIELDS, "notify_by_slack"]
         labels = {
-            "preferred_language": "Language for emails",
+            "preferred_language": "Language (pages and emails)",
             "timezone": "Your time zone",
             **{FIELD_OF_CATEGORY[c]: c.label for c in Category},
+            "notify_by_slack": _("Also send me every notification as a Slack direct message"),
         }
         widgets = {
             "interests": forms.Textarea(attrs={"rows": 3}),
@@ -48,8 +50,13 @@ class ProfileForm(forms.ModelForm):
             "timezone": forms.Select(choices=[(z, z) for z in sorted(available_timezones())]),
             **dict.fromkeys(PREFERENCE_FIELDS, forms.RadioSelect),
         }
-        help_texts = {"timezone": "Dates (today, start dates, check-ins) follow it.",
-                      **{FIELD_OF_CATEGORY[c]: CATEGORY_HELP[c] for c in Category}}
+        help_texts = {
+            "timezone": "Dates (today, start dates, check-ins) follow it.",
+            **{FIELD_OF_CATEGORY[c]: CATEGORY_HELP[c] for c in Category},
+            "notify_by_slack": _("From the program's Slack app, to the Slack account with your "
+                                 "work email address. Your email settings above stay as they "
+                                 "are."),
+        }
 
     def __init__(self, *args, is_hr_admin: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,6 +66,8 @@ class ProfileForm(forms.ModelForm):
         if not is_hr_admin:
             # Only HR admins receive program reports; don't offer a choice that does nothing.
             del self.fields[FIELD_OF_CATEGORY[Category.REPORTS]]
+        if not settings.SLACK_BOT_TOKEN:
+            del self.fields["notify_by_slack"]  # Slack is not set up: nothing to choose
 
     def notification_fields(self) -> list:
         """The bound fields of the notification settings, in the order of the categories."""

@@ -72,3 +72,4 @@ class NoStoreMiddleware:
                 "Content-Type", "").startswith(PRIVATE_CONTENT_TYPES):
             patch_cache_control(response, no_store=True, private=True)
         return response
+

@@ -186,6 +186,12 @@ class Person(models.Model):
                                        default=Delivery.EMAIL)
     notify_reports = models.CharField(max_length=10, choices=Delivery.choices,
                                       default=Delivery.EMAIL)
+    # Slack, offered only when SLACK_BOT_TOKEN is set: every inbox entry also as a direct message.
+    notify_by_slack = models.BooleanField(default=False)
+    # The Slack member found for the address `slack_user_email` (the delivery worker fills both),
+    # so a message needs no users.lookupByEmail; a changed address looks it up again.
+    slack_user_id = models.CharField(max_length=32, blank=True)
+    slack_user_email = models.EmailField(max_length=254, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -388,16 +394,17 @@ class Notification(models.Model):
 
 
 class OutboxMessage(models.Model):
-    """One message to deliver outside the app (an email now; issue 15 adds chat), written in the
-    same transaction as the inbox entry that caused it.
+    """One message to deliver outside the app (an email, or a Slack direct message), written in
+    the same transaction as the inbox entry that caused it.
 
-    The delivery worker (program/delivery/) claims due rows, hands each to the mail backend and
-    marks it sent only once the backend accepted it; a failure is recorded with its error and
-    tried again later with a growing delay, until it is given up as failed.
+    The delivery worker (program/delivery/) claims due rows, hands each to the mail backend (or
+    Slack's API) and marks it sent only once it was accepted; a failure is recorded with its
+    error and tried again later with a growing delay, until it is given up as failed.
     """
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"
+        SLACK = "slack", "Slack"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"

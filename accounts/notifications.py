@@ -1,4 +1,5 @@
-"""Tell a person something: always in the in-app inbox, by email when their preferences allow.
+"""Tell a person something: always in the in-app inbox, by email when their preferences allow,
+and as a Slack direct message too when Slack is configured and they chose it.
 
 Each kind of notification belongs to a category (accounts/preferences.py: requests, reminders,
 messages, reports) and the person chose per category: inbox only, email at once, or the daily
@@ -7,9 +8,9 @@ digest (accounts/digest.py collects the entries marked `digest_due` into one ema
 Emails are a subject / text body / HTML body triplet under templates/emails/<name>-*.{txt,html},
 rendered in the recipient's preferred language. An email is never sent from here: it becomes an
 OutboxMessage row, written in the same transaction as the inbox entry (so a rolled-back workflow
-never mails anyone, and a committed one never loses its email). Once the transaction commits, the
-delivery worker is asked to send it (program/delivery/ registers how, see
-delivery_starter_register); if that request is lost, the worker's catch-up run sends it anyway.
+never mails anyone, and a committed one never loses its email); so is a Slack message. Once the
+transaction commits, the delivery worker is asked to send them (program/delivery/ registers how,
+see delivery_starter_register); if that request is lost, the worker's catch-up run sends them.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ UNSUBSCRIBE_SALT = "accounts.unsubscribe"
 # inbox only) rather than one category.
 UNSUBSCRIBE_DIGEST = "digest"
 BULK_BATCH_SIZE = 1000
+SLACK_TEXT_MAX = 3000  # the inbox text is short; a Slack message should be too
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +135,27 @@ def notification_build(
     return notification, email
 
 
+def slack_wanted(person: Person) -> bool:
+    """Slack is configured and the person chose it."""
+    return bool(settings.SLACK_BOT_TOKEN and person.notify_by_slack and person.email)
+
+
+def slack_message_build(notification: Notification) -> OutboxMessage | None:
+    """The unsaved outbox row of the Slack direct message that repeats an inbox entry, if its
+    recipient chose Slack: the subject, the inbox text and its one link, in plain text (the
+    delivery escapes what Slack would read as markup). The Slack user is found by `address`."""
+    person = notification.recipient
+    if not slack_wanted(person):
+        return None
+    url = notification.url or reverse("inbox")
+    link = settings.SITE_URL + url if url.startswith("/") else url
+    text = "\n\n".join(part for part in (notification.subject, notification.body[:SLACK_TEXT_MAX],
+                                           link) if part)
+    return OutboxMessage(channel=OutboxMessage.Channel.SLACK, notification=notification,
+                         recipient=person, address=person.email,
+                         subject=notification.subject[:300], text=text)
+
+
 def notify(
     *,
     recipient: Person,
@@ -148,29 +171,32 @@ def notify(
                                              context=context, url=url, attachments=attachments)
     with transaction.atomic(savepoint=False):
         notification.save()
-        if email is not None:
-            email.notification = notification
-            email.save()
+        outbox = [row for row in (email, slack_message_build(notification)) if row is not None]
+        for row in outbox:
+            row.notification = notification
+            row.save()
+        if outbox:
             _start_delivery_after_commit()
     return notification
 
 
 def notify_many(notices: Iterable[Notice]) -> list[Notification]:
     """notify() for many people at once: every inbox entry in one bulk insert, every email's
-    outbox row in another."""
+    (and Slack message's) outbox row in another."""
     built = [notification_build(recipient=n.recipient, kind=n.kind, template=n.template,
                                 context=n.context, url=n.url, attachments=n.attachments)
              for n in notices]
     with transaction.atomic(savepoint=False):
         notifications = Notification.objects.bulk_create([n for n, _ in built],
                                                          batch_size=BULK_BATCH_SIZE)
-        emails = []
+        outbox = []
         for notification, email in built:
-            if email is not None:
-                email.notification = notification
-                emails.append(email)
-        if emails:
-            OutboxMessage.objects.bulk_create(emails, batch_size=BULK_BATCH_SIZE)
+            for row in (email, slack_message_build(notification)):
+                if row is not None:
+                    row.notification = notification
+                    outbox.append(row)
+        if outbox:
+            OutboxMessage.objects.bulk_create(outbox, batch_size=BULK_BATCH_SIZE)
             _start_delivery_after_commit()
     return notifications
 

@@ -88,7 +88,8 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _tell(person: Person, *, kind: str, headline: str, reason: str, by: User, url: str) -> None:
+def _tell(person: Person, *, kind: str, headline: str, reason: str, by: User | None,
+          url: str) -> None:
     notify(recipient=person, kind=kind, template="hr-action",
            context={"headline": headline, "reason": reason, "by": by}, url=url)
 
@@ -118,10 +119,13 @@ def giver_pause_set(*, person: Person, role: str, paused: bool, by: User, reason
 
 
 @transaction.atomic
-def hr_admin_role_set(*, person: Person, is_hr_admin: bool, by: User, reason: str,
-                      request=None) -> User:
+def hr_admin_role_set(*, person: Person, is_hr_admin: bool, by: User | None, reason: str,
+                      request=None, source: str = "") -> User:
     """Give or take away a person's HR admin role, tell them why and record it. The last HR
-    admin cannot be removed (nobody could run the program or give the role back)."""
+    admin cannot be removed (nobody could run the program or give the role back).
+
+    `by` is None when the company's identity provider changed the role (its "HR admins" group,
+    through SCIM); `source` then says which token did it, in the audit row."""
     reason = _reason(reason)
     if person.user_id is None:
         raise ValidationError(NO_SIGN_IN.format(name=person.full_name))
@@ -134,8 +138,9 @@ def hr_admin_role_set(*, person: Person, is_hr_admin: bool, by: User, reason: st
     user.is_hr_admin = is_hr_admin
     user.save(update_fields=["is_hr_admin"])
     verb = "granted" if is_hr_admin else "removed"
+    extra = {"source": source} if source else {}
     audit_record(request or by, f"hr.role_{'grant' if is_hr_admin else 'remove'}", target=user,
-                 summary=f"HR admin role {verb} for {person.full_name}", reason=reason)
+                 summary=f"HR admin role {verb} for {person.full_name}", reason=reason, **extra)
     _tell(person, kind=f"hr_admin_{verb}", reason=reason, by=by, url=reverse("home"),
           headline=("You are now an HR admin of the program." if is_hr_admin
                     else "You are no longer an HR admin of the program."))

@@ -36,7 +36,7 @@ class MentorProfileForm(forms.Form):
                                       initial=14,
                                       label="Meet every (days)",
                                       help_text="Your preferred time between check-ins.")
-    languages = forms.MultipleChoiceField(choices=settings.LANGUAGES, required=False,
+    languages = forms.MultipleChoiceField(choices=settings.SPOKEN_LANGUAGES, required=False,
                                           widget=forms.CheckboxSelectMultiple,
                                           help_text="Languages you can mentor in.")
     is_paused = forms.BooleanField(required=False, label="Pause: take no new requests for now",
@@ -54,7 +54,7 @@ class DirectoryFilterForm(forms.Form):
     location = forms.ChoiceField(required=False)
     level = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
     language = forms.ChoiceField(required=False,
-                                 choices=[("", "Any language"), *settings.LANGUAGES])
+                                 choices=[("", "Any language"), *settings.SPOKEN_LANGUAGES])
     has_capacity = forms.BooleanField(required=False, label="Has room for a mentee")
 
     def __init__(self, *args, locations=(), levels=(), **kwargs):

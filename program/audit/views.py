@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.csv_safe import write_csv
@@ -17,26 +18,27 @@ from accounts.models import AuditEvent
 from accounts.roles import hr_admin_required
 
 PER_PAGE = 50
-CSV_HEADER = ["When (UTC)", "Actor", "Action", "Target type", "Target id", "Summary",
-              "Client address", "Details"]
+CSV_HEADER = [_("When (UTC)"), _("Actor"), _("Action"), _("Target type"), _("Target id"),
+              _("Summary"),
+              _("Client address"), _("Details")]
 
 
 class AuditSearchForm(forms.Form):
-    actor = forms.CharField(required=False, max_length=254, label="Actor's email contains")
+    actor = forms.CharField(required=False, max_length=254, label=_("Actor's email contains"))
     action = forms.CharField(required=False, max_length=60,
-                             label="Action starts with (e.g. advocacy.)")
+                             label=_("Action starts with (e.g. advocacy.)"))
     target = forms.CharField(required=False, max_length=100,
-                             label="Target (type, id, or type:id)")
-    date_from = forms.DateField(required=False, label="From",
+                             label=_("Target (type, id, or type:id)"))
+    date_from = forms.DateField(required=False, label=_("From"),
                                 widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To",
+    date_to = forms.DateField(required=False, label=_("To"),
                               widget=forms.DateInput(attrs={"type": "date"}))
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
 

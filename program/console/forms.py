@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from accounts.program_settings import RULES
@@ -11,29 +13,29 @@ from matching.relationships.models import CloseReason
 from program.console.lists import Listing, ListQuery
 from program.reports.forms import DashboardFilterForm
 
-REASON_HELP = "The people concerned will read this."
+REASON_HELP = _("The people concerned will read this.")
 
 
 class ListFilterForm(DashboardFilterForm):
     """The dashboard's filters (department, level band, location, cohort: the same names, so a
     dashboard link carries them over) plus search, status and the overdue / inactive flags."""
 
-    q = forms.CharField(required=False, label="Search", max_length=100,
+    q = forms.CharField(required=False, label=_("Search"), max_length=100,
                         widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "Name or email"}))
-    status = forms.ChoiceField(required=False, choices=[])
-    flag = forms.ChoiceField(required=False, label="Flag", choices=[])
+                                                      "placeholder": _("Name or email")}))
+    status = forms.ChoiceField(required=False, label=_("Status"), choices=[])
+    flag = forms.ChoiceField(required=False, label=_("Flag"), choices=[])
     field_order = ["q", "status", "flag", "department", "level_band", "location", "cohort"]
 
     def __init__(self, *args, listing: Listing, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["date_from"], self.fields["date_to"]
         if listing.statuses:
-            self.fields["status"].choices = [("", "Any status"), *listing.statuses]
+            self.fields["status"].choices = [("", _("Any status")), *listing.statuses]
         else:
             del self.fields["status"]
         if listing.flags:
-            self.fields["flag"].choices = [("", "Any"), *((key, label) for key, (label, _) in
+            self.fields["flag"].choices = [("", _("Any")), *((key, label) for key, (label, _q) in
                                                         listing.flags.items())]
         else:
             del self.fields["flag"]
@@ -49,23 +51,23 @@ class ListFilterForm(DashboardFilterForm):
 
 
 class EndRelationshipForm(forms.Form):
-    reason = forms.ChoiceField(label="Reason", choices=CloseReason.choices)
-    note = forms.CharField(label="Why HR is ending it", widget=forms.Textarea(attrs={"rows": 3}),
+    reason = forms.ChoiceField(label=_("Reason"), choices=CloseReason.choices)
+    note = forms.CharField(label=_("Why HR is ending it"), widget=forms.Textarea(attrs={"rows": 3}),
                            max_length=1000, help_text=REASON_HELP)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label="Reason", max_length=300, help_text=REASON_HELP,
+    reason = forms.CharField(label=_("Reason"), max_length=300, help_text=REASON_HELP,
                              widget=forms.TextInput)
 
 
 class SponsorSearchForm(forms.Form):
-    q = forms.CharField(required=False, label="Search", max_length=100,
+    q = forms.CharField(required=False, label=_("Search"), max_length=100,
                         widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": "Name, email or title"}))
+                                                      "placeholder": _("Name, email or title")}))
     department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False,
-                                        label="Area of influence", empty_label="Any area")
-    min_level = forms.IntegerField(required=False, label="Level at least", min_value=1,
+                                        label=_("Area of influence"), empty_label=_("Any area"))
+    min_level = forms.IntegerField(required=False, label=_("Level at least"), min_value=1,
                                    max_value=20)
 
 
@@ -79,6 +81,7 @@ class ProgramSettingsForm(forms.Form):
             self.fields[rule.name] = forms.IntegerField(
                 label=rule.label, required=False, min_value=rule.minimum,
                 max_value=rule.maximum, initial=stored.get(rule.name),
-                help_text=f"{rule.help} Empty: the environment's value, {default} "
-                          f"({rule.name}).",
+                help_text=format_lazy("{help} {empty}", help=rule.help, empty=format_lazy(
+                    _("Empty: the environment's value, {default} ({name})."),
+                    default=default, name=rule.name)),
                 widget=forms.NumberInput(attrs={"placeholder": str(default)}))

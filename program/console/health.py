@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareerEvent, Department, Person
 from matching.relationships.services import add_months
@@ -43,10 +45,10 @@ def _list_url(slug: str, **params) -> str:
 def _stale_people(today: datetime.date) -> HealthItem:
     count = Person.objects.employed_on(today).filter(no_career_event_q(today)).count()
     return HealthItem(
-        f"No career event for {NO_CAREER_EVENT_DAYS // 365} years",
-        "Employees hired over two years ago with nothing recorded since: the report counts "
-        "them as not promoted. Check that their promotions were imported.",
-        count, [("See these people", _list_url("people", flag="no_career_event"))])
+        _("No career event for %(years)s years") % {"years": NO_CAREER_EVENT_DAYS // 365},
+        _("Employees hired over two years ago with nothing recorded since: the report counts "
+        "them as not promoted. Check that their promotions were imported."),
+        count, [(_("See these people"), _list_url("people", flag="no_career_event"))])
 
 
 def _stopped_departments(today: datetime.date) -> HealthItem:
@@ -61,11 +63,13 @@ def _stopped_departments(today: datetime.date) -> HealthItem:
                 people__career_events__occurred_on__gte=end)))
         .filter(before__gte=STOPPED_MIN_BEFORE, recent=0).order_by("name"))
     return HealthItem(
-        "Departments whose promotions stopped being recorded",
-        f"Promotions were recorded between {start:%-d %b %Y} and {end:%-d %b %Y}, and none "
-        "since: a missed import looks like nobody was promoted.",
+        _("Departments whose promotions stopped being recorded"),
+        _("Promotions were recorded between %(start)s and %(end)s, and none since: a missed "
+          "import looks like nobody was promoted.")
+        % {"start": date_format(start), "end": date_format(end)},
         len(departments),
-        [(f"{d.name} ({d.before} before, none since)",
+        [(_("%(department)s (%(before)s before, none since)")
+          % {"department": d.name, "before": d.before},
           _list_url("people", department=d.pk, sort="-last_event")) for d in departments])
 
 
@@ -82,9 +86,9 @@ def _drops(today: datetime.date) -> HealthItem:
         if average >= DROP_MIN_AVERAGE and per_month.get(months[i], 0) < DROP_SHARE * average:
             drops.append((months[i], per_month.get(months[i], 0), average))
     return HealthItem(
-        "Months with a drop in recorded career events",
-        "Under half the events of the three months before: often an import that missed rows "
-        "(the current month is still filling in).",
+        _("Months with a drop in recorded career events"),
+        _("Under half the events of the three months before: often an import that missed rows "
+        "(the current month is still filling in)."),
         len(drops),
         [(f"{month}: {n} against about {average:.0f}", reverse("sponsorship:hr_career_events"))
          for month, n, average in drops])
@@ -106,11 +110,11 @@ def data_health(today: datetime.date) -> list[HealthItem]:
         _stopped_departments(today),
         _drops(today),
         _relationship_flag(
-            "no_meeting", "Relationships with no meeting logged",
-            "Active for over a month and no check-in or touchpoint recorded: either they do not "
-            "meet or they do not log it; the report cannot tell.", today),
+            "no_meeting", _("Relationships with no meeting logged"),
+            _("Active for over a month and no check-in or touchpoint recorded: either they do not "
+            "meet or they do not log it; the report cannot tell."), today),
         _relationship_flag(
-            "no_survey", "Surveys not answered",
-            "The mentee or protégé has not answered the baseline (two weeks after the start) or "
-            "the closing survey (two weeks after the end).", today),
+            "no_survey", _("Surveys not answered"),
+            _("The mentee or protégé has not answered the baseline (two weeks after the start) or "
+            "the closing survey (two weeks after the end)."), today),
     ]

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import BooleanField, Case, Exists, Max, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareerEvent, Person
 from matching.mentorship.models import MentorRequest, Mentorship
@@ -69,11 +71,11 @@ def _department(receiver: str) -> ListColumn:
         department = getattr(row, receiver).department
         return department.name if department else ""
 
-    return ListColumn("department", "Department", f"{receiver}__department__name", value)
+    return ListColumn("department", _("Department"), f"{receiver}__department__name", value)
 
 
 def _level(receiver: str) -> ListColumn:
-    return ListColumn("level", "Level", f"{receiver}__level",
+    return ListColumn("level", _("Level"), f"{receiver}__level",
                       lambda row: getattr(row, receiver).level, kind="int")
 
 
@@ -84,15 +86,15 @@ def _date(key: str, label: str, attribute: str | None = None) -> ListColumn:
 
 def _age() -> ListColumn:
     # Oldest first is "-age": sorting on age is sorting on the creation time the other way round.
-    return ListColumn("age", "Waiting (days)", "-created_at", lambda row: row.age_days,
+    return ListColumn("age", _("Waiting (days)"), "-created_at", lambda row: row.age_days,
                       kind="int")
 
 
-COHORT = ListColumn("cohort", "Cohort", "cohort__name",
+COHORT = ListColumn("cohort", _("Cohort"), "cohort__name",
                     lambda row: row.cohort.name if row.cohort else "")
-STATUS = ListColumn("status", "Status", "status", lambda row: row.get_status_display())
-OVERDUE = ListColumn("overdue", "Overdue", "is_overdue", lambda row: row.is_overdue, kind="flag")
-INACTIVE = ListColumn("inactive", "Inactive", "is_inactive", lambda row: row.is_inactive,
+STATUS = ListColumn("status", _("Status"), "status", lambda row: row.get_status_display())
+OVERDUE = ListColumn("overdue", _("Overdue"), "is_overdue", lambda row: row.is_overdue, kind="flag")
+INACTIVE = ListColumn("inactive", _("Inactive"), "is_inactive", lambda row: row.is_inactive,
                       kind="flag")
 
 
@@ -134,9 +136,9 @@ SURVEY_GRACE_DAYS = 14
 
 
 def relationship_flags(kind: str) -> dict[str, tuple[str, Callable]]:
-    return {"overdue": ("Overdue check-in", overdue_q), "inactive": ("Inactive", inactive_q),
-            "no_meeting": ("No meeting logged", no_meeting_q),
-            "no_survey": ("Survey not answered", no_survey_q(kind))}
+    return {"overdue": (_("Overdue check-in"), overdue_q), "inactive": (_("Inactive"), inactive_q),
+            "no_meeting": (_("No meeting logged"), no_meeting_q),
+            "no_survey": (_("Survey not answered"), no_survey_q(kind))}
 
 
 def _flags(rows: QuerySet, today: datetime.date) -> QuerySet:
@@ -159,61 +161,61 @@ def _relationship_columns(giver: str, giver_label: str, receiver: str,
                           receiver_label: str) -> list[ListColumn]:
     return [STATUS, _person(giver, giver_label), _person(receiver, receiver_label),
             _department(receiver), _level(receiver), COHORT,
-            _date("started_on", "Started"), _date("last_met_on", "Last meeting"),
-            _date("next_due_on", "Next due"), OVERDUE, INACTIVE]
+            _date("started_on", _("Started")), _date("last_met_on", _("Last meeting")),
+            _date("next_due_on", _("Next due")), OVERDUE, INACTIVE]
 
 
 RELATIONSHIP_STATUSES = [(value, label) for value, label in RelationshipStatus.choices
                          if value != RelationshipStatus.PROPOSED]
 
 MENTORSHIPS = Listing(
-    "mentorships", "Mentorships",
-    "Every mentorship. Department and level are the mentee's. Overdue: the next check-in is past "
-    "due; inactive: flagged after a long time without a meeting.",
+    "mentorships", _("Mentorships"),
+    _("Every mentorship. Department and level are the mentee's. Overdue: the next check-in is past "
+    "due; inactive: flagged after a long time without a meeting."),
     _relationships(Mentorship, "mentor", "mentee"),
-    _relationship_columns("mentor", "Mentor", "mentee", "Mentee"),
+    _relationship_columns("mentor", _("Mentor"), "mentee", _("Mentee")),
     people=("mentor", "mentee"), receiver="mentee", statuses=RelationshipStatus.choices,
     default_sort="-started_on", relationship=True, flags=relationship_flags("mentorship"))
 
 SPONSORSHIPS = Listing(
-    "sponsorships", "Sponsorships",
-    "Every sponsorship that started (waiting proposals have their own list). Department and "
-    "level are the protégé's.",
+    "sponsorships", _("Sponsorships"),
+    _("Every sponsorship that started (waiting proposals have their own list). Department and "
+    "level are the protégé's."),
     lambda today: _relationships(Sponsorship, "sponsor", "protege")(today).exclude(
         status=RelationshipStatus.PROPOSED),
-    _relationship_columns("sponsor", "Sponsor", "protege", "Protégé"),
+    _relationship_columns("sponsor", _("Sponsor"), "protege", _("Protégé")),
     people=("sponsor", "protege"), receiver="protege", statuses=RELATIONSHIP_STATUSES,
     default_sort="-started_on", relationship=True, flags=relationship_flags("sponsorship"))
 
 
 REQUESTS = Listing(
-    "requests", "Open mentor requests",
-    "Requests waiting for the mentor's answer, oldest first. Department and level are the "
-    "mentee's.",
+    "requests", _("Open mentor requests"),
+    _("Requests waiting for the mentor's answer, oldest first. Department and level are the "
+    "mentee's."),
     lambda today: MentorRequest.objects.open().select_related(
         "mentor", "mentee", "mentee__department"),
-    [_person("mentee", "Mentee"), _person("mentor", "Mentor"), _department("mentee"),
-     _level("mentee"), _date("created_at", "Sent"), _age()],
+    [_person("mentee", _("Mentee")), _person("mentor", _("Mentor")), _department("mentee"),
+     _level("mentee"), _date("created_at", _("Sent")), _age()],
     people=("mentor", "mentee"), receiver="mentee", default_sort="-age")
 
 PROPOSALS = Listing(
-    "proposals", "Pending sponsorship proposals",
-    "Sponsorships proposed and waiting for the protégé to accept, oldest first.",
+    "proposals", _("Pending sponsorship proposals"),
+    _("Sponsorships proposed and waiting for the protégé to accept, oldest first."),
     lambda today: Sponsorship.objects.filter(status=RelationshipStatus.PROPOSED).select_related(
         "sponsor", "protege", "protege__department", "cohort"),
-    [_person("sponsor", "Sponsor"), _person("protege", "Protégé"), _department("protege"),
-     _level("protege"), ListColumn("origin", "Proposed by", "origin",
+    [_person("sponsor", _("Sponsor")), _person("protege", _("Protégé")), _department("protege"),
+     _level("protege"), ListColumn("origin", _("Proposed by"), "origin",
                                    lambda row: row.get_origin_display()),
-     COHORT, _date("created_at", "Proposed"), _age()],
+     COHORT, _date("created_at", _("Proposed")), _age()],
     people=("sponsor", "protege"), receiver="protege", default_sort="-age")
 
 INTERESTS = Listing(
-    "interests", "Requests for a sponsor",
-    "Employees who told HR they would like a sponsor, not yet answered, oldest first.",
+    "interests", _("Requests for a sponsor"),
+    _("Employees who told HR they would like a sponsor, not yet answered, oldest first."),
     lambda today: SponsorshipInterest.objects.filter(resolved_at__isnull=True).select_related(
         "person", "person__department"),
-    [_person("person", "Employee"), _department("person"), _level("person"),
-     _date("created_at", "Asked"), _age()],
+    [_person("person", _("Employee")), _department("person"), _level("person"),
+     _date("created_at", _("Asked")), _age()],
     people=("person",), receiver="person", default_sort="-age")
 
 NO_CAREER_EVENT_DAYS = 730
@@ -228,19 +230,21 @@ def no_career_event_q(today: datetime.date) -> Q:
 
 
 PEOPLE = Listing(
-    "people", "People",
-    "Everyone employed today, with their latest career event.",
+    "people", _("People"),
+    _("Everyone employed today, with their latest career event."),
     lambda today: Person.objects.employed_on(today).select_related("department").annotate(
         last_event_on=Max("career_events__occurred_on")),
-    [ListColumn("name", "Name", "full_name", lambda row: row.full_name,
+    [ListColumn("name", _("Name"), "full_name", lambda row: row.full_name,
                 link=person_url),
-     ListColumn("email", "Email", "email", lambda row: row.email),
-     ListColumn("department", "Department", "department__name",
+     ListColumn("email", _("Email"), "email", lambda row: row.email),
+     ListColumn("department", _("Department"), "department__name",
                 lambda row: row.department.name if row.department else ""),
-     ListColumn("level", "Level", "level", lambda row: row.level, kind="int"),
-     _date("hire_date", "Hired"), _date("last_event", "Latest career event", "last_event_on")],
+     ListColumn("level", _("Level"), "level", lambda row: row.level, kind="int"),
+     _date("hire_date", _("Hired")),
+     _date("last_event", _("Latest career event"), "last_event_on")],
     people=("",), receiver="", default_sort="name",
-    flags={"no_career_event": (f"No career event for {NO_CAREER_EVENT_DAYS // 365} years",
+    flags={"no_career_event": (format_lazy(_("No career event for {years} years"),
+                                           years=NO_CAREER_EVENT_DAYS // 365),
                                no_career_event_q)})
 
 LISTINGS = {listing.slug: listing for listing in

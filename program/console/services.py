@@ -7,6 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.notifications import Notice, notify_many
@@ -14,10 +15,10 @@ from matching.relationships.models import RelationshipStatus
 from matching.relationships.services import participants, relationship_url
 
 REMIND_LIMIT = 2000
-NOTHING_OVERDUE = "No pair on this list is overdue: nobody was reminded."
+NOTHING_OVERDUE = _("No pair on this list is overdue: nobody was reminded.")
 TOO_MANY = ("{count} overdue pairs match; narrow the list (a cohort, a department) to at most "
             "{limit} and remind them in parts.")
-REASON_REQUIRED = "Say why HR is reminding them; both people will read it."
+REASON_REQUIRED = _("Say why HR is reminding them; both people will read it.")
 
 
 @transaction.atomic

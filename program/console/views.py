@@ -14,6 +14,8 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -130,7 +132,9 @@ def remind_overdue(request, listing: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Reminded both people of {count} overdue pair(s).")
+        messages.success(request, ngettext("Reminded both people of %(count)s overdue pair.",
+                                           "Reminded both people of %(count)s overdue pairs.",
+                                           count) % {"count": count})
     return redirect(back)
 
 
@@ -208,7 +212,8 @@ def relationship_end(request, kind: str, pk: int):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Ended: {relationship}. Both have been told why.")
+            messages.success(request, _("Ended: %(relationship)s. Both have been told why.")
+                             % {"relationship": relationship})
             return redirect("hr:person", pk=getattr(relationship, f"{model.RECEIVER}_id"))
     return render(request, "console/end.html", {"relationship": relationship, "form": form,
                                                 "kind": kind, "console_lists": LISTINGS.values()})
@@ -223,7 +228,7 @@ def find_sponsor(request, pk: int):
         sponsor = Person.objects.filter(pk=request.POST.get("sponsor") or 0).first()
         try:
             if sponsor is None:
-                raise ValidationError("Choose a sponsor from the list.")
+                raise ValidationError(_("Choose a sponsor from the list."))
             with transaction.atomic():  # the proposal and its audit row, or neither
                 sponsorship = sponsorship_propose(sponsor=sponsor, protege=protege,
                                                   origin=Sponsorship.Origin.HR,
@@ -233,8 +238,9 @@ def find_sponsor(request, pk: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Proposed {sponsor.full_name}; {protege.full_name} has "
-                                      "been asked to accept.")
+            messages.success(request, _("Proposed %(sponsor)s; %(protege)s has been asked to "
+                                        "accept.") % {"sponsor": sponsor.full_name,
+                                                      "protege": protege.full_name})
             return redirect("hr:person", pk=protege.pk)
     form = SponsorSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -268,8 +274,9 @@ def program_settings(request):
                 for problem in problems:
                     form.add_error(name, problem)
         else:
-            messages.success(request, "Saved: " + ", ".join(
-                BY_NAME[name].label for name in changed) + "." if changed else "Nothing changed.")
+            names = ", ".join(str(BY_NAME[name].label) for name in changed)
+            messages.success(request, _("Saved: %(names)s.") % {"names": names} if changed
+                             else _("Nothing changed."))
             return redirect("hr:program_settings")
     history = (AuditEvent.objects.filter(action="hr.program_settings_change")
                .order_by("-created_at", "-id")[:20])

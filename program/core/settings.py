@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -168,6 +169,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaForHrAdminsMiddleware",
     "accounts.timezones.PersonTimezoneMiddleware",
+    "accounts.language.PersonLanguageMiddleware",
     "accounts.middleware.NoStoreMiddleware",
 ]
 
@@ -195,8 +197,9 @@ TEMPLATES = [
                 "pairs_tags": "matching.pairs.templatetags",
                 "wording": "accounts.templatetags",
             },
-            # time_ago, days_from_today and count (accounts/wording.py) in every template.
-            "builtins": ["accounts.templatetags"],
+            # time_ago, days_from_today and count (accounts/wording.py) and the i18n tags
+            # ({% translate %}, {% blocktranslate %}) in every template.
+            "builtins": ["accounts.templatetags", "django.templatetags.i18n"],
         },
     },
 ]
@@ -309,7 +312,13 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS"
 SSO_ONLY_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in envlist("SSO_ONLY_EMAIL_DOMAINS")]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")]
+# The languages the app speaks: chosen per person in their profile (accounts/language.py), from
+# the browser for visitors (LocaleMiddleware). Catalogues in locale/, compiled by `make`
+# (program/management/commands/compile_translations.py).
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The languages people can say they speak (profile, directory filter): not the app's own.
+SPOKEN_LANGUAGES = [("en", "English"), ("fr", "Français"), ("de", "Deutsch"), ("es", "Español")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -350,6 +359,13 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL",
                                     f"{PROGRAM_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Slack direct messages (program/delivery/slack.py): off, and not offered to anyone, without a
+# bot token. The API address is a setting so tests talk to a fake Slack server on loopback.
+SLACK_BOT_TOKEN = envstr("SLACK_BOT_TOKEN")
+SLACK_API_URL = envurl("SLACK_API_URL", "https://slack.com/api/", ("https", "http"))
+if not SLACK_API_URL.endswith("/"):
+    SLACK_API_URL += "/"  # slack_sdk appends the method name to it
 
 # Security. Everything below is what `manage.py check --deploy` asks for when DEBUG is off.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,8 @@
-"""Delivering the outbox: claim due rows, hand each to the mail backend, record what happened.
+"""Delivering the outbox: claim due rows, hand each to the mail backend (or to Slack, see
+slack.py), record what happened.
 
-Every email is first an OutboxMessage row (accounts/notifications.py writes it in the same
-transaction as its cause). Delivery, as healthchecks' sendalerts does it:
+Every email or Slack message is first an OutboxMessage row (accounts/notifications.py writes it in
+the same transaction as its cause). Delivery, as healthchecks' sendalerts does it:
 
 1. claim: one short transaction locks up to `batch_size` pending rows that are due and that no
    live run holds (SKIP LOCKED on PostgreSQL, so two workers take different rows; SQLite's
@@ -10,7 +11,8 @@ transaction as its cause). Delivery, as healthchecks' sendalerts does it:
 2. send: one mail connection per batch, one message at a time. The row is marked sent right after
    the backend accepted the message (a one-row UPDATE conditioned on our token), never before. A
    failure records the error and the time of the next attempt (BACKOFF doubling from two minutes
-   to six hours); after MAX_ATTEMPTS the row is given up as failed, for HR to see and retry.
+   to six hours; Slack's Retry-After when it sends one); after MAX_ATTEMPTS the row is given up
+   as failed, for HR to see and retry. Slack rows go after the batch's emails, in the same way.
 3. A run stops sending once its claim is SEND_WINDOW old and releases what it has not sent, so a
    live run never holds a row past CLAIM_TIMEOUT and no two runs ever send the same row.
 
@@ -33,9 +35,11 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
 from accounts.models import OutboxMessage
+from program.delivery.slack import SlackError, slack_client, slack_deliver
 
 log = logging.getLogger(__name__)
 Status = OutboxMessage.Status
+Channel = OutboxMessage.Channel
 
 BATCH_SIZE = 100
 MAX_ATTEMPTS = 12  # 2+4+...+256 minutes, then every 6 hours: given up after about a day
@@ -114,7 +118,8 @@ def outbox_claim(
         OutboxMessage.objects.filter(claimable, id__in=ids).update(claimed_at=now,
                                                                    claim_token=token)
     rows = list(OutboxMessage.objects.filter(claim_token=token, status=Status.PENDING)
-                .select_related("notification").order_by("next_attempt_at", "id"))
+                .select_related("notification", "recipient")
+                .order_by("next_attempt_at", "id"))
     return token, rows
 
 
@@ -144,7 +149,47 @@ def attachment_part(*, filename: str, content_type: str, content: str) -> MIMEPa
 
 
 def _send_batch(rows, token, *, stop_at: float, now) -> tuple[int, int]:
-    """Send a claimed batch through one connection; record each outcome as it happens."""
+    """Send a claimed batch: its emails first, then its Slack messages, so a slow or broken
+    Slack never holds up an email."""
+    emails = [row for row in rows if row.channel == Channel.EMAIL]
+    slack = [row for row in rows if row.channel == Channel.SLACK]
+    sent, failed = _send_emails(emails, token, stop_at=stop_at, now=now) if emails else (0, 0)
+    if slack:
+        sent_slack, failed_slack = _send_slack(slack, token, stop_at=stop_at, now=now)
+        sent, failed = sent + sent_slack, failed + failed_slack
+    return sent, failed
+
+
+def _send_slack(rows, token, *, stop_at: float, now) -> tuple[int, int]:
+    """Send Slack messages one at a time. When Slack itself is unwell (rate limited, a server
+    error, unreachable), the rest of the batch waits as long as the failed one, untried."""
+    sent = failed = 0
+    try:
+        client = slack_client()
+    except SlackError as error:
+        for row in rows:
+            failed += _record_failure(row, token, error, now=now)
+        return sent, failed
+    for index, row in enumerate(rows):
+        if time.monotonic() >= stop_at:
+            _release(rows[index:], token)
+            break
+        try:
+            slack_deliver(client, row)
+        except SlackError as error:
+            failed += _record_failure(row, token, error, now=now)
+            if error.pause:
+                moment = now or timezone.now()
+                _postpone(rows[index + 1:], token, until=moment + _wait(row, error),
+                          now=moment)
+                break
+            continue
+        sent += _record_sent(row, token, now=now)
+    return sent, failed
+
+
+def _send_emails(rows, token, *, stop_at: float, now) -> tuple[int, int]:
+    """Send emails through one connection; record each outcome as it happens."""
     sent = failed = 0
     try:
         connection = mailers.default  # a new connection to the MAILERS["default"] backend
@@ -193,18 +238,34 @@ def _blank_if_account(field: str) -> Case:
                 output_field=TextField())
 
 
+def _wait(row, error: BaseException) -> datetime.timedelta:
+    """How long after this failure to try again: what the service asked for (Slack's
+    Retry-After), else the backoff."""
+    return getattr(error, "retry_after", None) or backoff(row.attempts + 1)
+
+
 def _record_failure(row, token, error: BaseException, *, now) -> int:
-    """Record a failed attempt; return 1 if this one was the last (the row is now failed)."""
+    """Record a failed attempt; return 1 if this one was the last (the row is now failed): after
+    MAX_ATTEMPTS, or at once for an error that retrying cannot fix (a Slack address with no
+    Slack user)."""
     moment = now or timezone.now()
     attempts = row.attempts + 1
-    given_up = attempts >= MAX_ATTEMPTS
+    given_up = attempts >= MAX_ATTEMPTS or getattr(error, "give_up", False)
     text = f"{error.__class__.__name__}: {error}"[:ERROR_LENGTH]
-    log.warning("Email %s to %s failed (attempt %d): %s", row.pk, row.address, attempts, text)
+    log.warning("%s %s to %s failed (attempt %d): %s", row.get_channel_display(), row.pk,
+                row.address, attempts, text)
     _mine(row, token).update(
         status=Status.FAILED if given_up else Status.PENDING, attempts=attempts,
-        last_error=text, next_attempt_at=moment + backoff(attempts), updated_at=moment,
+        last_error=text, next_attempt_at=moment + _wait(row, error), updated_at=moment,
         claimed_at=None, claim_token=None)
     return int(given_up)
+
+
+def _postpone(rows, token, *, until: datetime.datetime, now: datetime.datetime) -> None:
+    """Give back claimed rows untried, due again at `until` (no attempt counted)."""
+    OutboxMessage.objects.filter(id__in=[r.pk for r in rows], claim_token=token,
+                                 status=Status.PENDING).update(
+        next_attempt_at=until, updated_at=now, claimed_at=None, claim_token=None)
 
 
 def _release(rows, token) -> None:

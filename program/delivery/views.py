@@ -1,4 +1,5 @@
-"""What HR sees of email delivery (a panel on the reminders page) and the "retry failed" button."""
+"""What HR sees of delivery, email and Slack (a panel on the reminders page), and the "retry
+failed" button."""
 
 from __future__ import annotations
 
@@ -37,8 +38,8 @@ def delivery_overview() -> dict:
     problems = list(OutboxMessage.objects
                     .filter(Q(status=Status.FAILED) | Q(status=Status.PENDING, attempts__gt=0))
                     .select_related("recipient")
-                    .only("id", "status", "address", "subject", "attempts", "last_error",
-                          "next_attempt_at", "updated_at", "recipient__full_name")
+                    .only("id", "channel", "status", "address", "subject", "attempts",
+                          "last_error", "next_attempt_at", "updated_at", "recipient__full_name")
                     .order_by("-updated_at", "-id")[:PROBLEMS_SHOWN])
     return {"delivery": counts, "delivery_problems": problems}
 

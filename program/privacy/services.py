@@ -115,6 +115,7 @@ def person_anonymise(*, person: Person, by: User, request=None,
     person.email = f"anonymised-{person.pk}@invalid"
     person.employee_id = f"anonymised-{person.pk}"
     person.title = person.location = person.interests = ""
+    person.slack_user_id = person.slack_user_email = ""
     person.user = None
     person.save()
     audit_record(request or by, "person.anonymise", target=person,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import hr_admin_required
 from program.reports.commitments import (
@@ -21,13 +22,14 @@ from program.reports.outcome import (
     SURVEY_LABELS,
     SURVEY_MEASURES,
 )
+from program.reports.page import SURVEY_CHANGE_LABELS
 from program.reports.tables import Column, Table
 from program.reports.views import DEFAULT_WINDOW_MONTHS, PAGES
 
 CAVEAT = (
-    "Sponsors who keep their commitments may also pick protégés already on their way up, and a "
+    _("Sponsors who keep their commitments may also pick protégés already on their way up, and a "
     "commitment kept is often the nomination that led to the promotion. The difference is an "
-    "association in this company's data, not proof that keeping commitments caused it."
+    "association in this company's data, not proof that keeping commitments caused it.")
 )
 
 
@@ -40,35 +42,35 @@ def breakdown_tables(report: dict) -> list[Table]:
     label = BREAKDOWN_LABELS.get
     a, b = BREAKDOWN_COMPARISONS[0]
     metric_labels = {**OUTCOME_LABELS,
-                     **{f"survey_change.{m}": f"Change in {SURVEY_LABELS[m].lower()}"
-                        for m in SURVEY_MEASURES}}
+                     **{f"survey_change.{m}": SURVEY_CHANGE_LABELS[m] for m in SURVEY_MEASURES}}
     return [
-        Table("commitment_groups", "Protégés in each group",
-              [Column("Group"), Column("People", "int"), Column("Shown")],
+        Table("commitment_groups", _("Protégés in each group"),
+              [Column(_("Group")), Column(_("People"), "int"), Column(_("Shown"))],
               [[label(g), groups[g]["n"],
-                "Hidden (small group)" if groups[g]["suppressed"] else "Shown"]
+                _("Hidden (small group)") if groups[g]["suppressed"] else _("Shown")]
                for g in BREAKDOWN_GROUPS]),
         Table("commitment_outcomes",
-              f"Outcomes within {report['window_months']} months of the first sponsorship",
-              [Column("Group"), Column("Outcome"), Column("People with it", "int"),
-               Column("People counted", "int"), Column("Rate", "pct"),
-               Column("95% interval", "pct_ci")],
+              _("Outcomes within %(months)s months of the first sponsorship")
+              % {"months": report["window_months"]},
+              [Column(_("Group")), Column(_("Outcome")), Column(_("People with it"), "int"),
+               Column(_("People counted"), "int"), Column(_("Rate"), "pct"),
+               Column(_("95% interval"), "pct_ci")],
               [[label(g), OUTCOME_LABELS[k], cell["count"], cell["n"], cell["rate"], _ci(cell)]
                for g in BREAKDOWN_GROUPS for k in OUTCOMES
                for cell in [groups[g]["outcomes"][k]]]),
-        Table("commitment_time_to_promotion", "Months to first promotion (median)",
-              [Column("Group"), Column("Median months", "months"),
+        Table("commitment_time_to_promotion", _("Months to first promotion (median)"),
+              [Column(_("Group")), Column(_("Median months"), "months"),
                Column("95% interval", "months_ci")],
               [[label(g), groups[g]["median_months_to_promotion"]["value"],
                 _ci(groups[g]["median_months_to_promotion"])] for g in BREAKDOWN_GROUPS]),
-        Table("commitment_survey", "Survey change in the sponsorship, closing minus baseline",
-              [Column("Group"), Column("Measure"), Column("People", "int"),
-               Column("Mean change", "num"), Column("95% interval", "num_ci")],
+        Table("commitment_survey", _("Survey change in the sponsorship, closing minus baseline"),
+              [Column(_("Group")), Column(_("Measure")), Column(_("People"), "int"),
+               Column(_("Mean change"), "num"), Column("95% interval", "num_ci")],
               [[label(g), SURVEY_LABELS[m], cell["n"], cell["mean"], _ci(cell)]
                for g in BREAKDOWN_GROUPS for m in SURVEY_MEASURES
                for cell in [groups[g]["survey_change"][m]]]),
         Table("commitment_comparisons", f"{label(a)} minus {label(b).lower()}",
-              [Column("Measure"), Column("Difference", "num"),
+              [Column(_("Measure")), Column(_("Difference"), "num"),
                Column("95% interval", "num_ci")],
               [[metric_labels[c["metric"]], c["difference"], _ci(c)]
                for c in report["comparisons"]]),

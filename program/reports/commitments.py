@@ -23,6 +23,7 @@ import datetime
 import re
 
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
 
 from accounts.program_settings import setting
 from matching.sponsorship.models import Commitment
@@ -31,8 +32,8 @@ from program.reports.filters import ReportFilters
 from program.reports.suppression import suppress_partition
 
 BREAKDOWN_GROUPS = ["kept_on_time", "none_kept"]
-BREAKDOWN_LABELS = {"kept_on_time": "Kept a commitment on time",
-                    "none_kept": "Kept no commitment on time"}
+BREAKDOWN_LABELS = {"kept_on_time": _("Kept a commitment on time"),
+                    "none_kept": _("Kept no commitment on time")}
 BREAKDOWN_COMPARISONS = [("kept_on_time", "none_kept")]
 
 _COMMITMENT = Commitment._meta.db_table

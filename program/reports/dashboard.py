@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 
 from accounts import wording
 from accounts.models import MentorProfile, SponsorProfile
@@ -26,14 +28,14 @@ from program.reports.tables import Column, Table
 
 ACTIVE = "active"
 LEVEL_BANDS = {  # key -> (label, lowest level, highest level or None)
-    "1-2": ("Levels 1–2 (entry)", 1, 2),
-    "3-4": ("Levels 3–4", 3, 4),
-    "5-6": ("Levels 5–6", 5, 6),
-    "7+": ("Levels 7 and above", 7, None),
+    "1-2": (_("Levels 1–2 (entry)"), 1, 2),
+    "3-4": (_("Levels 3–4"), 3, 4),
+    "5-6": (_("Levels 5–6"), 5, 6),
+    "7+": (_("Levels 7 and above"), 7, None),
 }
 REQUEST_AGES = [  # key, label, fewest days waited, most days waited
-    ("days_0_7", "0–7 days", 0, 7), ("days_8_14", "8–14 days", 8, 14),
-    ("days_15_30", "15–30 days", 15, 30), ("days_over_30", "Over 30 days", 31, None)]
+    ("days_0_7", _("0–7 days"), 0, 7), ("days_8_14", _("8–14 days"), 8, 14),
+    ("days_15_30", _("15–30 days"), 15, 30), ("days_over_30", _("Over 30 days"), 31, None)]
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ def _relationship_counts(model, person: str, filters: Filters, today: datetime.d
 
 def _request_ages(filters: Filters, now: datetime.datetime) -> dict:
     buckets = {}
-    for key, _, low, high in REQUEST_AGES:
+    for key, _unused, low, high in REQUEST_AGES:
         q = Q(created_at__lte=now - datetime.timedelta(days=low))
         if high is not None:
             q &= Q(created_at__gt=now - datetime.timedelta(days=high + 1))
@@ -170,56 +172,61 @@ def dashboard_data(*, filters: Filters, now: datetime.datetime) -> dict:
     months = _months_between(month_start, month_end)
     kinds = dict(AdvocacyRecord.Kind.choices)
     tables = [
-        Table("relationships", "Active, overdue and inactive relationships",
-              [Column("Kind"), Column("Active", "int"),
-               Column("Overdue (check-in past due)", "int"),
-               Column("Inactive (flagged)", "int")],
-              [["Mentorship", mentorships["active"], mentorships["overdue"],
+        Table("relationships", _("Active, overdue and inactive relationships"),
+              [Column(_("Kind")), Column(_("Active"), "int"),
+               Column(_("Overdue (check-in past due)"), "int"),
+               Column(_("Inactive (flagged)"), "int")],
+              [[_("Mentorship"), mentorships["active"], mentorships["overdue"],
                 mentorships["inactive"]],
-               ["Sponsorship", sponsorships["active"], sponsorships["overdue"],
+               [_("Sponsorship"), sponsorships["active"], sponsorships["overdue"],
                 sponsorships["inactive"]]],
-              chart=_chart("bar", ["Active", "Overdue", "Inactive"], [
-                  ("Mentorship", [mentorships[k] for k in ("active", "overdue", "inactive")]),
-                  ("Sponsorship", [sponsorships[k] for k in ("active", "overdue", "inactive")]),
+              chart=_chart("bar", [_("Active"), _("Overdue"), _("Inactive")], [
+                  (_("Mentorship"), [mentorships[k] for k in ("active", "overdue", "inactive")]),
+                  (_("Sponsorship"), [sponsorships[k] for k in ("active", "overdue", "inactive")]),
               ])),
-        Table("requests", "Open mentor requests by age",
-              [Column("Waiting"), Column("Requests", "int")],
-              [[label, requests[key]] for key, label, _, _ in REQUEST_AGES],
-              note=f"{requests['open']} open; the oldest has waited "
-                   f"{wording.count(summary['oldest_request_days'], 'day')}." if oldest
-                   else "No open requests.",
-              chart=_chart("bar", [label for _, label, _, _ in REQUEST_AGES],
-                           [("Open requests", [requests[key] for key, _, _, _ in REQUEST_AGES])])),
-        Table("capacity", "Mentor and sponsor capacity",
-              [Column("Kind"), Column("People offering", "int"), Column("Places", "int"),
-               Column("Places taken", "int"), Column("Share used", "pct"),
-               Column("At capacity", "int"), Column("Paused", "int")],
+        Table("requests", _("Open mentor requests by age"),
+              [Column(_("Waiting")), Column(_("Requests"), "int")],
+              [[label, requests[key]] for key, label, _unused, _unused in REQUEST_AGES],
+              note=_("%(open)s open; the oldest has waited %(age)s.")
+              % {"open": requests["open"],
+                 "age": wording.count(summary["oldest_request_days"], "day")} if oldest
+                   else _("No open requests."),
+              chart=_chart("bar", [label for _unused, label, _unused, _unused in REQUEST_AGES],
+                           [(_("Open requests"),
+                             [requests[key] for key, *_rest in REQUEST_AGES])])),
+        Table("capacity", _("Mentor and sponsor capacity"),
+              [Column(_("Kind")), Column(_("People offering"), "int"), Column(_("Places"), "int"),
+               Column(_("Places taken"), "int"), Column(_("Share used"), "pct"),
+               Column(_("At capacity"), "int"), Column(_("Paused"), "int")],
               [[label, c["people"], c["places"], c["taken"], _share(c["taken"], c["places"]),
                 c["full"], c["paused"]]
-               for label, c in (("Mentors", mentor_capacity), ("Sponsors", sponsor_capacity))],
-              chart=_chart("bar", ["Mentors", "Sponsors"], [
-                  ("Places taken", [mentor_capacity["taken"], sponsor_capacity["taken"]]),
-                  ("Places free", [max(0, c["places"] - c["taken"])
+               for label, c in ((_("Mentors"), mentor_capacity),
+                                (_("Sponsors"), sponsor_capacity))],
+              chart=_chart("bar", [_("Mentors"), _("Sponsors")], [
+                  (_("Places taken"), [mentor_capacity["taken"], sponsor_capacity["taken"]]),
+                  (_("Places free"), [max(0, c["places"] - c["taken"])
                                    for c in (mentor_capacity, sponsor_capacity)]),
               ], stacked=True)),
         Table("advocacy",
-              f"Advocacy records, {advocacy_start:%-d %b %Y} to {advocacy_end:%-d %b %Y}",
-              [Column("Kind"), Column("Records", "int"), Column("Succeeded", "int"),
-               Column("Pending", "int"), Column("Success rate of decided", "pct")],
+              _("Advocacy records, %(start)s to %(end)s")
+              % {"start": date_format(advocacy_start), "end": date_format(advocacy_end)},
+              [Column(_("Kind")), Column(_("Records"), "int"), Column(_("Succeeded"), "int"),
+               Column(_("Pending"), "int"), Column(_("Success rate of decided"), "pct")],
               [[kinds.get(row["kind"], row["kind"]), row["total"], row["succeeded"],
                 row["pending"], _share(row["succeeded"], row["total"] - row["pending"])]
                for row in advocacy],
               chart=_chart("bar", [kinds.get(r["kind"], r["kind"]) for r in advocacy], [
-                  ("Records", [r["total"] for r in advocacy]),
-                  ("Succeeded", [r["succeeded"] for r in advocacy]),
+                  (_("Records"), [r["total"] for r in advocacy]),
+                  (_("Succeeded"), [r["succeeded"] for r in advocacy]),
               ], horizontal=True)),
-        Table("new", "New relationships per month",
-              [Column("Month"), Column("Mentorships", "int"), Column("Sponsorships", "int")],
+        Table("new", _("New relationships per month"),
+              [Column(_("Month")), Column(_("Mentorships"), "int"),
+               Column(_("Sponsorships"), "int")],
               [[month, new_mentorships.get(month, 0), new_sponsorships.get(month, 0)]
                for month in months],
               chart=_chart("bar", months, [
-                  ("Mentorships", [new_mentorships.get(m, 0) for m in months]),
-                  ("Sponsorships", [new_sponsorships.get(m, 0) for m in months]),
+                  (_("Mentorships"), [new_mentorships.get(m, 0) for m in months]),
+                  (_("Sponsorships"), [new_sponsorships.get(m, 0) for m in months]),
               ])),
     ]
     return {"summary": summary, "tables": tables, "advocacy_start": advocacy_start,

@@ -19,6 +19,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareerEvent, Person
 from accounts.program_settings import setting
@@ -31,14 +32,14 @@ from program.reports.suppression import fold_rare_labels, small, suppress_partit
 from program.reports.tables import Column, Table
 
 MEASURES = [  # key, column label
-    ("mentored", "Have had a mentor"),
-    ("sponsored", "Have had a sponsor"),
-    ("advocated", "Advocated for"),
-    ("advocacy_succeeded", "Advocacy succeeded"),
-    ("promoted", "Promoted in the last 12 months"),
+    ("mentored", _("Have had a mentor")),
+    ("sponsored", _("Have had a sponsor")),
+    ("advocated", _("Advocated for")),
+    ("advocacy_succeeded", _("Advocacy succeeded")),
+    ("promoted", _("Promoted in the last 12 months")),
 ]
-BREAKDOWNS = [("department", "Department"), ("level_band", "Level band"),
-              ("gender", "Gender"), ("ethnicity", "Ethnicity")]
+BREAKDOWNS = [("department", _("Department")), ("level_band", _("Level band")),
+              ("gender", _("Gender")), ("ethnicity", _("Ethnicity"))]
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def _level_band() -> Case:
     whens = []
     for label, low, high in LEVEL_BANDS.values():
         q = Q(level__gte=low) & (Q(level__lte=high) if high else Q())
-        whens.append(When(q, then=Value(label)))
+        whens.append(When(q, then=Value(str(label))))
     return Case(*whens, default=Value("Other"), output_field=CharField())
 
 
@@ -73,7 +74,7 @@ def _measures(as_of: datetime.date) -> dict:
             kind=CareerEvent.Kind.PROMOTION, occurred_on__gt=add_months(as_of, -12),
             occurred_on__lte=as_of).values("person_id"),
     }
-    return {measure: Count("pk", filter=Q(pk__in=flags[measure])) for measure, _ in MEASURES}
+    return {measure: Count("pk", filter=Q(pk__in=flags[measure])) for measure, _unused in MEASURES}
 
 
 def _counts(as_of: datetime.date) -> list[dict]:
@@ -110,7 +111,7 @@ def _suppress(rows: list[dict], minimum: int) -> list[EquityRow]:
     hidden_rows = suppress_partition({row["key"]: row["people"] for row in rows}, minimum)
     shown = [row for row in rows if row["key"] not in hidden_rows]
     hidden_cells: dict[str, set] = {}
-    for measure, _ in MEASURES:
+    for measure, _unused in MEASURES:
         first = {row["key"] for row in shown if small(row[measure], row["people"], minimum)}
         rest = sorted((row[measure], row["key"]) for row in shown
                       if row["key"] not in first and row[measure] > 0)
@@ -125,7 +126,7 @@ def _suppress(rows: list[dict], minimum: int) -> list[EquityRow]:
             continue
         result.append(EquityRow(str(row["key"]), row["people"], {
             measure: None if row["key"] in hidden_cells[measure] else row[measure]
-            for measure, _ in MEASURES}))
+            for measure, _unused in MEASURES}))
     return result
 
 
@@ -139,24 +140,25 @@ def equity_tables(*, as_of: datetime.date) -> list[Table]:
             breakdown = fold_rare_labels(breakdown, minimum)
         rows = _suppress(breakdown, minimum)
         if dimension == "level_band":
-            order = [label for label, _, _ in LEVEL_BANDS.values()]
+            order = [str(label) for label, _unused, _unused in LEVEL_BANDS.values()]
             rows.sort(key=lambda r: order.index(r.label) if r.label in order else len(order))
-        columns = [Column(label), Column("People", "int")] + [
-            Column(measure_label, "count_share") for _, measure_label in MEASURES]
+        columns = [Column(label), Column(_("People"), "int")] + [
+            Column(measure_label, "count_share") for _unused, measure_label in MEASURES]
         body = []
         for row in rows:
             line = [row.label, row.people]
-            for measure, _ in MEASURES:
+            for measure, _unused in MEASURES:
                 count = row.counts[measure]
                 line.append(None if count is None else
                             (count, count / row.people if row.people else None))
             body.append(line)
         chart_rows = [row for row in rows if row.people]
         tables.append(Table(
-            f"by-{dimension.replace('_', '-')}", f"Access and outcomes by {label.lower()}",
+            f"by-{dimension.replace('_', '-')}",
+            _("Access and outcomes by %(breakdown)s") % {"breakdown": str(label).lower()},
             columns, body,
             note="" if dimension in ("department", "level_band") else
-            "Only people who chose to describe themselves are counted here.",
+            _("Only people who chose to describe themselves are counted here."),
             chart={"type": "bar", "percent": True, "labels": [r.label for r in chart_rows],
                    "datasets": [
                        {"label": measure_label,

@@ -12,14 +12,15 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from matching.cohorts.models import Cohort
 from program.reports.dashboard import LEVEL_BANDS
 
-FILTERS_INVALID_BAND = "Choose a level band from the list (1-2, 3-4, 5-6, 7+)."
-FILTERS_INVALID_YEARS = ("The hire years must be whole years from 1900 to 2100, the first not "
-                         "after the last.")
+FILTERS_INVALID_BAND = _("Choose a level band from the list (1-2, 3-4, 5-6, 7+).")
+FILTERS_INVALID_YEARS = (_("The hire years must be whole years from 1900 to 2100, the first not "
+                         "after the last."))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Person
 from matching.cohorts.models import Cohort
@@ -14,14 +15,14 @@ from program.reports.dashboard import LEVEL_BANDS, Filters
 from program.reports.filters import ReportFilters
 from program.reports.outcome import MAX_WINDOW_MONTHS
 
-DATE_RANGE_BACKWARDS = "The start of the date range is after its end; swap them."
-AS_OF_IN_FUTURE = "The report can only be as of today or an earlier date."
+DATE_RANGE_BACKWARDS = _("The start of the date range is after its end; swap them.")
+AS_OF_IN_FUTURE = _("The report can only be as of today or an earlier date.")
 # The program's records start long after this; an earlier date is a typo (and would take the
 # reports' date arithmetic outside the calendar).
 EARLIEST_DATE = datetime.date(1990, 1, 1)
-DATE_TOO_EARLY = "Choose a date from {earliest:%Y-%m-%d} on."
-DATE_TOO_LATE = "Choose a date no more than a year from today."
-RANGE_TOO_LONG = "Choose a range of at most {years} years."
+DATE_TOO_EARLY = _("Choose a date from {earliest:%Y-%m-%d} on.")
+DATE_TOO_LATE = _("Choose a date no more than a year from today.")
+RANGE_TOO_LONG = _("Choose a range of at most {years} years.")
 MAX_RANGE_YEARS = 10
 
 
@@ -65,20 +66,20 @@ def _locations() -> list[str]:
 
 class DashboardFilterForm(forms.Form):
     department = forms.ModelChoiceField(Department.objects.order_by("name"), required=False,
-                                        empty_label="All departments")
-    level_band = forms.ChoiceField(required=False, label="Level band",
-                                   choices=[("", "All levels")] + [
-                                       (key, label) for key, (label, _, _) in
+                                        label=_("Department"), empty_label=_("All departments"))
+    level_band = forms.ChoiceField(required=False, label=_("Level band"),
+                                   choices=[("", _("All levels"))] + [
+                                       (key, label) for key, (label, _query, _kind) in
                                        LEVEL_BANDS.items()])
-    location = forms.ChoiceField(required=False, choices=[])
+    location = forms.ChoiceField(required=False, label=_("Location"), choices=[])
     cohort = forms.ModelChoiceField(Cohort.objects.order_by("-created_at"), required=False,
-                                    empty_label="All cohorts")
-    date_from = forms.DateField(required=False, label="From", widget=DateInput)
-    date_to = forms.DateField(required=False, label="To", widget=DateInput)
+                                    label=_("Cohort"), empty_label=_("All cohorts"))
+    date_from = forms.DateField(required=False, label=_("From"), widget=DateInput)
+    date_to = forms.DateField(required=False, label=_("To"), widget=DateInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = [("", "All locations")] + [
+        self.fields["location"].choices = [("", _("All locations"))] + [
             (x, x) for x in _locations()]
 
     def clean_date_from(self):
@@ -109,30 +110,30 @@ class DashboardFilterForm(forms.Form):
         )
 
 
-HIRE_YEARS_BACKWARDS = "The first hire year is after the last; swap them."
+HIRE_YEARS_BACKWARDS = _("The first hire year is after the last; swap them.")
 
 
 class ReportForm(forms.Form):
     """The outcome report's dates and filters. Every bad value is a message on its field."""
 
-    as_of = forms.DateField(label="As of", widget=DateInput, required=False,
-                            help_text="Outcomes are counted up to this date (default today).")
-    window_months = forms.IntegerField(label="Window (months)", min_value=1,
+    as_of = forms.DateField(label=_("As of"), widget=DateInput, required=False,
+                            help_text=_("Outcomes are counted up to this date (default today)."))
+    window_months = forms.IntegerField(label=_("Window (months)"), min_value=1,
                                        max_value=MAX_WINDOW_MONTHS, initial=12, required=False,
-                                       help_text="How long after the index date to look.")
+                                       help_text=_("How long after the index date to look."))
     # The same department, level band, location and cohort fields as the dashboard's filters.
     department = DashboardFilterForm.base_fields["department"]
     level_band = DashboardFilterForm.base_fields["level_band"]
     location = DashboardFilterForm.base_fields["location"]
     cohort = DashboardFilterForm.base_fields["cohort"]
-    hired_from = forms.IntegerField(label="Hired from (year)", min_value=1900, max_value=2100,
+    hired_from = forms.IntegerField(label=_("Hired from (year)"), min_value=1900, max_value=2100,
                                     required=False)
-    hired_to = forms.IntegerField(label="Hired to (year)", min_value=1900, max_value=2100,
+    hired_to = forms.IntegerField(label=_("Hired to (year)"), min_value=1900, max_value=2100,
                                   required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["location"].choices = [("", "All locations")] + [
+        self.fields["location"].choices = [("", _("All locations"))] + [
             (x, x) for x in _locations()]
 
     def clean_as_of(self) -> datetime.date:
@@ -158,8 +159,8 @@ class ReportForm(forms.Form):
 
 
 class EquityForm(forms.Form):
-    as_of = forms.DateField(label="As of", widget=DateInput, required=False,
-                            help_text="People employed on this date (default today).")
+    as_of = forms.DateField(label=_("As of"), widget=DateInput, required=False,
+                            help_text=_("People employed on this date (default today)."))
 
     def clean_as_of(self) -> datetime.date | None:
         return _in_range(self.cleaned_data.get("as_of"), future=False)

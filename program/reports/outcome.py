@@ -22,6 +22,7 @@ import time
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy
 
 from accounts.models import CareerEvent, Person
 from accounts.program_settings import setting
@@ -38,10 +39,10 @@ from program.reports.suppression import small, suppress_partition
 
 GROUPS = ["mentorship_only", "sponsorship_only", "both", "neither"]
 GROUP_LABELS = {
-    "mentorship_only": "Mentorship only",
-    "sponsorship_only": "Sponsorship only",
-    "both": "Both",
-    "neither": "Neither",
+    "mentorship_only": gettext_lazy("Mentorship only"),
+    "sponsorship_only": gettext_lazy("Sponsorship only"),
+    "both": gettext_lazy("Both"),
+    "neither": gettext_lazy("Neither"),
 }
 OUTCOMES = {  # report key -> career event kind (retention is the absence of an exit)
     "promotion": CareerEvent.Kind.PROMOTION,
@@ -50,10 +51,10 @@ OUTCOMES = {  # report key -> career event kind (retention is the absence of an 
     "retention": None,
 }
 OUTCOME_LABELS = {
-    "promotion": "Promoted",
-    "high_visibility": "High-visibility assignment",
-    "leadership": "Leadership role",
-    "retention": "Retained",
+    "promotion": gettext_lazy("Promoted"),
+    "high_visibility": gettext_lazy("High-visibility assignment"),
+    "leadership": gettext_lazy("Leadership role"),
+    "retention": gettext_lazy("Retained"),
 }
 # The like-for-like comparison's strata (docs/metrics.md) and the numbers of each comparison.
 STRATA = ("level_band", "department", "tenure_band")
@@ -69,7 +70,8 @@ WHO_IS_COUNTED = ("counted", "too_recent", "not_employed_on_index_date")
 SHOWN, NOT_REACHED, HIDDEN, FOLLOW_UP_TOO_SHORT = ("shown", "not_reached", "hidden",
                                                   "follow_up_too_short")
 SURVEY_MEASURES = ["confidence", "goal_progress"]
-SURVEY_LABELS = {"confidence": "Confidence", "goal_progress": "Goal progress"}
+SURVEY_LABELS = {"confidence": gettext_lazy("Confidence"),
+                 "goal_progress": gettext_lazy("Goal progress")}
 COMPARISONS = [("sponsorship_only", "mentorship_only"), ("sponsorship_only", "neither"),
                ("mentorship_only", "neither")]
 # Relationships that really happened: proposals never accepted and declines do not count.
@@ -78,10 +80,10 @@ COUNTED_STATUSES = (RelationshipStatus.ACTIVE, RelationshipStatus.COMPLETED,
 DAYS_PER_MONTH = 365.25 / 12
 MAX_WINDOW_MONTHS = 120
 
-WINDOW_INVALID = "The window must be a whole number of months from 1 to 120."
-AS_OF_MISSING = "Give the date the report is as of (YYYY-MM-DD)."
+WINDOW_INVALID = gettext_lazy("The window must be a whole number of months from 1 to 120.")
+AS_OF_MISSING = gettext_lazy("Give the date the report is as of (YYYY-MM-DD).")
 
-CAVEAT = (
+CAVEAT = gettext_lazy(
     "People are not randomly assigned to mentors or sponsors: those who seek or are offered a "
     "sponsor may already be on a faster track. The differences below are associations in this "
     "company's own data, not proof that the relationship caused them."

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from accounts.csv_safe import write_csv
 
@@ -68,7 +69,7 @@ class Table:
                 if column.pair and isinstance(value, str):  # words for both ends
                     line += [value, value]
                 elif column.pair and value and column.kind.endswith("_ci") and value[1] is None:
-                    line += [_raw(value[0]), "not reached"]  # as the page shows it
+                    line += [_raw(value[0]), _("not reached")]  # as the page shows it
                 elif column.pair:
                     line += [_raw(v) for v in (value or (None, None))]
                 else:
@@ -88,7 +89,8 @@ def _raw(value) -> str:
 FORMATS = {
     "int": lambda v: f"{v:,}",
     "pct": lambda v: f"{v * 100:.0f}%",
-    "diff": lambda v: f"{v * 100:+.0f} pts",  # a difference of two rates, in points
+    # a difference of two rates, in points
+    "diff": lambda v: _("%(points)s pts") % {"points": f"{v * 100:+.0f}"},
     "num": lambda v: f"{v:+.2f}",
     "months": lambda v: f"{v:.1f}",
     "months_diff": lambda v: f"{v:+.1f}",
@@ -108,8 +110,8 @@ def _show(value, kind: str) -> str:
     if kind.endswith("_ci"):
         fmt = FORMATS[kind.removesuffix("_ci")]
         low, high = value
-        return (f"{HIDDEN if low is None else fmt(low)} to "
-                f"{'not reached' if high is None else fmt(high)}")
+        return _("%(low)s to %(high)s") % {"low": HIDDEN if low is None else fmt(low),
+                                           "high": _("not reached") if high is None else fmt(high)}
     return FORMATS.get(kind, str)(value)
 
 

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -92,8 +93,8 @@ def report_recompute(request):
     """Compute the outcome report now and store it as the latest snapshot."""
     snapshot = outcome_report_snapshot_create(as_of=timezone.localdate(),
                                               window_months=DEFAULT_WINDOW_MONTHS)
-    messages.success(request, f"The outcome report was recomputed as of {snapshot.as_of} "
-                              f"in {snapshot.duration_ms} ms.")
+    messages.success(request, _("The outcome report was recomputed as of %(as_of)s in %(ms)s ms.")
+                     % {"as_of": snapshot.as_of, "ms": snapshot.duration_ms})
     return redirect("hr:report" if request.POST.get("next") == "report" else "hr:dashboard")
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -14,8 +15,8 @@ from program.scim.models import ApiToken
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100, label="What it is for",
-                           help_text="For example: Entra ID provisioning, Okta production.")
+    name = forms.CharField(max_length=100, label=_("What it is for"),
+                           help_text=_("For example: Entra ID provisioning, Okta production."))
 
 
 @hr_admin_required
@@ -41,5 +42,5 @@ def revoke(request, pk):
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(request, "scim.token_revoke", target=token, summary=token.name)
-    messages.success(request, f"Revoked “{token.name}”: it no longer works.")
+    messages.success(request, _("Revoked “%(name)s”: it no longer works.") % {"name": token.name})
     return redirect("scim:tokens")

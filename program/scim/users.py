@@ -34,6 +34,7 @@ LIST_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
 ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 WRITE_ONLY = ("password",)
+READ_ONLY = ("groups",)  # a person's groups are read from the groups (program/scim/groups.py)
 MAX_COUNT = 200
 
 
@@ -66,10 +67,17 @@ def people():
             .select_related("scim", "department", "user").order_by("pk"))
 
 
+def user_id(value) -> int | None:
+    """A User's SCIM id as a primary key, or None for what cannot be one (a number past the
+    database's integer would be an error, not a miss)."""
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 def person_or_404(pk) -> Person:
     try:
-        return people().get(pk=int(pk))
-    except (Person.DoesNotExist, ValueError, TypeError):
+        return people().get(pk=user_id(pk))
+    except Person.DoesNotExist:
         raise ScimError(404, f"No user with id {pk}.") from None
 
 
@@ -86,13 +94,14 @@ def _active(person: Person, identity: ScimIdentity | None) -> bool:
     return person.is_employed and (person.user is None or person.user.is_active)
 
 
-def user_document(person: Person) -> dict:
+def user_document(person: Person, groups: list[dict] | None = None) -> dict:
     """The person as a SCIM User. The mapped attributes carry the Person's values; which of
     them appear follows the document the provider last sent (an attribute it removed stays
-    removed), and people it never provisioned (imported by HR) show every mapped attribute."""
+    removed), and people it never provisioned (imported by HR) show every mapped attribute.
+    `groups`: the person's groups (groups.groups_of), read-only."""
     identity = _identity(person)
     stored = copy.deepcopy(identity.document) if identity else {}
-    for key in ("schemas", "id", "meta", *WRITE_ONLY):
+    for key in ("schemas", "id", "meta", *WRITE_ONLY, *READ_ONLY):
         stored.pop(key, None)
 
     def has(container: dict, key: str) -> bool:
@@ -137,6 +146,8 @@ def user_document(person: Person) -> dict:
         else:
             enterprise.pop("manager", None)
         doc[ENTERPRISE] = enterprise
+    if groups:
+        doc["groups"] = groups
     created = identity.created_at if identity else None
     modified = identity.updated_at if identity else None
     doc["meta"] = {"resourceType": "User", "location": location(person.pk)}
@@ -221,6 +232,8 @@ def filtered(queryset, expression: str):
                         "invalidFilter")
     attribute, value = match.group(1).strip().lower(), match.group(2).replace('\\"', '"')
     attribute = attribute.removeprefix(CORE.lower() + ":")
+    if "\x00" in value:  # no stored text holds NUL (and PostgreSQL cannot be asked)
+        return queryset.none()
     if attribute == "username":
         return queryset.filter(Q(scim__user_name__iexact=value)
                                | Q(scim__isnull=True, email__iexact=value))
@@ -229,24 +242,32 @@ def filtered(queryset, expression: str):
     if attribute in ("emails.value", 'emails[type eq "work"].value', "emails"):
         return queryset.filter(email__iexact=value)
     if attribute == "id":
-        return queryset.filter(pk=int(value)) if value.isdigit() else queryset.none()
+        return queryset.filter(pk=user_id(value)) if user_id(value) else queryset.none()
     if attribute == (ENTERPRISE + ":employeeNumber").lower():
         return queryset.filter(employee_id=value)
     raise ScimError(400, f"Filtering on {match.group(1).strip()!r} is not supported.",
                     "invalidFilter")
 
 
-def page(queryset, start_index, count, attributes=None, excluded=None) -> dict:
+def bounds(start_index, count) -> tuple[int, int]:
+    """startIndex (1-based) and count of a list request, as (start, size)."""
     try:
         start = max(int(start_index or 1), 1)
         size = min(max(int(count if count not in (None, "") else 100), 0), MAX_COUNT)
-    except ValueError:
+    except (ValueError, TypeError):
         raise ScimError(400, "startIndex and count are whole numbers.", "invalidValue") from None
+    return start, size
+
+
+def page(queryset, start_index, count, attributes=None, excluded=None,
+         groups_of=lambda persons: {}) -> dict:
+    start, size = bounds(start_index, count)
     total = queryset.count()
     people_page = list(queryset[start - 1:start - 1 + size]) if size else []
+    groups = groups_of(people_page)
     return {"schemas": [LIST_RESPONSE], "totalResults": total, "startIndex": start,
             "itemsPerPage": len(people_page),
-            "Resources": [projected(user_document(p), attributes, excluded)
+            "Resources": [projected(user_document(p, groups.get(p.pk)), attributes, excluded)
                           for p in people_page]}
 
 
@@ -301,8 +322,8 @@ def _manager(enterprise: dict, person: Person | None) -> Person | None:
     if value in (None, ""):
         return None
     try:
-        found = people().get(pk=int(value))
-    except (Person.DoesNotExist, ValueError, TypeError):
+        found = people().get(pk=user_id(value))
+    except Person.DoesNotExist:
         raise invalid(f"manager: no user with id {value!r}.") from None
     if person is not None and found.pk == person.pk:
         raise invalid("manager: a person cannot be their own manager.")
@@ -378,7 +399,7 @@ def user_save(doc: dict, *, person: Person | None = None, token=None,
     if identity is None:
         identity = ScimIdentity(person=person, created_at=now)
     stored = copy.deepcopy(doc)
-    for key in ("schemas", "id", "meta", *WRITE_ONLY):
+    for key in ("schemas", "id", "meta", *WRITE_ONLY, *READ_ONLY):
         stored.pop(key, None)
     identity.user_name, identity.external_id, identity.document = user_name, external_id, stored
     identity.deleted_at, identity.updated_at = None, now
@@ -499,10 +520,13 @@ def _set(doc: dict, path: str, value, op: str) -> None:
         doc[key] = value
 
 
-def patch_apply(document: dict, body: dict) -> dict:
+def patch_operations(body: dict) -> list[tuple[str, str | None, object]]:
+    """A PATCH body's operations as (op, path, value), checked: op is add, replace or remove
+    (any case: Entra ID writes "Replace"); a path is a string; remove has one; an operation
+    without a path carries an object of attributes. Users and Groups both read them here."""
     if not isinstance(body, dict) or not isinstance(body.get("Operations"), list):
         raise ScimError(400, "A PATCH body has a list of Operations.", "invalidSyntax")
-    doc = copy.deepcopy(document)
+    result = []
     for operation in body["Operations"]:
         if not isinstance(operation, dict):
             raise ScimError(400, "Each operation is an object.", "invalidSyntax")
@@ -513,12 +537,22 @@ def patch_apply(document: dict, body: dict) -> dict:
         if path:
             if not isinstance(path, str):
                 raise ScimError(400, "path is a string.", "invalidPath")
-            _set(doc, path.strip(), value, op)
+            result.append((op, path.strip(), value))
         elif op == "remove":
             raise ScimError(400, "remove needs a path.", "noTarget")
         elif isinstance(value, dict):
-            for key, item in value.items():
-                _set(doc, key, item, op)
+            result.append((op, None, value))
         else:
             raise invalid("An operation without a path takes an object of attributes.")
+    return result
+
+
+def patch_apply(document: dict, body: dict) -> dict:
+    doc = copy.deepcopy(document)
+    for op, path, value in patch_operations(body):
+        if path:
+            _set(doc, path, value, op)
+        else:
+            for key, item in value.items():
+                _set(doc, key, item, op)
     return doc

@@ -14,9 +14,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from program.scim import discovery, users
+from program.scim import discovery, group_changes, groups, users
 from program.scim.models import ApiToken, token_hash
-from program.scim.users import LIST_RESPONSE, ScimError
+from program.scim.users import LIST_RESPONSE, ScimError, bounds
 
 CONTENT_TYPE = "application/scim+json"
 
@@ -108,21 +108,35 @@ def schema(request, token, schema_id):
     return _one(discovery.schemas(), schema_id, "schema")
 
 
+def _user(pk) -> dict:
+    person = users.person_or_404(pk)
+    return users.user_document(person, groups.groups_of([person])[person.pk])
+
+
 @scim_view(("GET", "POST"))
 def user_list(request, token):
     if request.method == "POST":
         person = users.user_save(_body(request), token=token)
-        document = users.user_document(users.person_or_404(person.pk))
+        document = _user(person.pk)
         return _json(document, status=201, Location=document["meta"]["location"])
-    return _json(_search(request.GET))
+    return _json(_users(request.GET))
 
 
-def _search(query) -> dict:
+def _users(query) -> dict:
     queryset = users.people()
     if query.get("filter"):
         queryset = users.filtered(queryset, query["filter"])
     return users.page(queryset, query.get("startIndex"), query.get("count"),
-                      _names(query.get("attributes")), _names(query.get("excludedAttributes")))
+                      _names(query.get("attributes")), _names(query.get("excludedAttributes")),
+                      groups_of=groups.groups_of)
+
+
+def _groups(query) -> dict:
+    queryset = groups.groups()
+    if query.get("filter"):
+        queryset = groups.filtered(queryset, query["filter"])
+    return groups.page(queryset, query.get("startIndex"), query.get("count"),
+                       _names(query.get("attributes")), _names(query.get("excludedAttributes")))
 
 
 def _names(value) -> str | None:
@@ -133,9 +147,47 @@ def _names(value) -> str | None:
 
 
 @scim_view(("POST",))
+def users_search(request, token):
+    """POST /Users/.search (RFC 7644 3.4.3): the query in the body."""
+    return _json(_users(_body(request)))
+
+
+@scim_view(("POST",))
+def groups_search(request, token):
+    return _json(_groups(_body(request)))
+
+
+@scim_view(("POST",))
 def search(request, token):
-    """POST /.search and /Users/.search (RFC 7644 3.4.3): the query in the body."""
-    return _json(_search(_body(request)))
+    """POST /.search: users, then groups, as one list. A filter one of them cannot take
+    matches none of it (an attribute it does not have); one neither can take is an error."""
+    query = _body(request)
+    start, size = bounds(query.get("startIndex"), query.get("count"))
+    found, refused = [], []
+    for queryset, filtered in ((users.people(), users.filtered),
+                               (groups.groups(), groups.filtered)):
+        try:
+            found.append(filtered(queryset, query["filter"]) if query.get("filter")
+                         else queryset)
+        except ScimError as error:
+            refused.append(error)
+            found.append(queryset.none())
+    if len(refused) == 2:
+        raise refused[0]
+    people_qs, groups_qs = found[0], found[1].distinct()
+    people_total, groups_total = people_qs.count(), groups_qs.count()
+    attributes, excluded = _names(query.get("attributes")), _names(
+        query.get("excludedAttributes"))
+    skip = start - 1
+    persons = list(people_qs[skip:skip + size]) if size and skip < people_total else []
+    rest, group_skip = size - len(persons), max(skip - people_total, 0)
+    group_page = list(groups_qs[group_skip:group_skip + rest]) if rest > 0 else []
+    of = groups.groups_of(persons) if persons else {}
+    resources = [users.projected(users.user_document(p, of.get(p.pk)), attributes, excluded)
+                 for p in persons] + groups.documents(group_page, attributes, excluded)
+    return _json({"schemas": [LIST_RESPONSE], "totalResults": people_total + groups_total,
+                  "startIndex": start, "itemsPerPage": len(resources),
+                  "Resources": resources})
 
 
 @scim_view(("GET", "PUT", "PATCH", "DELETE"))
@@ -147,13 +199,36 @@ def user_detail(request, token, pk):
     if request.method == "PUT":
         users.user_save(_body(request), person=person, token=token)
     elif request.method == "PATCH":
-        document = users.patch_apply(users.user_document(person), _body(request))
+        document = users.patch_apply(_user(pk), _body(request))
         users.user_save(document, person=person, token=token, action="scim.user_patch")
-    return _json(users.projected(users.user_document(users.person_or_404(pk)),
-                                 _names(request.GET.get("attributes")),
+    return _json(users.projected(_user(pk), _names(request.GET.get("attributes")),
                                  _names(request.GET.get("excludedAttributes"))))
+
+
+@scim_view(("GET", "POST"))
+def group_list(request, token):
+    if request.method == "POST":
+        group = group_changes.group_create(_body(request), token=token)
+        document = groups.documents([group])[0]
+        return _json(document, status=201,
+                     Location=document["meta"]["location"])
+    return _json(_groups(request.GET))
+
+
+@scim_view(("GET", "PUT", "PATCH", "DELETE"))
+def group_detail(request, token, pk):
+    group = groups.group_or_404(pk)
+    if request.method == "DELETE":
+        group_changes.group_delete(group, token=token)
+        return HttpResponse(status=204)
+    if request.method == "PUT":
+        group = group_changes.group_replace(group, _body(request), token=token)
+    elif request.method == "PATCH":
+        group = group_changes.group_patch(group, _body(request), token=token)
+    return _json(groups.documents([group], _names(request.GET.get("attributes")),
+                                  _names(request.GET.get("excludedAttributes")))[0])
 
 
 @scim_view(("GET", "POST", "PUT", "PATCH", "DELETE"))
 def not_found(request, token, rest):
-    raise ScimError(404, f"There is no {rest!r} here: this endpoint serves Users.")
+    raise ScimError(404, f"There is no {rest!r} here: this endpoint serves Users and Groups.")

@@ -138,9 +138,11 @@ def test_the_digest_is_in_the_persons_language(digest_people, django_capture_on_
     alice, _bob, _eve = digest_people
     Person.objects.filter(pk=alice.pk).update(preferred_language="fr")
     alice.refresh_from_db()
-    _tell(alice, "Marcus Mentor")
+    notification = _tell(alice, "Marcus Mentor")
+    Notification.objects.filter(pk=notification.pk).update(
+        created_at=datetime.datetime(2026, 1, 13, 9, 30, tzinfo=datetime.UTC))
     _deliver(django_capture_on_commit_callbacks, now=MORNING)
-    assert mail.outbox[0].body.startswith("Bonjour Alice Employee,")
+    assert "(13 janvier, 09:30)" in mail.outbox[0].body  # London is UTC in January
 
 
 def test_the_digest_goes_through_the_outbox(digest_people, django_capture_on_commit_callbacks):

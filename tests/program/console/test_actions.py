@@ -131,7 +131,7 @@ def test_remind_overdue_with_nobody_overdue_says_so(hana, login):
     factories.SponsorshipFactory(next_due_on=timezone.localdate())
     response = login(hana).post("/hr/console/sponsorships/remind-overdue/",
                                 {"reason": "Check in please."}, follow=True)
-    assert NOTHING_OVERDUE in response.content.decode()
+    assert str(NOTHING_OVERDUE) in response.content.decode()
     assert not Notification.objects.exists()
 
 

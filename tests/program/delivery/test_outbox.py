@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts import notifications
 from accounts.models import AuditEvent, Notification, OutboxMessage
-from accounts.notifications import Notice, notify, notify_many
+from accounts.notifications import notify
 from matching.mentorship.models import MentorRequest, Mentorship
 from program.delivery.outbox import (
     CLAIM_TIMEOUT,
@@ -28,23 +28,11 @@ from program.delivery.views import PROBLEMS_SHOWN
 from tests import factories
 
 from .backends import DISK_FULL, delivered
+from .notices import ARGS, notify_each
 
 pytestmark = pytest.mark.django_db
 
-ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired",
-        "url": "/mentoring/"}
 MINUTE = datetime.timedelta(minutes=1)
-
-
-def _notify(*people):
-    return notify_many([Notice(recipient=p, context={"mentor_request": None, "mentor": p,
-                                                     "mentee": p}, **ARGS) for p in people])
-
-
-@pytest.fixture
-def no_auto_delivery(monkeypatch):
-    """Rows are written but no delivery run starts by itself: the test runs it."""
-    monkeypatch.setattr(notifications, "_delivery_starters", [])
 
 
 @pytest.fixture
@@ -59,13 +47,13 @@ def test_an_email_is_a_row_written_with_its_inbox_entry_and_rolled_back_with_it(
         alice, bob, django_capture_on_commit_callbacks):
     with (django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError),
           transaction.atomic()):
-        _notify(alice)
+        notify_each(alice)
         raise RuntimeError("the workflow failed after notifying")
     assert not Notification.objects.exists() and not OutboxMessage.objects.exists()
     assert mail.outbox == []
 
     with django_capture_on_commit_callbacks(execute=True):
-        _notify(alice, bob)
+        notify_each(alice, bob)
     rows = OutboxMessage.objects.order_by("address")
     assert [(r.address, r.status, r.channel, r.attempts) for r in rows] == [
         ("alice@example.com", "sent", "email", 1), ("bob@example.com", "sent", "email", 1)]
@@ -81,7 +69,7 @@ def test_one_transaction_asks_for_one_delivery_run_however_many_emails_it_writes
         for person in (alice, bob, eve):
             notify(recipient=person, context={"mentor_request": None, "mentor": person,
                                               "mentee": person}, **ARGS)
-        _notify(alice, bob)
+        notify_each(alice, bob)
     assert asked == [1]
     assert OutboxMessage.objects.count() == 5
 
@@ -89,13 +77,13 @@ def test_one_transaction_asks_for_one_delivery_run_however_many_emails_it_writes
 def test_someone_who_turned_email_off_gets_no_outbox_row(alice, no_auto_delivery):
     alice.notify_requests = "inbox"
     alice.save()
-    _notify(alice)
+    notify_each(alice)
     assert Notification.objects.count() == 1 and not OutboxMessage.objects.exists()
 
 
 def test_a_failing_mail_server_leaves_the_email_waiting_with_its_error_and_a_later_attempt(
         alice, bob, mail_folder, no_auto_delivery):
-    _notify(alice, bob)
+    notify_each(alice, bob)
     (mail_folder / "BROKEN").touch()
     now = timezone.now()
     result = outbox_deliver(now=now)
@@ -125,7 +113,7 @@ def test_the_backoff_doubles_from_two_minutes_up_to_six_hours():
 
 def test_after_the_last_attempt_the_email_is_failed_and_hr_can_retry_it(
         alice, hana, login, mail_folder, no_auto_delivery, monkeypatch):
-    _notify(alice)
+    notify_each(alice)
     (mail_folder / "BROKEN").touch()
     moment = timezone.now()
     results = []
@@ -156,7 +144,7 @@ def test_after_the_last_attempt_the_email_is_failed_and_hr_can_retry_it(
 
 def test_a_row_held_by_a_live_run_is_left_to_it_and_a_dead_runs_claim_expires(
         alice, bob, mail_folder, no_auto_delivery):
-    _notify(alice, bob)
+    notify_each(alice, bob)
     now = timezone.now()
     token, held = outbox_claim(now=now, limit=1)  # a run that claimed one row, then died
     assert len(held) == 1
@@ -168,7 +156,7 @@ def test_a_row_held_by_a_live_run_is_left_to_it_and_a_dead_runs_claim_expires(
 
 def test_the_command_prints_what_it_sent_gave_up_and_left_waiting(
         alice, bob, mail_folder, no_auto_delivery):
-    _notify(alice, bob)
+    notify_each(alice, bob)
     (mail_folder / "BROKEN").touch()
     out = StringIO()
     call_command("deliver_outbox", "--json", stdout=out)
@@ -184,7 +172,7 @@ def test_the_command_prints_what_it_sent_gave_up_and_left_waiting(
 
 
 def test_retry_now_tries_each_waiting_email_once_per_run(alice, mail_folder, no_auto_delivery):
-    _notify(alice)
+    notify_each(alice)
     (mail_folder / "BROKEN").touch()
     assert outbox_deliver(retry_now=True).as_dict() == {"sent": 0, "failed": 0, "pending": 1}
     assert OutboxMessage.objects.get().attempts == 1
@@ -225,7 +213,7 @@ def test_send_reminders_writes_outbox_rows_and_sends_nothing_itself(
 def test_the_reminders_page_shows_delivery_in_a_fixed_number_of_queries(
         hana, login, no_auto_delivery, django_assert_max_num_queries, mail_folder):
     people = [factories.PersonFactory() for _ in range(30)]
-    _notify(*people)
+    notify_each(*people)
     (mail_folder / "BROKEN").touch()
     outbox_deliver()
     client = login(hana)

@@ -1,7 +1,8 @@
 """scim2-tester, a published SCIM compliance checker, run against the endpoint in-process (its
 WSGI engine calls the Django application with the test database). Every check must pass: the
-discovery endpoints, then create, read, replace, patch and delete of Users with random values
-for every attribute the schemas publish."""
+discovery endpoints, then create, read, replace, patch and delete of Users and Groups with
+random values for every attribute the schemas publish (a Group's members are Users the checker
+creates)."""
 
 import pytest
 from django.core import signals
@@ -29,6 +30,12 @@ def test_scim2_tester_finds_no_failure(scim_token, settings):
     assert not failures, "\n".join(map(str, failures))
     ran = {r.title for r in results if r.status == Status.SUCCESS}
     assert len(ran) >= 10, ran
+    for resource_type in ("User", "Group"):
+        checked = {r.title for r in results if getattr(r, "resource_type", None) == resource_type
+                   and r.status == Status.SUCCESS}
+        assert {"object_creation", "object_replacement", "object_deletion",
+                "check_add_attribute", "check_remove_attribute",
+                "check_replace_attribute"} <= checked, (resource_type, checked)
 
 
 def _check(scim_token):

@@ -87,10 +87,17 @@ def test_pages_of_people(scim):
 
 
 def test_listing_runs_a_fixed_number_of_queries(scim, django_assert_max_num_queries):
-    factories.PersonFactory.create_batch(30, manager=factories.PersonFactory())
-    with django_assert_max_num_queries(5):
+    people = factories.PersonFactory.create_batch(30, manager=factories.PersonFactory(),
+                                                  with_user=True)
+    for person in people[:10]:  # HR admins: their groups list the role group
+        person.user.is_hr_admin = True
+        person.user.save()
+    scim("POST", "Groups", {"displayName": "Everyone",
+                            "members": [{"value": str(p.pk)} for p in people]})
+    with django_assert_max_num_queries(6):
         status, body = scim("GET", "Users", count=50)
     assert status == 200 and body["itemsPerPage"] == 31
+    assert sum(len(user.get("groups", [])) for user in body["Resources"]) == 40
 
 
 def test_an_imported_person_is_adopted_by_email_not_duplicated(scim):
@@ -208,4 +215,4 @@ def test_malformed_requests_get_scim_errors_not_500s(scim):
         assert status == 400 and body["schemas"] == [
             "urn:ietf:params:scim:api:messages:2.0:Error"], (method, path, body)
     assert scim("GET", "Users/not-a-number")[0] == 404
-    assert scim("GET", "Groups")[0] == 404
+    assert scim("GET", "Widgets")[0] == 404
