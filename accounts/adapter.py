@@ -8,11 +8,15 @@ with a colleague's address and read their records; with "none" nothing links aut
 """
 
 import logging
+import time
 from types import SimpleNamespace
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, user_logged_in
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -40,6 +44,17 @@ def _sso_only_error(email: str) -> ValidationError:
                                            provider="Company sign-in"))
 
 
+# The views where the identity provider's answer arrives. allauth cleans the address it asserts
+# with clean_email too: refusing SSO-only addresses there would drop exactly the addresses that
+# must come through SSO (the sign-in then stops at a blank sign-up form).
+SSO_ANSWER_VIEWS = frozenset({"openid_connect_callback", "saml_finish_acs"})
+
+
+def _answering_sso(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name in SSO_ANSWER_VIEWS
+
+
 def email_domain_allowed(email: str) -> bool:
     domains = settings.SIGNUP_EMAIL_DOMAINS
     if not domains:
@@ -53,7 +68,7 @@ class AccountAdapter(DefaultAccountAdapter):
         if not email_domain_allowed(email):
             domains = ", ".join("@" + d for d in settings.SIGNUP_EMAIL_DOMAINS)
             raise ValidationError(DOMAIN_NOT_ALLOWED.format(domains=domains))
-        if sso_only(email):
+        if sso_only(email) and not _answering_sso(allauth_context.request):
             raise _sso_only_error(email)
         return email
 
@@ -64,6 +79,21 @@ class AccountAdapter(DefaultAccountAdapter):
                                                        is_superuser=True).exists():
             raise _sso_only_error(email)
         return super().pre_authenticate(request, **credentials)
+
+    def get_login_stages(self) -> list[str]:
+        """allauth's two-factor step, aware of the identity provider's (accounts/provider_mfa)."""
+        return ["accounts.provider_mfa.ProviderAwareAuthenticateStage"
+                if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+                for stage in super().get_login_stages()]
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Setting up two-factor asks to confirm who you are first, by password or code. An
+        account that signs in only through SSO has neither (allauth wipes the password of an
+        account first reached through an unverified address), so an HR admin sent to set up
+        TOTP would meet a dead end. A single sign-on of the last few minutes is that proof."""
+        if app == "allauth.mfa" and _recent_sso_sign_in(allauth_context.request):
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Through the outbox like every email: a sign-up or reset never fails because mail
@@ -81,6 +111,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
             message.attach_alternative(layout_html_around_text(message.body, context), "text/html")
         return message
+
+
+def _recent_sso_sign_in(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    records = get_authentication_records(request, user)
+    return bool(records) and records[-1].get("method") == "socialaccount" and (
+        time.time() - records[-1].get("at", 0) < account_settings.REAUTHENTICATION_TIMEOUT)
 
 
 def program_site() -> SimpleNamespace:
@@ -113,7 +152,17 @@ def _link_on_sign_in(sender, request=None, user=None, **kwargs):
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """Single sign-on: the provider's assertion is taken as it is. An address it marks verified
     is stored verified, so signing in links it to the imported Person (_link_on_sign_in); one it
-    does not is stored unverified and links to nothing until the person proves it by email."""
+    does not is stored unverified and links to nothing until the person proves it by email.
+
+    SAML has no standard "verified" flag, so there the app's setting alone decides
+    (`verified_email`: SAML_TRUST_EMAIL, or the social application's settings): an attribute
+    the assertion carries (allauth's default mapping reads Auth0's email_verified) does not."""
+
+    def populate_user(self, request, sociallogin, data):
+        if sociallogin.provider.id == "saml":
+            for address in sociallogin.email_addresses:
+                address.verified = self.is_email_verified(sociallogin.provider, address.email)
+        return super().populate_user(request, sociallogin, data)
 
     def on_authentication_error(self, request, provider, error=None, exception=None,
                                 extra_context=None):

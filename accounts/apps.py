@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        from . import adapter, audit, middleware  # noqa: F401  (connect their signal receivers)
+        from . import adapter, audit, middleware, provider_mfa  # noqa: F401  (connect their signal receivers)

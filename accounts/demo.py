@@ -119,7 +119,9 @@ def bulk_insert(model, rows: list[dict], *, batch_size: int = 10000) -> None:
                                       batch_size=batch_size)
         return
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # The primary key too when the rows give it (ids reserved from the sequence beforehand).
+    fields = [f for f in model._meta.concrete_fields
+              if not f.primary_key or f.attname in rows[0]]
     defaults = {}
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
@@ -129,10 +131,14 @@ def bulk_insert(model, rows: list[dict], *, batch_size: int = 10000) -> None:
     names = [f.attname for f in fields]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN"
+    # JSON fields' lists and dicts are written as JSON text; the other values as they are.
+    structured = [i for i, f in enumerate(fields) if f.get_internal_type() == "JSONField"]
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
-            copy.write_row([_copy_value(row[name] if name in row else defaults[name])
-                            for name in names])
+            values = [row[name] if name in row else defaults[name] for name in names]
+            for i in structured:
+                values[i] = _copy_value(values[i])
+            copy.write_row(values)
 
 
 def _copy_value(value):

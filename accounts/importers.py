@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass, field
+
+from django.db import connection
 from django.utils.text import slugify
 
 from .demo import bulk_insert
 from .importing import (
     Column,
+    Duplicates,
     Importer,
+    Problem,
+    among,
     bulk_update,
-    existing_values,
-    find_duplicates,
     parse_choice,
     parse_date,
     parse_int,
     parse_list,
     register,
+    reserve_ids,
     text_column,
 )
 from .models import CareerEvent, Department, Person, Skill
+from .search import name_key
 from .services import career_event_problems
 
 
@@ -69,6 +76,20 @@ def skills_by_name(names: set[str]) -> dict[str, Skill]:
 
 PEOPLE_FIELDS = ["email", "full_name", "title", "level", "location", "timezone", "hire_date",
                  "termination_date", "gender", "ethnicity"]
+# Rows written per batch, and employee ids per lookup query.
+PEOPLE_BATCH = 5000
+
+
+@dataclass
+class _PeopleSeen:
+    """What the people checks keep of a file (collect()), instead of every row: per readable
+    row its number, employee id, email and manager, plus the problems found without the
+    database, by kind, in the order the checks report them."""
+
+    entries: list[tuple[int, str, str, str | None]] = field(default_factory=list)
+    duplicates: list[Problem] = field(default_factory=list)
+    own_rows: list[Problem] = field(default_factory=list)
+    existing: int = 0  # rows whose employee_id is already stored (check() counts them)
 
 
 @register
@@ -94,113 +115,193 @@ class PeopleImporter(Importer):
         Column("skills", _parse_skills, required=False, optional_header=True),
         Column("development_goals", _parse_skills, required=False, optional_header=True),
     ]
+    # A file of 100,000 people is checked and written a batch at a time (about 150 MB less
+    # than holding every row and every Person at once).
+    streaming = True
 
-    def check(self, rows: list[dict]) -> None:
-        find_duplicates(self, rows, "employee_id")
-        find_duplicates(self, rows, "email")
-        ids_in_file = {row["employee_id"] for row in rows}
-        emails = {row["email"]: row for row in rows if row["email"]}
-        existing = dict(
-            Person.objects.filter(email__in=list(emails)).values_list("email", "employee_id")
-        )
-        for email, owner in existing.items():
-            row = emails[email]
-            if owner != row["employee_id"]:
-                self.problem(row["_row"], "email",
-                             f"{email} already belongs to employee {owner}")
+    def collect(self, rows) -> _PeopleSeen:
+        """One pass over the rows: the checks that need no database, row by row."""
+        seen = _PeopleSeen()
+        by_id, by_email = Duplicates("employee_id"), Duplicates("email")
+        duplicate_ids, duplicate_emails = [], []
         for row in rows:
+            if row["_row"] in self._unreadable:
+                continue
+            for duplicates, found in ((by_id, duplicate_ids), (by_email, duplicate_emails)):
+                problem = duplicates.problem(row)
+                if problem is not None:
+                    found.append(problem)
+            number, employee_id = row["_row"], row["employee_id"]
             hired, left = row.get("hire_date"), row.get("termination_date")
             if hired and left and left < hired:
-                self.problem(row["_row"], "termination_date",
-                             f"{left} is before the hire date {hired}")
-            if row.get("manager_employee_id") == row["employee_id"]:
-                self.problem(row["_row"], "manager_employee_id", "a person cannot manage themself")
-        self._check_managers(rows, ids_in_file)
-
-    def _check_managers(self, rows: list[dict], ids_in_file: set[str]) -> None:
-        wanted = {row["manager_employee_id"] for row in rows if row.get("manager_employee_id")}
-        in_db = dict(
-            Person.objects.filter(employee_id__in=wanted - ids_in_file)
-            .values_list("employee_id", "manager__employee_id")
-        )
-        for row in rows:
+                seen.own_rows.append(Problem(number, "termination_date",
+                                             f"{left} is before the hire date {hired}"))
             manager = row.get("manager_employee_id")
-            if manager and manager not in ids_in_file and manager not in in_db:
-                self.problem(row["_row"], "manager_employee_id",
+            if manager == employee_id:
+                seen.own_rows.append(Problem(number, "manager_employee_id",
+                                             "a person cannot manage themself"))
+            seen.entries.append((number, employee_id, row["email"], manager))
+        seen.duplicates = duplicate_ids + duplicate_emails
+        return seen
+
+    def check(self, seen: _PeopleSeen) -> None:
+        self.problems += seen.duplicates
+        # Emails stored for someone else, and which rows update a stored person: one query per
+        # batch, for both.
+        self._stored_ids: set[str] = set()  # the file's employee ids already stored
+        for batch in itertools.batched(seen.entries, PEOPLE_BATCH):
+            ids = [employee_id for _, employee_id, _, _ in batch]
+            owners = {}
+            for email, employee_id in Person.objects.filter(
+                    among(Person, "email", [email for _, _, email, _ in batch])
+                    | among(Person, "employee_id", ids)).values_list("email", "employee_id"):
+                owners[email] = employee_id
+                self._stored_ids.add(employee_id)
+            for number, employee_id, email, _ in batch:
+                owner = owners.get(email)
+                if owner is not None and owner != employee_id:
+                    self.problem(number, "email", f"{email} already belongs to employee {owner}")
+        self._stored_ids.intersection_update(employee_id for _, employee_id, _, _ in seen.entries)
+        self.problems += seen.own_rows
+        self._check_managers(seen.entries)
+        existing = len(self._stored_ids)
+        self._planned = (len(seen.entries) - existing, existing)
+
+    def _check_managers(self, entries: list[tuple[int, str, str, str | None]]) -> None:
+        # The reporting tree after this import: the file's rows override what is stored.
+        in_file = {employee_id: manager for _, employee_id, _, manager in entries}
+        stored = _stored_managers(in_file)
+        # The stored managers' ids, for write() (the rows' own are known once written).
+        self._stored_managers = {employee_id: pk for employee_id, (_, pk) in stored.items()}
+        stored = {employee_id: manager for employee_id, (manager, _) in stored.items()}
+        for number, _, _, manager in entries:
+            if manager and manager not in in_file and manager not in stored:
+                self.problem(number, "manager_employee_id",
                              f"no person has employee_id {manager!r} (in this file or already "
                              "imported)")
-        # The reporting tree after this import: the file's rows override what is stored.
-        graph = dict(
-            Person.objects.exclude(employee_id__in=ids_in_file)
-            .filter(manager__isnull=False).values_list("employee_id", "manager__employee_id")
-        )
-        graph.update({row["employee_id"]: row.get("manager_employee_id") for row in rows})
-        for row in rows:
-            seen, current = [row["employee_id"]], graph.get(row["employee_id"])
-            while current:
-                if current == row["employee_id"]:
+
+        def manager_of(employee_id: str) -> str | None:
+            return in_file[employee_id] if employee_id in in_file else stored.get(employee_id)
+
+        rooted: set[str] = set()  # people whose reporting line ends at the top, loop-free
+        for number, employee_id, _, _ in entries:
+            seen, current = [employee_id], manager_of(employee_id)
+            while current and current not in rooted:
+                if current == employee_id:
                     chain = " -> ".join([*seen, current])
-                    self.problem(row["_row"], "manager_employee_id",
+                    self.problem(number, "manager_employee_id",
                                  f"the reporting line loops back to this person ({chain})")
                     break
                 if current in seen:
                     break  # a loop further up: reported on the rows that are in it
                 seen.append(current)
-                current = graph.get(current)
+                current = manager_of(current)
+            else:
+                rooted.update(seen)
 
-    def plan(self, rows: list[dict]) -> tuple[int, int]:
-        """The dry run: rows whose employee_id exists are updated, the others created."""
-        existing = existing_values(Person, "employee_id", (row["employee_id"] for row in rows))
-        return len(rows) - len(existing), len(existing)
+    def plan(self, rows) -> tuple[int, int]:
+        """The dry run: rows whose employee_id exists are updated, the others created (as
+        check() counted them)."""
+        return self._planned
 
-    def write(self, rows: list[dict]) -> tuple[int, int]:
-        departments = {d.name: d for d in Department.objects.all()}
-        new_departments = {row["department"] for row in rows if row.get("department")}
-        Department.objects.bulk_create(
-            [Department(name=name) for name in new_departments - set(departments)]
-        )
-        departments = {d.name: d for d in Department.objects.all()}
-        existing = {p.employee_id: p for p in
-                    Person.objects.filter(employee_id__in=[r["employee_id"] for r in rows])}
-        to_create, to_update = [], []
-        for row in rows:
-            person = existing.get(row["employee_id"]) or Person(employee_id=row["employee_id"])
-            for name in PEOPLE_FIELDS:
-                value = row.get(name)
-                if value is None and name in ("title", "location", "gender", "ethnicity"):
-                    value = ""
-                if value is None and name == "timezone":
-                    value = person.timezone or "UTC"
-                setattr(person, name, value)
-            person.department = departments.get(row.get("department") or "")
-            (to_update if person.pk else to_create).append(person)
-        Person.objects.bulk_create(to_create, batch_size=2000)
-        bulk_update(to_update, PEOPLE_FIELDS + ["department"])
-        by_id = {p.employee_id: p for p in
-                 Person.objects.filter(employee_id__in=[r["employee_id"] for r in rows])}
-        managers = {row.get("manager_employee_id") for row in rows} - {None}
-        by_id.update({p.employee_id: p for p in
-                      Person.objects.filter(employee_id__in=managers - set(by_id))})
-        for row in rows:
-            manager_id = row.get("manager_employee_id")
-            by_id[row["employee_id"]].manager = by_id[manager_id] if manager_id else None
-        bulk_update([by_id[r["employee_id"]] for r in rows], ["manager"])
-        self._write_skills(rows, by_id)
-        return len(to_create), len(to_update)
+    def write(self, rows) -> tuple[int, int]:
+        departments = dict(Department.objects.values_list("name", "pk"))
+        skills: dict[str, int] = {}  # slug -> Skill pk, filled as names appear
+        slugs: dict[str, str] = {}  # name -> slug
+        written: dict[str, int] = {}  # employee_id -> pk, for the rows written so far
+        later: list[tuple[str, str]] = []  # (employee_id, manager) of a later row
+        created = updated = 0
+        for batch in itertools.batched(rows, PEOPLE_BATCH):
+            names = {row["department"] for row in batch if row.get("department")}
+            if names - departments.keys():
+                Department.objects.bulk_create([Department(name=name)
+                                                for name in names - departments.keys()])
+                departments.update(Department.objects.filter(name__in=names)
+                                   .values_list("name", "pk"))
+            ids = [row["employee_id"] for row in batch if row["employee_id"] in self._stored_ids]
+            existing = {person.employee_id: person
+                        for person in Person.objects.filter(among(Person, "employee_id", ids))
+                        } if ids else {}
+            to_create, to_update = [], []
+            for row in batch:
+                person = existing.get(row["employee_id"])
+                values = {name: row.get(name) for name in PEOPLE_FIELDS}
+                for name in ("title", "location", "gender", "ethnicity"):
+                    values[name] = values[name] or ""
+                values["timezone"] = values["timezone"] or (person and person.timezone) or "UTC"
+                values["search_name"] = name_key(values["full_name"])
+                values["department_id"] = departments.get(row.get("department") or "")
+                manager = row.get("manager_employee_id")
+                values["manager_id"] = written.get(manager) or self._stored_managers.get(manager)
+                if manager and values["manager_id"] is None:
+                    later.append((row["employee_id"], manager))
+                if person is None:
+                    values["employee_id"] = row["employee_id"]
+                    to_create.append(values)  # a dict: no Person built per new row
+                else:
+                    for name, value in values.items():
+                        setattr(person, name, value)
+                    to_update.append(person)
+            # New people are COPYed (PostgreSQL, with ids taken from the table's sequence first;
+            # elsewhere bulk_create, then their ids read).
+            if connection.vendor == "postgresql":
+                for values, pk in zip(to_create, reserve_ids(Person, len(to_create)),
+                                      strict=True):
+                    values["id"] = pk
+                bulk_insert(Person, to_create)
+                written.update((values["employee_id"], values["id"]) for values in to_create)
+            elif to_create:
+                bulk_insert(Person, to_create)
+                written.update(Person.objects.filter(
+                    employee_id__in=[values["employee_id"] for values in to_create])
+                    .values_list("employee_id", "pk"))
+            bulk_update(to_update, [*PEOPLE_FIELDS, "search_name", "department", "manager"])
+            written.update((person.employee_id, person.pk) for person in to_update)
+            self._write_skills(batch, written, skills, slugs,
+                               replace=[person.pk for person in to_update])
+            created, updated = created + len(to_create), updated + len(to_update)
+        bulk_update([Person(pk=written[employee_id], manager_id=written[manager])
+                     for employee_id, manager in later], ["manager"])
+        return created, updated
 
-    def _write_skills(self, rows: list[dict], by_id: dict[str, Person]) -> None:
-        names = {n for row in rows for key in ("skills", "development_goals")
+    def _write_skills(self, batch, written: dict[str, int], skills: dict[str, int],
+                      slugs: dict[str, str], *, replace: list[int]) -> None:
+        """Each row's skills and goals, where the row gives them (a blank cell keeps what is
+        stored): the stored links of the batch's people already there replaced."""
+        names = {n for row in batch for key in ("skills", "development_goals")
                  for n in (row.get(key) or [])}
-        skills = skills_by_name(names)
-        for field, through in (("skills", Person.skills.through),
-                               ("development_goals", Person.development_goals.through)):
-            rows_with = [row for row in rows if row.get(field) is not None]
-            people = [by_id[row["employee_id"]].pk for row in rows_with]
-            through.objects.filter(person_id__in=people).delete()
+        for name in names - slugs.keys():
+            slugs[name] = slugify(name)
+        missing = {name for name in names if slugs[name] and slugs[name] not in skills}
+        if missing:
+            skills.update((slug, skill.pk) for slug, skill in skills_by_name(missing).items())
+        for column, through in (("skills", Person.skills.through),
+                                ("development_goals", Person.development_goals.through)):
+            rows_with = [row for row in batch if row.get(column) is not None]
+            if replace:
+                people = {written[row["employee_id"]] for row in rows_with}
+                through.objects.filter(person_id__in=people & set(replace)).delete()
             bulk_insert(through,  # COPY on PostgreSQL: no model instance per link
-                        [{"person_id": by_id[row["employee_id"]].pk, "skill_id": skills[slug].pk}
+                        [{"person_id": written[row["employee_id"]], "skill_id": skills[slug]}
                          for row in rows_with
-                         for slug in {slugify(name) for name in row[field]} if slug in skills])
+                         for slug in {slugs[name] for name in row[column]} if slug in skills])
+
+
+def _stored_managers(in_file: dict[str, str | None]) -> dict[str, tuple[str | None, int]]:
+    """employee_id -> (manager's employee_id, pk) of the stored people the file's reporting
+    lines reach (its managers not in the file, then theirs ...), a level per round of queries."""
+    stored: dict[str, tuple[str | None, int]] = {}
+    wanted = {manager for manager in in_file.values() if manager and manager not in in_file}
+    while wanted:
+        found = {}
+        for batch in itertools.batched(sorted(wanted), PEOPLE_BATCH):
+            found.update((employee_id, (manager, pk)) for employee_id, manager, pk in
+                         Person.objects.filter(among(Person, "employee_id", batch))
+                         .values_list("employee_id", "manager__employee_id", "pk"))
+        stored.update(found)
+        wanted = {manager for manager, _ in found.values()
+                  if manager and manager not in in_file and manager not in stored}
+    return stored
 
 
 @register

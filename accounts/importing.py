@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import csv
 import datetime
-import io
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.dispatch import Signal
 from django.utils.module_loading import autodiscover_modules
 
@@ -30,9 +32,10 @@ from accounts.audit import audit_record
 from accounts.models import Person
 from accounts.planner import ANALYZE_MIN_ROWS, refresh_planner_statistics
 
-# The most rows one file may hold. Every row is in memory while the file is checked (the
-# cross-row checks need them all: about 1.5 KB per people row), so the limit bounds an import's
-# memory; a larger file is refused before anything is checked.
+# The most rows one file may hold. Most kinds hold every row while the file is checked (their
+# cross-row checks need them all), so the limit bounds an import's memory; a larger file is
+# refused before anything is written. People stream (Importer.streaming) and keep only
+# about 250 bytes a row.
 MAX_ROWS = 200_000
 TOO_MANY_ROWS = ("the file has more than {limit:,} rows; split it into files of at most "
                  "{limit:,} rows and import them one after the other")
@@ -188,26 +191,48 @@ class Importer:
         default) makes the dry run write and roll back."""
         return None
 
+    def collect(self, rows: Iterator[dict]) -> Any:
+        """What check(), plan() and write() are given, read from the parsed rows (every row,
+        each once, in file order). By default every row, in a list. A kind whose files are large
+        (people: 100,000 rows) sets `streaming` and keeps only what its cross-row checks need
+        here; its write() is then given the rows again, parsed a second time, one at a time."""
+        return list(rows)
+
+    # Streaming kinds: collect() keeps a summary, write() gets an iterator of the rows.
+    streaming: bool = False
+
     # The fixed procedure.
 
     def run(self, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
         result = ImportResult(kind=self.kind, dry_run=dry_run)
-        rows = self._read(data)
-        result.rows = len(rows)
-        # Cross-row checks see the rows whose every value parsed, so one pass lists both kinds
-        # of problem (a bad date on row 3 and an unknown manager on row 7).
-        unreadable = {problem.row for problem in self.problems}
-        if 1 in unreadable or (self.problems and not rows):
+        source = self._open(data)
+        if source is None:  # not text, or a bad header row: nothing else is read
             result.problems = self.problems
             return result
+        self._unreadable: set[int] = set()
+        self._read_count = 0
+        self._too_many = False
+        collected = self.collect(self._parse(*source, progress=self.progress))
+        result.rows = self._read_count
+        if self._too_many or (self.problems and not result.rows):
+            result.problems = self.problems
+            return result
+        if not self.streaming:
+            # Cross-row checks see the rows whose every value parsed, so one pass lists both
+            # kinds of problem (a bad date on row 3 and an unknown manager on row 7).
+            rows = collected
+            collected = [row for row in rows if row["_row"] not in self._unreadable]
         try:
             with transaction.atomic():
                 _wait_for_other_imports()
                 # Checks read what is stored, so they run in the queue too, on what the import
                 # before this one wrote.
-                self.check([row for row in rows if row["_row"] not in unreadable])
+                self.check(collected)
                 if self.problems:
                     raise ImportRefused(self.problems)
+                if self.streaming:
+                    collected = rows = None  # what the checks kept is not needed any more
+                    rows = self._parse(*source, progress=None)
                 # A dry run counts what write() would do without inserting every row, where the
                 # kind can (plan); otherwise it writes and rolls back.
                 planned = self.plan(rows) if dry_run else None
@@ -235,7 +260,9 @@ class Importer:
                 transaction.on_commit(refresh_planner_statistics)
         return result
 
-    def _read(self, data: bytes | str) -> list[dict]:
+    def _open(self, data: bytes | str) -> tuple[str, list[str]] | None:
+        """The file's text and its header row (lower-cased column names), or None with the
+        problems recorded when the file is not text or its header row is wrong."""
         if isinstance(data, bytes):
             try:
                 text = data.decode("utf-8-sig")
@@ -243,23 +270,23 @@ class Importer:
                 line = data[: error.start].count(b"\n") + 1
                 self.problem(line, None, "the file is not UTF-8 text (save it as CSV UTF-8 and "
                              f"upload again; the first bad byte is on line {line})")
-                return []
+                return None
         else:
             text = data.lstrip("\ufeff")
         if "\x00" in text:
             line = text[: text.index("\x00")].count("\n") + 1
             self.problem(line, None, "contains a NUL character, which no text may hold; "
                          "save the file again as CSV UTF-8")
-            return []
-        reader = csv.reader(io.StringIO(text, newline=""))
+            return None
+        reader = csv.reader(_lines(text))
         try:
             header = next(reader, None)
         except csv.Error as error:
             self.problem(1, None, f"cannot be read as CSV ({error})")
-            return []
+            return None
         if not header:
             self.problem(1, None, "the file is empty; the first row must name the columns")
-            return []
+            return None
         header = [name.strip().lower() for name in header]
         known = {column.name for column in self.columns}
         for column in self.columns:
@@ -271,40 +298,72 @@ class Importer:
         if len(set(header)) != len(header):
             self.problem(1, None, "a column name appears twice in the header row")
         if self.problems:
-            return []
-        rows = []
+            return None
+        return text, header
+
+    def _parse(self, text: str, header: list[str], *,
+               progress: Callable[[int], None] | None) -> Iterator[dict]:
+        """Each non-blank row of the file after the header, parsed column by column (one row at
+        a time: the file's text is read as it goes, never split into all its rows at once).
+        Every problem is recorded with its row and column; a row with one is yielded too, and
+        its number is in self._unreadable. Stops at MAX_ROWS + 1 rows (self._too_many)."""
+        reader = csv.reader(_lines(text))
+        next(reader, None)  # the header, read by _open
+        # Each column with where it is in a record (None: not in the file) and its longest value.
+        where = {name: index for index, name in enumerate(header)}
+        columns = [(column, column.name, where.get(column.name), column.max_length or CELL_MAX)
+                   for column in self.columns]
+        width = len(header)
+        count = 0
         for number, values in _records(reader, self):
             if not any(value.strip() for value in values):
                 continue
-            if len(rows) == MAX_ROWS:
+            if count == MAX_ROWS:
                 self.problem(number, None, TOO_MANY_ROWS.format(limit=MAX_ROWS))
-                return []
-            if len(values) != len(header):
+                self._too_many = True
+                return
+            problems_before = len(self.problems)
+            if len(values) != width:
                 self.problem(number, None, f"has {len(values)} values but the header has "
-                             f"{len(header)} columns")
+                             f"{width} columns")
+                self._unreadable.add(number)
                 continue
-            raw = dict(zip(header, values, strict=True))
             row = {"_row": number}
-            for column in self.columns:
-                value = raw.get(column.name, "").strip()
+            for column, name, index, longest in columns:
+                value = values[index].strip() if index is not None else ""
                 if not value:
                     if column.required:
-                        self.problem(number, column.name, "is blank; a value is required")
-                    row[column.name] = None
+                        self.problem(number, name, "is blank; a value is required")
+                    row[name] = None
                     continue
-                longest = column.max_length or CELL_MAX
                 if len(value) > longest:
-                    self.problem(number, column.name, f"is {len(value)} characters long; at "
+                    self.problem(number, name, f"is {len(value)} characters long; at "
                                  f"most {longest} fit")
                     continue
+                if column.parse is str:
+                    row[name] = value
+                    continue
                 try:
-                    row[column.name] = column.parse(value)
+                    row[name] = column.parse(value)
                 except ValueError as error:
-                    self.problem(number, column.name, str(error))
-            rows.append(row)
-            if self.progress is not None and len(rows) % PROGRESS_EVERY == 0:
-                self.progress(len(rows))
-        return rows
+                    self.problem(number, name, str(error))
+            if len(self.problems) > problems_before:
+                self._unreadable.add(number)
+            count += 1
+            self._read_count = count
+            yield row
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(count)
+
+
+# A line of the file: up to and including its end (\n, \r\n or a lone \r), or the last line
+# without one. The same lines io.StringIO(text, newline="") gives, without copying the text.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def _lines(text: str) -> Iterator[str]:
+    for match in _LINE.finditer(text):
+        yield match.group()
 
 
 def _records(reader, importer: Importer):
@@ -368,19 +427,33 @@ def run_import(kind: str, data: bytes | str, *, dry_run: bool = False, by: Any =
     return result
 
 
+class Duplicates:
+    """Finds rows whose `column` repeats an earlier row's, one row at a time (a streaming kind
+    feeds it as it reads; find_duplicates feeds it a list): the message names the first row."""
+
+    def __init__(self, column: str, *, normalise: Callable[[Any], Any] = lambda v: v) -> None:
+        self.column, self.normalise = column, normalise
+        self.seen: dict[Any, int] = {}
+
+    def problem(self, row: dict) -> Problem | None:
+        value = row.get(self.column)
+        if value is None:
+            return None
+        key = self.normalise(value)
+        first = self.seen.setdefault(key, row["_row"])
+        if first != row["_row"]:
+            return Problem(row["_row"], self.column, f"{value!r} is already used on row {first}")
+        return None
+
+
 def find_duplicates(importer: Importer, rows: list[dict], column: str, *,
                     normalise: Callable[[Any], Any] = lambda v: v) -> None:
     """Report every row whose `column` repeats an earlier row's."""
-    seen: dict[Any, int] = {}
+    duplicates = Duplicates(column, normalise=normalise)
     for row in rows:
-        value = row.get(column)
-        if value is None:
-            continue
-        key = normalise(value)
-        if key in seen:
-            importer.problem(row["_row"], column, f"{value!r} is already used on row {seen[key]}")
-        else:
-            seen[key] = row["_row"]
+        problem = duplicates.problem(row)
+        if problem is not None:
+            importer.problems.append(problem)
 
 
 def existing_values(model, field: str, values: Iterable) -> set:
@@ -391,6 +464,31 @@ def existing_values(model, field: str, values: Iterable) -> set:
         found.update(model.objects.filter(**{f"{field}__in": values[start:start + 20_000]})
                      .values_list(field, flat=True))
     return found
+
+
+def among(model, field: str, values) -> Q | RawSQL:
+    """A filter: `field` (a column of `model` itself) is one of `values`. On PostgreSQL one
+    array parameter (`= ANY(%s)`): a list of 5,000 employee ids as `IN (...)` is 5,000
+    placeholders that the driver parses and quotes one at a time. Elsewhere `__in`."""
+    values = list(values)
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": values})
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+    # The identifiers come from the model, quoted; the values are one parameter.
+    return RawSQL(f"{column} = ANY(%s)", [values], output_field=BooleanField())  # noqa: S611
+
+
+def reserve_ids(model, count: int) -> list[int]:
+    """`count` new primary keys from the table's sequence (PostgreSQL), for rows written by
+    COPY, which returns none."""
+    if not count:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) "
+                       "FROM generate_series(1, %s)",
+                       [model._meta.db_table, model._meta.pk.column, count])
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def bulk_update(objs: list, fields: list[str], *, batch_size: int = 5000) -> None:

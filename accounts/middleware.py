@@ -17,6 +17,8 @@ MFA_REQUIRED_MESSAGE = (
 # Paths an HR admin without MFA may still reach: sign-in/out, MFA set-up, static files, health.
 ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz", "/unsubscribe/")
 SESSION_FLAG = "mfa_ok"
+# Set at an SSO sign-in whose provider vouched for its own multi-factor (accounts/provider_mfa.py).
+PROVIDER_MFA = "mfa_by_identity_provider"
 
 
 def needs_two_factor(user) -> bool:
@@ -36,6 +38,7 @@ class RequireMfaForHrAdminsMiddleware:
             and needs_two_factor(user)
             and not request.path.startswith(ALLOWED_PREFIXES)
             and not request.session.get(SESSION_FLAG)
+            and not request.session.get(PROVIDER_MFA)
         ):
             if Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
                 request.session[SESSION_FLAG] = True

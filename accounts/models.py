@@ -131,7 +131,8 @@ class PersonQuerySet(models.QuerySet):
         if "full_name" in fields:
             for person in objs:
                 person.search_name = name_key(person.full_name)
-            fields.append("search_name")
+            if "search_name" not in fields:
+                fields.append("search_name")
         return super().bulk_update(objs, fields, *args, **kwargs)
 
 
@@ -197,7 +198,10 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["full_name"]
-        indexes = [models.Index(Lower("email"), name="person_email_lower")]
+        indexes = [models.Index(Lower("email"), name="person_email_lower"),
+                   # Lists of people in name order (Meta.ordering, the HR console) read their
+                   # first page from here instead of sorting everyone.
+                   models.Index(fields=["full_name", "id"], name="person_name_order")]
         constraints = [text_fits("interests", NOTE_MAX)] + [
             models.CheckConstraint(condition=models.Q(**{f"{field}__in": Delivery.values}),
                                    name=f"person_{field}_known")

@@ -35,9 +35,8 @@ from functools import lru_cache
 from django.contrib.humanize.templatetags.humanize import apnumber
 from django.db import connection
 from django.db.models import QuerySet
-from django.template.defaultfilters import pluralize
 from django.utils.text import get_text_list
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info, gettext, ngettext
 
 from accounts.models import MentorProfile, Person, Skill
 
@@ -267,30 +266,35 @@ def score_pair(
     on = dict(zip(CRITERIA, vector, strict=True))
     goals, _, level, department, language, zone = shares
     reasons: list[Reason] = []
+    # Each reason is one whole sentence in the language of the page being rendered.
     if on["goals"] and mentee.goals:
         matched = mentee.goals & mentor.skills
         names = sorted((mentor.skill_names.get(pk) or mentee.skill_names.get(pk, "")
                         for pk in matched), key=str.lower)
         if not matched:
-            reasons.append(Reason("cannot help with your goals", against=True))
+            reasons.append(Reason(gettext("cannot help with your goals"), against=True))
         elif len(mentee.goals) > 1:
-            reasons.append(Reason(f"can help with {len(matched)} of your goals: "
-                                  f"{', '.join(names)}"))
+            reasons.append(Reason(ngettext(
+                "can help with %(count)s of your goals: %(names)s",
+                "can help with %(count)s of your goals: %(names)s", len(matched))
+                % {"count": len(matched), "names": ", ".join(names)}))
         else:
-            reasons.append(Reason(f"can help with your goal: {names[0]}"))
+            reasons.append(Reason(gettext("can help with your goal: %(name)s")
+                                  % {"name": names[0]}))
     if on["preferences"] and shares[1]:
-        reasons.append(Reason(f"you ranked them #{preference_rank}"))
+        reasons.append(Reason(gettext("you ranked them #%(rank)s") % {"rank": preference_rank}))
     if on["level_gap"]:
         reasons.append(Reason(level_gap_words(mentor.level - mentee.level), against=not level))
     if on["department"]:
-        reasons.append(Reason("other department" if department else "same department",
-                              against=not department))
+        reasons.append(Reason(gettext("other department") if department
+                              else gettext("same department"), against=not department))
     if on["language"]:
         shared = mentee.languages & mentor.languages
-        reasons.append(Reason("speaks " + _language_list(shared) + " with you", against=False)
-                       if language else Reason("no language in common", against=True))
+        reasons.append(Reason(gettext("speaks %(languages)s with you")
+                              % {"languages": _language_list(shared)})
+                       if language else Reason(gettext("no language in common"), against=True))
     if on["timezone"]:
-        reasons.append(Reason("same time zone" if hours == 0 else f"{_hours(hours)} apart",
+        reasons.append(Reason(gettext("same time zone") if hours == 0 else _hours_apart(hours),
                               against=not zone))
     return _score(shares, vector, available), reasons
 
@@ -306,28 +310,35 @@ def with_goals(candidate: Candidate, goals: Iterable[Skill]) -> Candidate:
 def level_gap_words(gap: int) -> str:
     """'two levels above you', 'same level as you', 'one level below you'."""
     if gap == 0:
-        return "same level as you"
-    return f"{apnumber(abs(gap))} level{pluralize(abs(gap))} {'above' if gap > 0 else 'below'} you"
+        return gettext("same level as you")
+    words = {"count": apnumber(abs(gap))}
+    if gap > 0:
+        return ngettext("%(count)s level above you", "%(count)s levels above you", gap) % words
+    return ngettext("%(count)s level below you", "%(count)s levels below you", -gap) % words
 
 
 def language_name(code: str) -> str:
-    """The English name Django knows for a language code ("fr" -> "French"), else the code."""
+    """The name Django knows for a language code, in the active language ("fr" -> "French",
+    "français" on a French page), else the code."""
     try:
-        return get_language_info(code)["name"]
+        name = str(get_language_info(code)["name_translated"])
     except KeyError:
         return code
+    # French and Spanish write language names in lower case inside a sentence ("anglais").
+    return name if (get_language() or "en").startswith("en") else name.lower()
 
 
 def _language_list(codes: Iterable[str]) -> str:
-    names = sorted(language_name(code) for code in codes)
     # English is the company default: name the others first, where there are any.
-    others = [name for name in names if name != "English"]
-    return get_text_list(others or names, "and")
+    others = [code for code in codes if code != "en"] or list(codes)
+    return get_text_list(sorted(language_name(code) for code in others), gettext("and"))
 
 
-def _hours(hours: float) -> str:
+def _hours_apart(hours: float) -> str:
     whole = int(hours) if float(hours).is_integer() else hours
-    return f"{whole} hour{pluralize(hours)}"
+    # A fraction of an hour ("1.5 hours") reads as a plural.
+    return ngettext("%(hours)s hour apart", "%(hours)s hours apart",
+                    whole if isinstance(whole, int) else 2) % {"hours": whole}
 
 
 @lru_cache(maxsize=512)

@@ -11,3 +11,8 @@ class ProgramConfig(AppConfig):
 
         # Registers how the upload page asks the worker to run a large import.
         from program.imports import tasks as import_tasks  # noqa: F401
+
+        # Cached report figures (the equity page) forget themselves when their data changes.
+        from program.reports import figures_cache
+
+        figures_cache.connect()

@@ -125,6 +125,8 @@ def _fresh_mentor_pool():
     """Each test starts without a cached suggestions mentor pool (matching/mentorship/pool.py):
     a test's rolled-back data sends no signal, so the pool it built must not reach the next."""
     from matching.mentorship.pool import mentor_pool_reset
+    from program.reports.figures_cache import figures_reset
 
     mentor_pool_reset()
+    figures_reset()  # the same for cached report figures (program/reports/figures_cache.py)
     yield

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
@@ -22,7 +24,8 @@ def enrolment_list(request):
     for enrolment in CohortEnrolment.objects.filter(person=request.person,
                                                     cohort__in=[c.pk for c in cohorts]):
         mine.setdefault(enrolment.cohort_id, []).append(enrolment)
-    rows = [(cohort, mine.get(cohort.pk, [])) for cohort in cohorts]
+    rows = [(cohort, mine.get(cohort.pk, []), _roles(mine.get(cohort.pk, [])))
+            for cohort in cohorts]
     return render(request, "cohorts/enrolment_list.html", {"rows": rows})
 
 
@@ -53,14 +56,19 @@ def enrol(request, slug):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"You are enrolled in {cohort.name}. You can change "
-                                      "this until HR matches the cohort.")
+            messages.success(request, _("You are enrolled in %(cohort)s. You can change this "
+                                        "until HR matches the cohort.") % {"cohort": cohort.name})
             return redirect("cohort_enrolment:enrol", cohort.slug)
     return render(request, "cohorts/enrol.html", {
         "cohort": cohort, "form": form, "enrolments": list(mine.values()),
         "receiver_word": RECEIVER_WORD[cohort.kind], "giver_word": GIVER_WORD[cohort.kind],
-        "giver_role": giver_role,
+        "giver_role": giver_role, "enrolled_as": _roles(mine.values()),
     })
+
+
+def _roles(enrolments) -> str:
+    """"mentee", or "mentee and mentor": the roles someone enrolled in, for a sentence."""
+    return get_text_list([e.get_role_display().lower() for e in enrolments], _("and"))
 
 
 @require_POST
@@ -75,5 +83,5 @@ def withdraw(request, slug):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"You have left {cohort.name}.")
+        messages.success(request, _("You have left %(cohort)s.") % {"cohort": cohort.name})
     return redirect("cohort_enrolment:list")

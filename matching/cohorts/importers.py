@@ -9,6 +9,7 @@ reported by row and column and a file with any problem writes nothing.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from accounts.importing import (
     Column,
@@ -47,8 +48,9 @@ class CohortEnrolmentImporter(Importer):
         for row in rows:
             key = (row["employee_id"], row["role"])
             if key in seen:
-                self.problem(row["_row"], "employee_id", f"{row['employee_id']} is enrolled as "
-                             f"{row['role']} on row {seen[key]} already")
+                self.problem(row["_row"], "employee_id", _(
+                    "%(employee_id)s is enrolled as %(role)s on row %(row)s already")
+                    % {"employee_id": row["employee_id"], "role": row["role"], "row": seen[key]})
             seen.setdefault(key, row["_row"])
         wanted = {row["employee_id"] for row in rows}
         for row in rows:
@@ -60,15 +62,19 @@ class CohortEnrolmentImporter(Importer):
         for row in rows:
             number = row["_row"]
             if row["employee_id"] not in self.people:
-                self.problem(number, "employee_id", f"no person has employee id "
-                             f"{row['employee_id']!r}; import them first")
+                self.problem(number, "employee_id", _(
+                    "no person has employee id %(employee_id)s; import them first")
+                    % {"employee_id": repr(row["employee_id"])})
             if row["role"] and row["role"] not in (receiver_role, giver_role):
-                self.problem(number, "role", f"this is a {self.cohort.kind} cohort: use "
-                             f"{receiver_role} or {giver_role}")
+                self.problem(number, "role", _("this is a %(kind)s cohort: use %(receiver)s or "
+                                               "%(giver)s") % {"kind": self.cohort.kind,
+                                                               "receiver": receiver_role,
+                                                               "giver": giver_role})
             for employee_id in row.get("preferred_employee_ids") or []:
                 if employee_id not in givers_in_file | givers_enrolled:
                     self.problem(number, "preferred_employee_ids",
-                                 f"{employee_id!r} is not enrolled as a {giver_role}")
+                                 _("%(employee_id)s is not enrolled as a %(role)s")
+                                 % {"employee_id": repr(employee_id), "role": giver_role})
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         giver_role = ROLES[self.cohort.kind][1]

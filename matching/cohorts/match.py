@@ -21,6 +21,8 @@ import numpy as np
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MentorProfile, SponsorProfile
 from accounts.program_settings import setting
@@ -44,25 +46,47 @@ ROLES = {  # kind: (receiver role, giver role)
     Cohort.Kind.MENTORSHIP: (CohortEnrolment.Role.MENTEE, CohortEnrolment.Role.MENTOR),
     Cohort.Kind.SPONSORSHIP: (CohortEnrolment.Role.PROTEGE, CohortEnrolment.Role.SPONSOR),
 }
-GIVER_WORD = {Cohort.Kind.MENTORSHIP: "mentor", Cohort.Kind.SPONSORSHIP: "sponsor"}
-RECEIVER_WORD = {Cohort.Kind.MENTORSHIP: "mentee", Cohort.Kind.SPONSORSHIP: "protégé"}
-PINNED_REASON = "pinned by HR"
-NOT_STATED = "Not stated"
-NO_DEPARTMENT = "No department"
+# Column headings of the cohort pages.
+GIVER_WORD = {Cohort.Kind.MENTORSHIP: pgettext_lazy("cohort role", "mentor"),
+              Cohort.Kind.SPONSORSHIP: pgettext_lazy("cohort role", "sponsor")}
+RECEIVER_WORD = {Cohort.Kind.MENTORSHIP: pgettext_lazy("cohort role", "mentee"),
+                 Cohort.Kind.SPONSORSHIP: pgettext_lazy("cohort role", "protégé")}
+PINNED_REASON = _("pinned by HR")
+# Group names in the match rates: kept untranslated as keys, translated when shown.
+EVERYONE = gettext_noop("Everyone")
+NOT_STATED = gettext_noop("Not stated")
+NO_DEPARTMENT = gettext_noop("No department")
 
-# Unmatched reasons; {giver} is "mentor" or "sponsor".
-NOBODY_GIVES = "nobody has enrolled as a {giver} in this cohort"
-ALL_IN_LINE = "every {giver} enrolled is in their reporting line"
-ALREADY_PAIRED = "they already have a {kind} with every {giver} outside their reporting line"
-MUST_HAVE_RULES_OUT = "must-have '{label}' rules out every {giver}"
-MUST_HAVES_RULE_OUT = "must-haves {labels} together rule out every {giver}"
-ALL_FORBIDDEN = "HR forbade every {giver} left after their must-haves"
-NO_GOAL_WITH_ROOM = "no {giver} offers {goals} with capacity left"
-NO_GOAL_AT_ALL = "no allowed {giver} offers {goals}, and every other allowed {giver} is full"
-ALL_FULL = "every allowed {giver} is full"
-FULL_FOR_SCORE = " (their places went to pairs that score higher; 'most people matched' may " \
-                 "place them)"
-STALE_PIN = "The pin {receiver} → {giver} is ignored: {why}."
+# Unmatched reasons, one whole sentence per kind of cohort.
+_M, _S = Cohort.Kind.MENTORSHIP, Cohort.Kind.SPONSORSHIP
+NOBODY_GIVES = {_M: _("nobody has enrolled as a mentor in this cohort"),
+                _S: _("nobody has enrolled as a sponsor in this cohort")}
+ALL_IN_LINE = {_M: _("every mentor enrolled is in their reporting line"),
+               _S: _("every sponsor enrolled is in their reporting line")}
+ALREADY_PAIRED = {
+    _M: _("they already have a mentorship with every mentor outside their reporting line"),
+    _S: _("they already have a sponsorship with every sponsor outside their reporting line")}
+MUST_HAVE_RULES_OUT = {_M: _("must-have '{label}' rules out every mentor"),
+                       _S: _("must-have '{label}' rules out every sponsor")}
+MUST_HAVES_RULE_OUT = {_M: _("must-haves {labels} together rule out every mentor"),
+                       _S: _("must-haves {labels} together rule out every sponsor")}
+ALL_FORBIDDEN = {_M: _("HR forbade every mentor left after their must-haves"),
+                 _S: _("HR forbade every sponsor left after their must-haves")}
+NO_GOAL_WITH_ROOM = {_M: _("no mentor offers {goals} with capacity left"),
+                     _S: _("no sponsor offers {goals} with capacity left")}
+NO_GOAL_AT_ALL = {
+    _M: _("no allowed mentor offers {goals}, and every other allowed mentor is full"),
+    _S: _("no allowed sponsor offers {goals}, and every other allowed sponsor is full")}
+ALL_FULL = {_M: _("every allowed mentor is full"), _S: _("every allowed sponsor is full")}
+FULL_FOR_SCORE = _("{reason} (their places went to pairs that score higher; 'most people "
+                   "matched' may place them)")
+STALE_PIN = _("The pin {receiver} → {giver} is ignored: {why}.")
+PIN_NOW_BREAKS_RULE = _("it now breaks a hard rule")
+PIN_PERSON_TWICE = _("this person is already pinned to someone else")
+PIN_CAPACITY_USED = _("the capacity is used up by other pins")
+PIN_NOT_BOTH_ENROLLED = _("both people must be enrolled in this cohort, one on each side")
+PIN_SAME_LINE = _("they are in the same reporting line")
+PIN_BREAKS_MUST_HAVE = _("it breaks {name}'s must-have '{label}'")
 
 
 @dataclass(frozen=True)
@@ -208,9 +232,19 @@ def _registered_places(cohort: Cohort, givers: _Side) -> list[str]:
             capped += 1
     if not capped:
         return []
-    return [f"{capped} {ROLES[cohort.kind][1]}(s) have fewer places than typed for this round: "
-            "their registered capacity minus the relationships they are in or have been "
-            "proposed."]
+    if cohort.kind == Cohort.Kind.MENTORSHIP:
+        warning = ngettext(
+            "%(count)s mentor has fewer places than typed for this round: their registered "
+            "capacity minus the relationships they are in or have been proposed.",
+            "%(count)s mentors have fewer places than typed for this round: their registered "
+            "capacity minus the relationships they are in or have been proposed.", capped)
+    else:
+        warning = ngettext(
+            "%(count)s sponsor has fewer places than typed for this round: their registered "
+            "capacity minus the relationships they are in or have been proposed.",
+            "%(count)s sponsors have fewer places than typed for this round: their registered "
+            "capacity minus the relationships they are in or have been proposed.", capped)
+    return [warning % {"count": capped}]
 
 
 def _open_pairs(cohort: Cohort) -> set[tuple[int, int]]:
@@ -275,10 +309,10 @@ def cohort_match(*, cohort: Cohort, objective: str | None = None,
     pinned = set(pins)
     pairs = []
     for i, j in best.pairs:
-        _, reasons = score_pair(receivers.candidates[i], givers.candidates[j], weights,
+        _score, reasons = score_pair(receivers.candidates[i], givers.candidates[j], weights,
                                 preference_rank=int(ranks[i, j]) or None)
         if (i, j) in pinned:
-            reasons = [PINNED_REASON, *reasons]
+            reasons = [str(PINNED_REASON), *reasons]
         pairs.append(ProposedPair(receivers.candidates[i], givers.candidates[j],
                                   float(scores[i, j]), reasons, (i, j) in pinned))
     pairs.sort(key=lambda p: (p.receiver.name, p.receiver.person_id))
@@ -292,7 +326,7 @@ def cohort_match(*, cohort: Cohort, objective: str | None = None,
         cohort=cohort, objective=objective, pairs=pairs, unmatched=unmatched,
         total_score=best.total_score, greedy_total_score=baseline.total_score,
         greedy_matched=baseline.matched, givers=m, places=int(sum(givers.capacity)),
-        overall=Rate("Everyone", n, len(matched_rows)),
+        overall=Rate(gettext(EVERYONE), n, len(matched_rows)),
         by_department=_rates([c.department_name or NO_DEPARTMENT
                               for c in receivers.candidates], matched_rows),
         by_gender=_rates([g or NOT_STATED for g in receivers.gender], matched_rows),
@@ -312,11 +346,11 @@ def _usable_pins(cells: list[tuple[int, int]], allowed: np.ndarray, givers: _Sid
     for i, j in cells:
         why = None
         if not allowed[i, j]:
-            why = "it now breaks a hard rule"
+            why = PIN_NOW_BREAKS_RULE
         elif i in rows:
-            why = "this person is already pinned to someone else"
+            why = PIN_PERSON_TWICE
         elif load[j] >= givers.capacity[j]:
-            why = "the capacity is used up by other pins"
+            why = PIN_CAPACITY_USED
         if why:
             warnings.append(STALE_PIN.format(receiver=receivers.candidates[i].name,
                                              giver=givers.candidates[j].name, why=why))
@@ -335,8 +369,10 @@ def _rates(groups: list[str], matched_rows: set[int]) -> list[Rate]:
         enrolled[group] += 1
         matched[group] += i in matched_rows
     minimum = setting("REPORT_MIN_GROUP_SIZE")
-    return [Rate(label, enrolled[label], matched[label] if enrolled[label] >= minimum else None)
-            for label in sorted(enrolled, key=lambda g: (g in (NOT_STATED, NO_DEPARTMENT), g))]
+    unnamed = (NOT_STATED, NO_DEPARTMENT)
+    return [Rate(gettext(label) if label in unnamed else label, enrolled[label],
+                 matched[label] if enrolled[label] >= minimum else None)
+            for label in sorted(enrolled, key=lambda g: (g in unnamed, g))]
 
 
 @dataclass
@@ -354,15 +390,15 @@ class _Explain:
     remaining: np.ndarray
 
     def reason(self, i: int, receivers: _Side) -> str:
-        words = {"giver": GIVER_WORD[self.cohort.kind], "kind": self.cohort.kind}
+        kind = self.cohort.kind
         if not self.givers.ids:
-            return NOBODY_GIVES.format(**words)
+            return str(NOBODY_GIVES[kind])
         open_ = ~self.blocked[i]
         if not open_.any():
-            return ALL_IN_LINE.format(**words)
+            return str(ALL_IN_LINE[kind])
         open_ &= ~self.already[i]
         if not open_.any():
-            return ALREADY_PAIRED.format(**words)
+            return str(ALREADY_PAIRED[kind])
         asked = [k for k in receivers.must_haves[i] if k in self.failures]
         survivors = open_.copy()
         for key in asked:
@@ -370,24 +406,24 @@ class _Explain:
         if not survivors.any():
             alone = [k for k in asked if not (open_ & ~self.failures[k][i]).any()]
             if alone:
-                return MUST_HAVE_RULES_OUT.format(label=MUST_HAVES[alone[0]], **words)
-            labels = " and ".join(f"'{MUST_HAVES[k]}'" for k in asked)
-            return MUST_HAVES_RULE_OUT.format(labels=labels, **words)
+                return MUST_HAVE_RULES_OUT[kind].format(label=MUST_HAVES[alone[0]])
+            labels = get_text_list([f"'{MUST_HAVES[k]}'" for k in asked], gettext("and"))
+            return MUST_HAVES_RULE_OUT[kind].format(labels=labels)
         allowed = self.allowed[i]
         if not allowed.any():
-            return ALL_FORBIDDEN.format(**words)
-        reason = self._capacity_reason(i, receivers.candidates[i], allowed, words)
-        return reason + (FULL_FOR_SCORE if self.objective == solver.SCORE else "")
+            return str(ALL_FORBIDDEN[kind])
+        reason = self._capacity_reason(i, receivers.candidates[i], allowed)
+        return FULL_FOR_SCORE.format(reason=reason) if self.objective == solver.SCORE else reason
 
-    def _capacity_reason(self, i: int, receiver: Candidate, allowed: np.ndarray,
-                         words: dict) -> str:
+    def _capacity_reason(self, i: int, receiver: Candidate, allowed: np.ndarray) -> str:
+        kind = self.cohort.kind
         if receiver.goals:
             names = sorted(receiver.skill_names.get(pk, str(pk)) for pk in receiver.goals)
-            goals = get_text_list(names, "or")
+            goals = get_text_list(names, gettext("or"))
             offering = allowed & (self.features.overlap[i] > 0)
             template = NO_GOAL_WITH_ROOM if offering.any() else NO_GOAL_AT_ALL
-            return template.format(goals=goals, **words)
-        return ALL_FULL.format(**words)
+            return template[kind].format(goals=goals)
+        return str(ALL_FULL[kind])
 
 
 def pin_problem(*, cohort: Cohort, giver_id: int, receiver_id: int) -> str | None:
@@ -397,14 +433,14 @@ def pin_problem(*, cohort: Cohort, giver_id: int, receiver_id: int) -> str | Non
         Q(person_id=receiver_id, role=receiver_role) | Q(person_id=giver_id, role=giver_role),
         cohort=cohort).values_list("role", "must_haves"))
     if receiver_role not in enrolled or giver_role not in enrolled:
-        return "both people must be enrolled in this cohort, one on each side"
+        return str(PIN_NOT_BOTH_ENROLLED)
     receiver = load_candidates([receiver_id])[receiver_id]
     giver = load_candidates([giver_id], mentors=cohort.kind == Cohort.Kind.MENTORSHIP)[giver_id]
     if blocked_matrix([receiver], [giver])[0, 0]:
-        return "they are in the same reporting line"
+        return str(PIN_SAME_LINE)
     failures = must_have_failures(PairFeatures([receiver], [giver]),
                                   [[k for k in enrolled[receiver_role] or [] if k in MUST_HAVES]])
     broken = [MUST_HAVES[k] for k, failed in failures.items() if failed[0, 0]]
     if broken:
-        return f"it breaks {receiver.name}'s must-have '{broken[0]}'"
+        return PIN_BREAKS_MUST_HAVE.format(name=receiver.name, label=broken[0])
     return None

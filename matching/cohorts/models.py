@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     CADENCE_IN_RANGE,
@@ -16,8 +18,9 @@ from accounts.models import (
 
 # How many people a mentor or sponsor takes on in one cohort (mentees and protégés: 1).
 ENROLMENT_CAPACITY = (1, 10)
-ENROLMENT_CAPACITY_RANGE = ("Capacity is how many people you take on in this cohort: {} to {}."
-                            .format(*ENROLMENT_CAPACITY))
+ENROLMENT_CAPACITY_RANGE = format_lazy(
+    _("Capacity is how many people you take on in this cohort: {low} to {high}."),
+    low=ENROLMENT_CAPACITY[0], high=ENROLMENT_CAPACITY[1])
 
 
 class CohortQuerySet(models.QuerySet):
@@ -32,18 +35,18 @@ class CohortQuerySet(models.QuerySet):
 
 class Cohort(models.Model):
     class Kind(models.TextChoices):
-        MENTORSHIP = "mentorship", "Mentorship"
-        SPONSORSHIP = "sponsorship", "Sponsorship"
+        MENTORSHIP = "mentorship", _("Mentorship")
+        SPONSORSHIP = "sponsorship", _("Sponsorship")
 
     class Status(models.TextChoices):
-        ENROLLING = "enrolling", "Enrolling"
-        PUBLISHED = "published", "Published"
+        ENROLLING = "enrolling", _("Enrolling")
+        PUBLISHED = "published", _("Published")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     description = models.TextField(blank=True, max_length=LONG_TEXT_MAX,
-                                   help_text="Shown to employees on the enrolment page.")
+                                   help_text=_("Shown to employees on the enrolment page."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ENROLLING)
     open_to_all = models.BooleanField(default=True)
     enrolment_opens_on = models.DateField(null=True, blank=True)
@@ -51,7 +54,8 @@ class Cohort(models.Model):
     starts_on = models.DateField(null=True, blank=True)
     length_months = models.PositiveSmallIntegerField(default=6)
     cadence_days = models.PositiveSmallIntegerField(default=14, validators=CADENCE_VALIDATORS)
-    weights = models.JSONField(default=dict, blank=True, help_text="Points per scoring criterion.")
+    weights = models.JSONField(default=dict, blank=True,
+                               help_text=_("Points per scoring criterion."))
     objective = models.CharField(max_length=10, default="score")
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -71,10 +75,10 @@ class Cohort(models.Model):
 
 class CohortEnrolment(models.Model):
     class Role(models.TextChoices):
-        MENTEE = "mentee", "Mentee"
-        MENTOR = "mentor", "Mentor"
-        PROTEGE = "protege", "Protégé"
-        SPONSOR = "sponsor", "Sponsor"
+        MENTEE = "mentee", _("Mentee")
+        MENTOR = "mentor", _("Mentor")
+        PROTEGE = "protege", _("Protégé")
+        SPONSOR = "sponsor", _("Sponsor")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrolments")
     person = models.ForeignKey(
@@ -83,7 +87,8 @@ class CohortEnrolment(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices)
     capacity = models.PositiveSmallIntegerField(
         default=1, validators=capacity_validators(ENROLMENT_CAPACITY, ENROLMENT_CAPACITY_RANGE))
-    preferred = models.JSONField(default=list, blank=True, help_text="Ranked person ids (max 5).")
+    preferred = models.JSONField(default=list, blank=True,
+                                 help_text=_("Ranked person ids (max 5)."))
     must_haves = models.JSONField(default=list, blank=True)
     invited = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -103,8 +108,8 @@ class CohortPairRule(models.Model):
     """A pair HR pinned (must be made) or forbade (must not be made) in a cohort."""
 
     class Rule(models.TextChoices):
-        PIN = "pin", "Pinned"
-        FORBID = "forbid", "Forbidden"
+        PIN = "pin", _("Pinned")
+        FORBID = "forbid", _("Forbidden")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="pair_rules")
     giver = models.ForeignKey("accounts.Person", on_delete=models.CASCADE, related_name="+")

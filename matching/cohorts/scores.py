@@ -13,18 +13,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from matching import scoring
 from matching.scoring import Candidate
 
 # Criteria a mentee may insist on. Keys are stored in CohortEnrolment.must_haves.
 MUST_HAVES: dict[str, str] = {
-    "same_language": "same language",
-    "other_department": "other department",
-    "same_timezone": "same time zone",
-    "near_timezone": f"time zone at most {scoring.NEAR_TIMEZONE_HOURS} hours apart",
-    "helps_with_goals": "helps with at least one of my goals",
-    "more_senior": "more senior than me",
+    "same_language": _("same language"),
+    "other_department": _("other department"),
+    "same_timezone": _("same time zone"),
+    "near_timezone": format_lazy(_("time zone at most {hours} hours apart"),
+                                 hours=scoring.NEAR_TIMEZONE_HOURS),
+    "helps_with_goals": _("helps with at least one of my goals"),
+    "more_senior": _("more senior than me"),
 }
 
 

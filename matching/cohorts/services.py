@@ -22,6 +22,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
 from accounts.models import Person, SponsorProfile, User, cadence_validate, capacity_validate
@@ -36,36 +39,51 @@ from matching.scoring import CRITERIA, MAX_PREFERENCE_RANK
 from matching.sponsorship.models import Sponsorship
 from matching.sponsorship.services import sponsorship_propose
 
-SLUG_TAKEN = "A cohort with the short name '{slug}' already exists; choose another."
-NAME_REQUIRED = "Give the cohort a name."
-KIND_INVALID = "A cohort is for mentorship or sponsorship."
-WINDOW_ORDER = "Enrolment must open before it closes."
-START_BEFORE_CLOSE = "The cohort should start after enrolment closes."
-LENGTH_RANGE = "Relationships last 1 to 24 months."
-ALREADY_PUBLISHED = "This cohort has been published; it can no longer change."
-WEIGHT_RANGE = "Points for '{criterion}' must be a whole number from 0 to 100."
-WEIGHTS_ALL_ZERO = "Give at least one criterion some points, or every pair scores 0."
-OBJECTIVE_INVALID = "Choose 'best total score' or 'most people matched'."
-ROLE_WRONG_KIND = "In a {kind} cohort people enrol as {roles}."
-NOT_INVITED = "This cohort is by invitation only; ask HR if you would like to join."
-ENROLMENT_NOT_OPEN = "Enrolment opens on {day}."
-ENROLMENT_CLOSED = "Enrolment closed on {day}."
-NOT_EMPLOYED = "{name} is no longer employed and cannot be enrolled."
-TOO_MANY_PREFERRED = f"Rank at most {MAX_PREFERENCE_RANK} preferred people."
-PREFERRED_TWICE = "Each preferred person may be ranked once."
-PREFERRED_NOT_ENROLLED = "{name} is not enrolled as a {giver} in this cohort."
-PREFERRED_SELF = "You cannot rank yourself."
-MUST_HAVE_UNKNOWN = "'{key}' is not a must-have; choose from: {choices}."
-SPONSOR_NOT_APPROVED = "{name} needs an approved, unpaused sponsor registration to sponsor."
-RULE_INVALID = "A pair rule pins or forbids a pair."
-PIN_REFUSED = "This pair cannot be pinned: {why}."
-PIN_TAKEN = "{receiver} is already pinned to {giver}; remove that pin first."
-PIN_FULL = "{giver} has {capacity} place(s) and all are pinned already."
-NOTHING_TO_PUBLISH = "No pair can be made yet, so there is nothing to publish."
-CHANGED_SINCE_PREVIEW = ("The enrolments or rules changed since your preview, so the pairs would "
-                         "differ from what you saw. Look at the new preview and publish again.")
+SLUG_TAKEN = _("A cohort with the short name '{slug}' already exists; choose another.")
+NAME_REQUIRED = _("Give the cohort a name.")
+KIND_INVALID = _("A cohort is for mentorship or sponsorship.")
+WINDOW_ORDER = _("Enrolment must open before it closes.")
+START_BEFORE_CLOSE = _("The cohort should start after enrolment closes.")
+LENGTH_RANGE = _("Relationships last 1 to 24 months.")
+ALREADY_PUBLISHED = _("This cohort has been published; it can no longer change.")
+WEIGHT_RANGE = _("Points for '{criterion}' must be a whole number from 0 to 100.")
+WEIGHTS_ALL_ZERO = _("Give at least one criterion some points, or every pair scores 0.")
+OBJECTIVE_INVALID = _("Choose 'best total score' or 'most people matched'.")
+ROLE_WRONG_KIND = {
+    Cohort.Kind.MENTORSHIP: _("In a mentorship cohort people enrol as mentee or mentor."),
+    Cohort.Kind.SPONSORSHIP: _("In a sponsorship cohort people enrol as protégé or sponsor."),
+}
+NOT_INVITED = _("This cohort is by invitation only; ask HR if you would like to join.")
+ENROLMENT_NOT_OPEN = _("Enrolment opens on {day}.")
+ENROLMENT_CLOSED = _("Enrolment closed on {day}.")
+NOT_EMPLOYED = _("{name} is no longer employed and cannot be enrolled.")
+TOO_MANY_PREFERRED = format_lazy(_("Rank at most {count} preferred people."),
+                                 count=MAX_PREFERENCE_RANK)
+PREFERRED_TWICE = _("Each preferred person may be ranked once.")
+PREFERRED_NOT_ENROLLED = {
+    Cohort.Kind.MENTORSHIP: _("{name} is not enrolled as a mentor in this cohort."),
+    Cohort.Kind.SPONSORSHIP: _("{name} is not enrolled as a sponsor in this cohort."),
+}
+PREFERRED_SELF = _("You cannot rank yourself.")
+MUST_HAVE_UNKNOWN = _("'{key}' is not a must-have; choose from: {choices}.")
+SPONSOR_NOT_APPROVED = _("{name} needs an approved, unpaused sponsor registration to sponsor.")
+RULE_INVALID = _("A pair rule pins or forbids a pair.")
+PIN_REFUSED = _("This pair cannot be pinned: {why}.")
+PIN_TAKEN = _("{receiver} is already pinned to {giver}; remove that pin first.")
+NOTHING_TO_PUBLISH = _("No pair can be made yet, so there is nothing to publish.")
+CHANGED_SINCE_PREVIEW = _(
+    "The enrolments or rules changed since your preview, so the pairs would differ from what "
+    "you saw. Look at the new preview and publish again."
+)
 
 BULK_BATCH_SIZE = 1000
+
+
+def pin_full(giver: str, capacity: int) -> str:
+    """Every place of this giver is pinned already (worded for the number of places)."""
+    return ngettext("{giver} has {capacity} place and it is pinned already.",
+                    "{giver} has {capacity} places and all are pinned already.",
+                    capacity).format(giver=giver, capacity=capacity)
 LENGTH_MONTHS = (1, 24)
 _SETTINGS = ("name", "description", "open_to_all", "enrolment_opens_on", "enrolment_closes_on",
              "starts_on", "length_months", "cadence_days")
@@ -183,8 +201,8 @@ def _check_preferred(cohort: Cohort, person: Person, preferred: list[int]) -> No
     missing = [pk for pk in preferred if pk not in enrolled]
     if missing:
         name = Person.objects.filter(pk=missing[0]).values_list("full_name", flat=True).first()
-        raise ValidationError({"preferred": PREFERRED_NOT_ENROLLED.format(
-            name=name or f"Person {missing[0]}", giver=giver_role)})
+        raise ValidationError({"preferred": PREFERRED_NOT_ENROLLED[cohort.kind].format(
+            name=name or f"#{missing[0]}")})
 
 
 @transaction.atomic
@@ -208,8 +226,7 @@ def cohort_enrol(
     cohort = _locked(cohort)
     receiver_role, giver_role = ROLES[cohort.kind]
     if role not in (receiver_role, giver_role):
-        raise ValidationError({"role": ROLE_WRONG_KIND.format(
-            kind=cohort.kind, roles=f"{receiver_role} or {giver_role}")})
+        raise ValidationError({"role": ROLE_WRONG_KIND[cohort.kind]})
     if not person.is_employed:
         raise ValidationError(NOT_EMPLOYED.format(name=person.full_name))
     mine = {e.role: e for e in CohortEnrolment.objects.filter(cohort=cohort, person=person)}
@@ -291,8 +308,8 @@ def cohort_pair_rule_set(*, cohort: Cohort, giver: Person, receiver: Person, rul
         pinned = CohortPairRule.objects.filter(cohort=cohort, giver=giver, rule=rule).exclude(
             receiver=receiver).count()
         if pinned >= capacity:
-            raise ValidationError(PIN_FULL.format(giver=giver.full_name, capacity=capacity))
-    made, _ = CohortPairRule.objects.update_or_create(
+            raise ValidationError(pin_full(giver.full_name, capacity))
+    made, _created = CohortPairRule.objects.update_or_create(
         cohort=cohort, giver=giver, receiver=receiver,
         defaults={"rule": rule, "created_by": by, "created_at": timezone.now()})
     return made

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
@@ -56,7 +58,8 @@ def cohort_new(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{cohort.name} is open for enrolment.")
+            messages.success(request, _("%(cohort)s is open for enrolment.")
+                             % {"cohort": cohort.name})
             return redirect("cohorts:detail", cohort.slug)
     return render(request, "cohorts/form.html", {"form": form})
 
@@ -108,7 +111,7 @@ def cohort_edit(request, slug):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The cohort's settings are saved.")
+            messages.success(request, _("The cohort's settings are saved."))
             return redirect("cohorts:detail", cohort.slug)
     return render(request, "cohorts/form.html", {"form": form, "cohort": cohort})
 
@@ -125,11 +128,13 @@ def weights_save(request, slug):
         except ValidationError as error:
             _flash(request, error)
         else:
-            messages.success(request, "Weights saved. The preview uses them now.")
+            messages.success(request, _("Weights saved. The preview uses them now."))
     else:
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+            text = " ".join(errors)
+            messages.error(request, _("%(field)s: %(errors)s") % {"field": label, "errors": text}
+                           if label else text)
     if request.POST.get("next") == "preview":
         return redirect("cohorts:preview", cohort.slug)
     return redirect("cohorts:detail", cohort.slug)
@@ -148,7 +153,8 @@ def cohort_invite(request, slug):
         except ValidationError as error:
             _flash(request, error)
         else:
-            messages.success(request, f"{person.full_name} is invited and enrolled.")
+            messages.success(request, _("%(name)s is invited and enrolled.")
+                             % {"name": person.full_name})
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
@@ -165,7 +171,8 @@ def enrolment_remove(request, slug, pk):
     except ValidationError as error:
         _flash(request, error)
     else:
-        messages.success(request, f"{enrolment.person.full_name} is no longer enrolled.")
+        messages.success(request, _("%(name)s is no longer enrolled.")
+                         % {"name": enrolment.person.full_name})
     return redirect("cohorts:detail", slug)
 
 
@@ -203,12 +210,15 @@ def rule_add(request, slug):
         except ValidationError as error:
             _flash(request, error)
         else:
-            verb = "pinned" if form.cleaned_data["rule"] == "pin" else "forbidden"
-            messages.success(request, f"{receiver.full_name} and {giver.full_name}: {verb}. "
-                                      "The preview is re-run with it.")
+            done = (_("%(receiver)s and %(giver)s: pinned. The preview is re-run with it.")
+                    if form.cleaned_data["rule"] == "pin" else
+                    _("%(receiver)s and %(giver)s: forbidden. The preview is re-run with it."))
+            messages.success(request, done % {"receiver": receiver.full_name,
+                                              "giver": giver.full_name})
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+            messages.error(request, _("%(field)s: %(errors)s") % {
+                "field": form.fields[field].label, "errors": " ".join(errors)})
     return _back_to_preview(cohort, objective)
 
 
@@ -222,7 +232,7 @@ def rule_remove(request, slug, pk):
     except ValidationError as error:
         _flash(request, error)
     else:
-        messages.success(request, "The rule is removed.")
+        messages.success(request, _("The rule is removed."))
     return _back_to_preview(rule.cohort, request.POST.get("objective", ""))
 
 
@@ -246,6 +256,10 @@ def cohort_publish(request, slug):
     except ValidationError as error:
         _flash(request, error)
         return _back_to_preview(cohort, objective)
-    messages.success(request, f"Published: {len(result.pairs)} pair(s) made and told; "
-                              f"{len(result.unmatched)} without a match were told too.")
+    made = ngettext("Published: %(count)s pair made and told.",
+                    "Published: %(count)s pairs made and told.", len(result.pairs))
+    unmatched = ngettext("%(count)s person without a match was told too.",
+                         "%(count)s people without a match were told too.", len(result.unmatched))
+    messages.success(request, " ".join([made % {"count": len(result.pairs)},
+                                        unmatched % {"count": len(result.unmatched)}]))
     return redirect("cohorts:detail", cohort.slug)

@@ -8,6 +8,7 @@ changes nothing: a row matches the stored mentorship of the same pair started th
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.importing import Column, Importer, parse_choice, parse_date, register
 from matching.mentorship.models import Mentorship
@@ -39,32 +40,35 @@ class MentorshipImporter(Importer):
             number = row["_row"]
             mentor, mentee = row.get("mentor_employee_id"), row.get("mentee_employee_id")
             if mentor and mentor == mentee:
-                self.problem(number, "mentee_employee_id", "a person cannot mentor themself")
+                self.problem(number, "mentee_employee_id", _("a person cannot mentor themself"))
             started, ended, status = row.get("started_on"), row.get("ended_on"), row.get("status")
             if started and started > today:
-                self.problem(number, "started_on", f"{started} is in the future")
+                self.problem(number, "started_on", _("%(day)s is in the future") % {"day": started})
             if status == RelationshipStatus.ACTIVE and ended:
-                self.problem(number, "ended_on", "an active mentorship has no end date; leave "
-                             "it blank or set the status to completed or ended_early")
+                self.problem(number, "ended_on", _("an active mentorship has no end date; leave "
+                                                   "it blank or set the status to completed or "
+                                                   "ended_early"))
             if status in (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY):
                 if not ended:
-                    self.problem(number, "ended_on", f"is blank; a {status} mentorship needs "
-                                 "its end date")
+                    self.problem(number, "ended_on", _("is blank; a %(status)s mentorship "
+                                                       "needs its end date") % {"status": status})
                 elif started and ended < started:
-                    self.problem(number, "ended_on", f"{ended} is before started_on {started}")
+                    self.problem(number, "ended_on", _("%(ended)s is before started_on %(started)s")
+                                 % {"ended": ended, "started": started})
                 elif ended > today:
-                    self.problem(number, "ended_on", f"{ended} is in the future")
+                    self.problem(number, "ended_on", _("%(day)s is in the future") % {"day": ended})
             key = (mentor, mentee, started)
             if None not in key:
                 if key in seen:
-                    self.problem(number, "started_on", f"this pair and start date are already "
-                                 f"on row {seen[key]}")
+                    self.problem(number, "started_on", _("this pair and start date are already "
+                                                         "on row %(row)s") % {"row": seen[key]})
                 seen[key] = number
             if status == RelationshipStatus.ACTIVE and mentor and mentee:
                 pair = (mentor, mentee)
                 if pair in active_in_file:
-                    self.problem(number, "status", "this pair already has an active mentorship "
-                                 f"on row {active_in_file[pair]}; only one can be active")
+                    self.problem(number, "status", _(
+                        "this pair already has an active mentorship on row %(row)s; only one can "
+                        "be active") % {"row": active_in_file[pair]})
                 active_in_file[pair] = number
         if not self.problems:
             self._check_active_in_database(rows)
@@ -84,8 +88,9 @@ class MentorshipImporter(Importer):
             started = stored_active.get(pair)
             if (row["status"] == RelationshipStatus.ACTIVE and started is not None
                     and started != row["started_on"]):
-                self.problem(row["_row"], "status", "this pair already has an active mentorship "
-                             f"(started {started}); close it first or import this one as ended")
+                self.problem(row["_row"], "status", _(
+                    "this pair already has an active mentorship (started %(day)s); close it "
+                    "first or import this one as ended") % {"day": started})
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         mentor_ids = {self.people[r["mentor_employee_id"]] for r in rows}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CADENCE_IN_RANGE, LONG_TEXT_MAX, NOTE_MAX, MentorProfile, text_fits
 from matching.relationships.models import (
@@ -26,17 +28,17 @@ class MentorRequestQuerySet(models.QuerySet):
 
 class MentorRequest(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        EXPIRED = "expired", "Expired"
+        OPEN = "open", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
 
     class DeclineReason(models.TextChoices):
-        NO_TIME = "no_time", "I don't have time right now"
-        NOT_MY_AREA = "not_my_area", "These goals are outside what I can help with"
-        BETTER_FIT = "better_fit", "Someone else would be a better fit"
-        OTHER = "other", "Another reason"
+        NO_TIME = "no_time", _("I don't have time right now")
+        NOT_MY_AREA = "not_my_area", _("These goals are outside what I can help with")
+        BETTER_FIT = "better_fit", _("Someone else would be a better fit")
+        OTHER = "other", _("Another reason")
 
     mentee = models.ForeignKey(
         "accounts.Person", on_delete=models.CASCADE, related_name="mentor_requests_sent"
@@ -68,7 +70,8 @@ class MentorRequest(models.Model):
         indexes = [models.Index(fields=["status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.mentee} asks {self.mentor}"
+        return gettext("%(mentee)s asks %(mentor)s") % {"mentee": self.mentee,
+                                                         "mentor": self.mentor}
 
 
 class MentorshipQuerySet(models.QuerySet):
@@ -95,7 +98,7 @@ class Mentorship(Relationship):
         MentorRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorship"
     )
     agreement = models.TextField(blank=True, max_length=LONG_TEXT_MAX,
-                                 help_text="What the pair agreed to work on.")
+                                 help_text=_("What the pair agreed to work on."))
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -105,7 +108,9 @@ class Mentorship(Relationship):
     class Meta:
         ordering = ["-started_on", "-id"]
         indexes = [models.Index(fields=["status", "next_due_on"]),
-                   models.Index(fields=["mentor", "status"])]
+                   models.Index(fields=["mentor", "status"]),
+                   # Newest first (the ordering, HR's console): a page reads 50 rows in order.
+                   models.Index(fields=["-started_on", "-id"], name="mentorship_newest_idx")]
         constraints = [
             # The accept service checks first for a clear message; this closes the race.
             models.UniqueConstraint(
@@ -118,15 +123,16 @@ class Mentorship(Relationship):
         ]
 
     def __str__(self) -> str:
-        return f"{self.mentor} mentors {self.mentee}"
+        return gettext("%(mentor)s mentors %(mentee)s") % {"mentor": self.mentor,
+                                                            "mentee": self.mentee}
 
 
 class Goal(models.Model):
     class Status(models.TextChoices):
-        NOT_STARTED = "not_started", "Not started"
-        IN_PROGRESS = "in_progress", "In progress"
-        ACHIEVED = "achieved", "Achieved"
-        DROPPED = "dropped", "Dropped"
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=200)

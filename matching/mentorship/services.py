@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     CADENCE_RANGE,
@@ -38,28 +39,39 @@ from matching.relationships.services import (
     survey_url,
 )
 
-REQUEST_SELF = "You cannot ask yourself to be your mentor."
-REQUEST_LINE = ("{name} is your manager or above you in your reporting line; choose a mentor "
-                "outside it.")
-REQUEST_REPORT = "{name} reports to you; choose a mentor outside your reporting line."
-REQUEST_NOT_A_MENTOR = "{name} has not opted in as a mentor."
-REQUEST_PAUSED = "{name} has paused mentoring and is not taking new requests right now."
-REQUEST_FULL = "{name} has no room for another mentee right now; try another mentor."
-REQUEST_DUPLICATE = "You already have an open request to {name}; wait for their answer."
-REQUEST_TOO_MANY = ("You already have {limit} open requests, the most at once. Withdraw one or "
-                    "wait for an answer before asking someone else.")
-REQUEST_ALREADY_PAIRED = "{name} is already your mentor."
-REQUEST_MESSAGE_REQUIRED = "Write a short message: what you hope to work on together."
-REQUEST_GOALS_REQUIRED = "Choose at least one goal this request is about."
-REQUEST_NOT_OPEN = "This request is {status}, so it can no longer be {action}."
-REQUEST_NOT_YOURS = "Only {who} can do that."
-DECLINE_REASON_REQUIRED = "Choose a reason for declining."
-ACCEPT_FULL = ("Every place is taken (your capacity is {capacity}). Close a mentorship or raise "
-               "your capacity before accepting.")
+REQUEST_SELF = _("You cannot ask yourself to be your mentor.")
+REQUEST_LINE = _(
+    "{name} is your manager or above you in your reporting line; choose a mentor outside it."
+)
+REQUEST_REPORT = _("{name} reports to you; choose a mentor outside your reporting line.")
+REQUEST_NOT_A_MENTOR = _("{name} has not opted in as a mentor.")
+REQUEST_PAUSED = _("{name} has paused mentoring and is not taking new requests right now.")
+REQUEST_FULL = _("{name} has no room for another mentee right now; try another mentor.")
+REQUEST_DUPLICATE = _("You already have an open request to {name}; wait for their answer.")
+REQUEST_TOO_MANY = _(
+    "You already have {limit} open requests, the most at once. Withdraw one or wait for an "
+    "answer before asking someone else."
+)
+REQUEST_ALREADY_PAIRED = _("{name} is already your mentor.")
+REQUEST_MESSAGE_REQUIRED = _("Write a short message: what you hope to work on together.")
+REQUEST_GOALS_REQUIRED = _("Choose at least one goal this request is about.")
+# By what was attempted: whole sentences, so each language words them its own way.
+REQUEST_NOT_OPEN = {
+    "accepted": _("This request is {status}, so it can no longer be accepted."),
+    "declined": _("This request is {status}, so it can no longer be declined."),
+    "withdrawn": _("This request is {status}, so it can no longer be withdrawn."),
+}
+REQUEST_ONLY_MENTEE = _("Only the person who asked can do that.")
+REQUEST_ONLY_MENTOR = _("Only the mentor who was asked can do that.")
+DECLINE_REASON_REQUIRED = _("Choose a reason for declining.")
+ACCEPT_FULL = _(
+    "Every place is taken (your capacity is {capacity}). Close a mentorship or raise your "
+    "capacity before accepting."
+)
 PROFILE_CAPACITY_RANGE = MENTOR_CAPACITY_RANGE
 PROFILE_CADENCE_RANGE = CADENCE_RANGE
-GOAL_TITLE_REQUIRED = "Describe the goal in a few words."
-GOAL_DUPLICATE = "This mentorship already has the goal {title!r}."
+GOAL_TITLE_REQUIRED = _("Describe the goal in a few words.")
+GOAL_DUPLICATE = _("This mentorship already has the goal {title!r}.")
 
 
 # Becoming a mentor.
@@ -81,7 +93,7 @@ def mentor_profile_save(
     cadence_validate(cadence_days)
     MentorProfile.objects.select_for_update().filter(person=person).first()  # queue acceptances
     capacity_not_below_taken(MentorProfile, person.pk, capacity)
-    profile, _ = MentorProfile.objects.update_or_create(
+    profile, _created = MentorProfile.objects.update_or_create(
         person=person,
         defaults={"capacity": capacity, "how_i_can_help": how_i_can_help.strip(),
                   "cadence_days": cadence_days, "languages": sorted(set(languages)),
@@ -165,8 +177,8 @@ def mentor_request_create(
 def _lock_open_request(mentor_request: MentorRequest, *, action: str) -> MentorRequest:
     locked = MentorRequest.objects.select_for_update().get(pk=mentor_request.pk)
     if locked.status != MentorRequest.Status.OPEN:
-        raise ValidationError(REQUEST_NOT_OPEN.format(
-            status=locked.get_status_display().lower(), action=action))
+        raise ValidationError(REQUEST_NOT_OPEN[action].format(
+            status=locked.get_status_display().lower()))
     return locked
 
 
@@ -192,7 +204,7 @@ def _tell_mentors_withdrawn(requests: list[MentorRequest], *, reason: str) -> No
 @transaction.atomic
 def mentor_request_withdraw(*, mentor_request: MentorRequest, by: Person) -> MentorRequest:
     if by.pk != mentor_request.mentee_id:
-        raise ValidationError(REQUEST_NOT_YOURS.format(who="the person who asked"))
+        raise ValidationError(REQUEST_ONLY_MENTEE)
     mentor_request = _lock_open_request(mentor_request, action="withdrawn")
     mentor_request.status = MentorRequest.Status.WITHDRAWN
     mentor_request.answered_at = timezone.now()
@@ -213,7 +225,7 @@ def mentor_request_accept(
     after the other and each sees the mentorships the previous one created.
     """
     if by.pk != mentor_request.mentor_id:
-        raise ValidationError(REQUEST_NOT_YOURS.format(who="the mentor who was asked"))
+        raise ValidationError(REQUEST_ONLY_MENTOR)
     profile = MentorProfile.objects.select_for_update().get(person_id=mentor_request.mentor_id)
     mentor_request = _lock_open_request(mentor_request, action="accepted")
     if places_left(profile) <= 0:
@@ -253,7 +265,7 @@ def mentor_request_decline(
     *, mentor_request: MentorRequest, by: Person, reason: str, note: str = ""
 ) -> MentorRequest:
     if by.pk != mentor_request.mentor_id:
-        raise ValidationError(REQUEST_NOT_YOURS.format(who="the mentor who was asked"))
+        raise ValidationError(REQUEST_ONLY_MENTOR)
     if reason not in MentorRequest.DeclineReason.values:
         raise ValidationError({"reason": DECLINE_REASON_REQUIRED})
     mentor_request = _lock_open_request(mentor_request, action="declined")
@@ -354,7 +366,7 @@ def goal_set_status(*, goal: Goal, by: Person, status: str) -> Goal:
     if by.pk not in (mentorship.mentor_id, mentorship.mentee_id):
         raise ValidationError(NOT_A_PARTICIPANT)
     if status not in Goal.Status.values:
-        raise ValidationError({"status": "Choose one of the goal statuses."})
+        raise ValidationError({"status": _("Choose one of the goal statuses.")})
     goal.status = status
     goal.save(update_fields=["status"])
     return goal

@@ -2,8 +2,10 @@
 own data, scoped to the signed-in person)."""
 
 from django import template
+from django.utils.translation import gettext
 
 from accounts.models import MentorProfile
+from matching import scoring
 from matching.mentorship.selectors import overview_for
 
 register = template.Library()
@@ -22,4 +24,10 @@ def mentorship_card(context):
 @register.filter
 def stars(value):
     """A 1-5 rating as text a screen reader and an eye both understand: '4/5'."""
-    return f"{value}/5" if value else "no rating"
+    return f"{value}/5" if value else gettext("no rating")
+
+
+@register.filter
+def language_names(codes):
+    """Spoken-language codes as names in the reader's language: "English, French"."""
+    return ", ".join(scoring.language_name(code) for code in codes or ())

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
@@ -70,11 +71,11 @@ def profile_edit(request):
             add_service_errors(form, error)
         else:
             if form.cleaned_data["is_paused"]:
-                messages.success(request, "Saved. You are paused: nobody can send you new "
-                                          "requests until you resume.")
+                messages.success(request, _("Saved. You are paused: nobody can send you new "
+                                            "requests until you resume."))
             else:
-                messages.success(request, "Saved. Employees can now find you and ask you to "
-                                          "mentor them." if profile is None else "Saved.")
+                messages.success(request, _("Saved. Employees can now find you and ask you to "
+                                            "mentor them.") if profile is None else _("Saved."))
             return redirect("mentorship:index")
     return render(request, "mentorship/profile_edit.html", {"form": form, "profile": profile})
 
@@ -150,8 +151,8 @@ def request_create(request, person_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Your request is on its way to {mentor.full_name}. "
-                                      "You will hear back here and by email.")
+            messages.success(request, _("Your request is on its way to %(name)s. You will hear "
+                                        "back here and by email.") % {"name": mentor.full_name})
             return redirect("mentorship:index")
     return render(request, "mentorship/request_form.html",
                   {"form": form, "mentor": mentor, "problem": problem})
@@ -195,8 +196,8 @@ def request_accept(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("mentorship:request_detail", pk=pk)
-    messages.success(request, f"You are now mentoring {mentorship.mentee.full_name}. "
-                              "Agree your goals and book the first check-in.")
+    messages.success(request, _("You are now mentoring %(name)s. Agree your goals and book the "
+                                "first check-in.") % {"name": mentorship.mentee.full_name})
     return redirect("mentorship:detail", pk=mentorship.pk)
 
 
@@ -213,11 +214,12 @@ def request_decline(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Declined. We told {mentor_request.mentee.full_name} "
-                                      "kindly and pointed them to other mentors.")
+            name = mentor_request.mentee.full_name
+            messages.success(request, _("Declined. We told %(name)s kindly and pointed them to "
+                                        "other mentors.") % {"name": name})
             return redirect("mentorship:index")
     else:
-        messages.error(request, "Choose a reason for declining.")
+        messages.error(request, _("Choose a reason for declining."))
     return redirect("mentorship:request_detail", pk=pk)
 
 
@@ -230,7 +232,7 @@ def request_withdraw(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("mentorship:request_detail", pk=pk)
-    messages.success(request, "Request withdrawn.")
+    messages.success(request, _("Request withdrawn."))
     return redirect("mentorship:index")
 
 
@@ -302,7 +304,7 @@ def check_in(request, pk):
         request, pk, CheckInForm, "check_in_form",
         lambda m, data: relationships.meeting_record(relationship=m, author=request.person,
                                                      **data),
-        "Check-in saved.")
+        _("Check-in saved."))
 
 
 @require_POST
@@ -312,7 +314,7 @@ def agreement(request, pk):
         request, pk, AgreementForm, "agreement_form",
         lambda m, data: services.mentorship_agreement_update(mentorship=m, by=request.person,
                                                              **data),
-        "Agreement saved.")
+        _("Agreement saved."))
 
 
 @require_POST
@@ -333,7 +335,8 @@ def goal_status(request, pk, goal_id):
     notice = ""
     if form.is_valid():
         services.goal_set_status(goal=goal, by=request.person, status=form.cleaned_data["status"])
-        notice = f"“{goal.title}” is now {goal.get_status_display().lower()}."
+        notice = _("“%(title)s” is now %(status)s.") % {
+            "title": goal.title, "status": goal.get_status_display().lower()}
     if request.headers.get("HX-Request") == "true":
         # htmx swaps the goal list and this notice into the page in place (no redirect, no
         # message queued): the person keeps their scroll position.
@@ -355,7 +358,7 @@ def close(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The mentorship is closed. Thank you both.")
+            messages.success(request, _("The mentorship is closed. Thank you both."))
             if mentorship.mentee_id == request.person.pk:
                 return redirect("mentorship:survey", kind="mentorship", pk=pk, phase="closing")
             return redirect("mentorship:detail", pk=pk)
@@ -379,8 +382,8 @@ def next_check_in_ics(request, pk):
         f"DTSTAMP:{stamp}",
         f"DTSTART;VALUE=DATE:{due:%Y%m%d}",
         f"DTEND;VALUE=DATE:{due + datetime.timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_ics_text(f'Mentoring check-in with {other.full_name}')}",
-        f"DESCRIPTION:{_ics_text(f'Log the check-in afterwards: {url}')}",
+        "SUMMARY:" + _ics_text(_("Mentoring check-in with %(name)s") % {"name": other.full_name}),
+        "DESCRIPTION:" + _ics_text(_("Log the check-in afterwards: %(url)s") % {"url": url}),
         f"URL:{url}",
         "END:VEVENT", "END:VCALENDAR",
     ]

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from matching.pairs.models import MeetingProposal
@@ -34,7 +35,7 @@ def meeting_uid(proposal: MeetingProposal) -> str:
 def meeting_calendar(proposal: MeetingProposal) -> bytes:
     """The invitation for one meeting (METHOD:REQUEST, or CANCEL once cancelled)."""
     cancelled = proposal.status == MeetingProposal.Status.CANCELLED
-    calendar = _calendar("Meeting")
+    calendar = _calendar(_("Meeting"))
     calendar.add("method", "CANCEL" if cancelled else "REQUEST")
     calendar.add_component(_meeting_event(proposal))
     return calendar.to_ical()
@@ -51,8 +52,10 @@ def _meeting_event(proposal: MeetingProposal) -> Event:
     event.add("dtend", proposal.ends_at)
     event.add("sequence", proposal.sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    kind = relationships.kind_name(relationship)
-    event.add("summary", f"{kind.capitalize()}: {giver.full_name} and {receiver.full_name}")
+    names = {"giver": giver.full_name, "receiver": receiver.full_name}
+    event.add("summary", (_("Mentorship: %(giver)s and %(receiver)s")
+                          if relationships.kind_name(relationship) == "mentorship"
+                          else _("Sponsorship: %(giver)s and %(receiver)s")) % names)
     if proposal.note:
         event.add("location", proposal.note)
     event.add("url", settings.SITE_URL + relationships.relationship_url(relationship))
@@ -74,7 +77,7 @@ def person_feed(person) -> bytes:
     """Everything ahead of the person as a subscribable calendar (METHOD-less, as feeds are):
     agreed meetings of their active relationships as timed events, and each relationship's next
     check-in due date as an all-day event. Three queries per kind of relationship, at most."""
-    calendar = _calendar("Mentoring and sponsorship")
+    calendar = _calendar(_("Mentoring and sponsorship"))
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     now = timezone.now()
     for kind, model in relationships.relationship_models().items():
@@ -102,7 +105,10 @@ def person_feed(person) -> bytes:
             event.add("dtstamp", now)
             event.add("dtstart", relationship.next_due_on)
             event.add("dtend", relationship.next_due_on + timedelta(days=1))
-            event.add("summary", f"{kind.capitalize()} check-in with {other.full_name} due")
+            event.add("summary", (_("Mentorship check-in with %(name)s due")
+                                  if kind == "mentorship"
+                                  else _("Sponsorship check-in with %(name)s due"))
+                      % {"name": other.full_name})
             event.add("url", settings.SITE_URL + relationships.relationship_url(relationship))
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)

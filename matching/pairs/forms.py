@@ -4,6 +4,7 @@ import zoneinfo
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.submissions import OnceForm
 from accounts.timezones import zone_for
@@ -20,10 +21,10 @@ LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 class MessageForm(OnceForm):
     body = forms.CharField(
-        label="Message", max_length=MESSAGE_MAX_LENGTH, strip=True,
+        label=_("Message"), max_length=MESSAGE_MAX_LENGTH, strip=True,
         error_messages={"required": MESSAGE_EMPTY, "max_length": MESSAGE_TOO_LONG},
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Only the two of you read this thread.")
+        help_text=_("Only the two of you read this thread."))
 
 
 class LocalTimeField(forms.DateTimeField):
@@ -36,20 +37,20 @@ class LocalTimeField(forms.DateTimeField):
 
 
 class ProposeForm(OnceForm):
-    option_1 = LocalTimeField(label="First time")
-    option_2 = LocalTimeField(label="Second time (optional)", required=False)
-    option_3 = LocalTimeField(label="Third time (optional)", required=False)
+    option_1 = LocalTimeField(label=_("First time"))
+    option_2 = LocalTimeField(label=_("Second time (optional)"), required=False)
+    option_3 = LocalTimeField(label=_("Third time (optional)"), required=False)
     duration_minutes = forms.IntegerField(
-        label="Length in minutes", initial=45, min_value=DURATION_MINUTES[0],
+        label=_("Length in minutes"), initial=45, min_value=DURATION_MINUTES[0],
         max_value=DURATION_MINUTES[1])
-    note = forms.CharField(label="Note (optional)", max_length=NOTE_MAX_LENGTH, required=False,
-                           help_text="For example: video call, or the café on the 3rd floor.")
+    note = forms.CharField(label=_("Note (optional)"), max_length=NOTE_MAX_LENGTH, required=False,
+                           help_text=_("For example: video call, or the café on the 3rd floor."))
 
     def __init__(self, *args, zone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
         self.zone = zone_for(zone) or zoneinfo.ZoneInfo("UTC")
         for name in ("option_1", "option_2", "option_3"):
-            self.fields[name].help_text = f"Your time ({self.zone.key})."
+            self.fields[name].help_text = _("Your time ({zone}).").format(zone=self.zone.key)
 
     def _in_zone(self, value):
         if value is None:
@@ -69,8 +70,8 @@ class ProposeForm(OnceForm):
 
 
 class AnswerForm(forms.Form):
-    choice = forms.IntegerField(min_value=1, max_value=3, required=False)
-    note = forms.CharField(max_length=NOTE_MAX_LENGTH, required=False)
+    choice = forms.IntegerField(min_value=1, max_value=3, required=False, label=_("Time"))
+    note = forms.CharField(max_length=NOTE_MAX_LENGTH, required=False, label=_("Note"))
 
 
 class ReflectionForm(forms.ModelForm):
@@ -78,7 +79,7 @@ class ReflectionForm(forms.ModelForm):
         label=ClosingReflection._meta.get_field("how_it_went").verbose_name,
         choices=[(n, str(n)) for n in range(1, 6)], coerce=int, widget=forms.RadioSelect)
     would_do_again = forms.TypedChoiceField(
-        label="Would you do it again?", choices=[("yes", "Yes"), ("no", "No")],
+        label=_("Would you do it again?"), choices=[("yes", _("Yes")), ("no", _("No"))],
         coerce=lambda value: value == "yes", widget=forms.RadioSelect)
 
     class Meta:

@@ -13,6 +13,7 @@ import secrets
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 MESSAGE_MAX_LENGTH = 4000
 NOTE_MAX_LENGTH = 500
@@ -24,7 +25,7 @@ def _one_relationship(name: str) -> models.CheckConstraint:
     return models.CheckConstraint(
         condition=(models.Q(mentorship__isnull=False, sponsorship__isnull=True)
                    | models.Q(mentorship__isnull=True, sponsorship__isnull=False)),
-        name=name, violation_error_message="Belongs to exactly one mentorship or sponsorship.")
+        name=name, violation_error_message=_("Belongs to exactly one mentorship or sponsorship."))
 
 
 class PairRecord(models.Model):
@@ -85,11 +86,11 @@ class MeetingProposal(PairRecord):
     cancels an accepted meeting. `sequence` counts the calendar updates of the meeting."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Waiting for an answer"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        REPLACED = "replaced", "Replaced by new times"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        REPLACED = "replaced", _("Replaced by new times")
+        CANCELLED = "cancelled", _("Cancelled")
 
     proposed_by = models.ForeignKey("accounts.Person", on_delete=models.CASCADE,
                                     related_name="+")
@@ -115,7 +116,7 @@ class MeetingProposal(PairRecord):
                 condition=models.Q(duration_minutes__gte=DURATION_MINUTES[0],
                                    duration_minutes__lte=DURATION_MINUTES[1]),
                 name="meetingproposal_duration_in_range",
-                violation_error_message="A meeting lasts 15 minutes to 4 hours."),
+                violation_error_message=_("A meeting lasts 15 minutes to 4 hours.")),
             models.CheckConstraint(
                 condition=models.Q(status="accepted", starts_at__isnull=False)
                 | ~models.Q(status="accepted"),
@@ -165,10 +166,10 @@ class ClosingReflection(PairRecord):
     respondent = models.ForeignKey("accounts.Person", on_delete=models.CASCADE,
                                    related_name="+")
     how_it_went = models.PositiveSmallIntegerField(
-        "How did it go? (1 = poorly, 5 = very well)",
+        _("How did it go? (1 = poorly, 5 = very well)"),
         validators=[MinValueValidator(1), MaxValueValidator(5)])
-    would_do_again = models.BooleanField("Would you do it again?")
-    comment = models.TextField("Anything HR should know (optional)", max_length=1000,
+    would_do_again = models.BooleanField(_("Would you do it again?"))
+    comment = models.TextField(_("Anything HR should know (optional)"), max_length=1000,
                                blank=True)
     answered_at = models.DateTimeField(default=timezone.now)
 

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import Exists, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from accounts.notifications import Attachment, notify
@@ -31,22 +33,23 @@ from matching.pairs.models import (
 from matching.relationships import services as relationships
 from matching.relationships.models import RelationshipStatus
 
-MESSAGE_EMPTY = "Write a message first."
-MESSAGE_TOO_LONG = f"Keep a message under {MESSAGE_MAX_LENGTH:,} characters."
-THREAD_CLOSED = "This relationship has closed: its messages stay readable but no new ones."
-NOT_OPEN = "This relationship is not active: meeting times can be proposed once it is."
-OPTIONS_REQUIRED = "Offer at least one time."
-OPTIONS_TOO_MANY = f"Offer at most {MAX_OPTIONS} times."
-OPTION_IN_PAST = "{when} has already passed: offer a time in the future."
-OPTION_TOO_FAR = "{when} is more than a year away."
-OPTIONS_REPEATED = "The same time is offered twice."
+MESSAGE_EMPTY = _("Write a message first.")
+MESSAGE_TOO_LONG = format_lazy(_("Keep a message under {limit} characters."),
+                               limit=f"{MESSAGE_MAX_LENGTH:,}")
+THREAD_CLOSED = _("This relationship has closed: its messages stay readable but no new ones.")
+NOT_OPEN = _("This relationship is not active: meeting times can be proposed once it is.")
+OPTIONS_REQUIRED = _("Offer at least one time.")
+OPTIONS_TOO_MANY = format_lazy(_("Offer at most {count} times."), count=MAX_OPTIONS)
+OPTION_IN_PAST = _("{when} has already passed: offer a time in the future.")
+OPTION_TOO_FAR = _("{when} is more than a year away.")
+OPTIONS_REPEATED = _("The same time is offered twice.")
 DURATION_OUT_OF_RANGE = "A meeting lasts {} to {} minutes.".format(*DURATION_MINUTES)
-PROPOSAL_NOT_OPEN = "These times have already been answered."
-PROPOSAL_OWN = "You offered these times: the other person answers them."
-CHOICE_INVALID = "Choose one of the offered times."
-CHOICE_PASSED = "That time has passed: offer new times instead."
-NOT_ACCEPTED = "Only an accepted meeting can be cancelled."
-MEETING_PASSED = "This meeting has already taken place."
+PROPOSAL_NOT_OPEN = _("These times have already been answered.")
+PROPOSAL_OWN = _("You offered these times: the other person answers them.")
+CHOICE_INVALID = _("Choose one of the offered times.")
+CHOICE_PASSED = _("That time has passed: offer new times instead.")
+NOT_ACCEPTED = _("Only an accepted meeting can be cancelled.")
+MEETING_PASSED = _("This meeting has already taken place.")
 
 # The sides whose thread a person can open: active, or closed (read-only).
 VISIBLE_STATUSES = (RelationshipStatus.ACTIVE, RelationshipStatus.COMPLETED,
@@ -314,13 +317,16 @@ def meeting_upcoming(accepted: list[MeetingProposal]) -> MeetingProposal | None:
 
 # The giver's voice at the close.
 
-REFLECTION_NOT_GIVER = "Only the {giver} answers this: the {receiver} has their own survey."
-REFLECTION_NOT_CLOSED = "This opens once the relationship has closed."
-REFLECTION_DONE = "You have already answered. Thank you!"
+REFLECTION_NOT_GIVER = {
+    "mentorship": _("Only the mentor answers this: the mentee has their own survey."),
+    "sponsorship": _("Only the sponsor answers this: the protégé has their own survey."),
+}
+REFLECTION_NOT_CLOSED = _("This opens once the relationship has closed.")
+REFLECTION_DONE = _("You have already answered. Thank you!")
 
 
 def reflection_due(relationship, person: Person) -> bool:
-    giver, _ = relationships.participants(relationship)
+    giver, _receiver = relationships.participants(relationship)
     return (relationship.is_closed and giver.pk == person.pk
             and not ClosingReflection.objects.filter(**_link(relationship)).exists())
 
@@ -329,17 +335,16 @@ def reflection_due(relationship, person: Person) -> bool:
 def reflection_record(*, relationship, person: Person, how_it_went: int, would_do_again: bool,
                       comment: str = "") -> ClosingReflection:
     model = type(relationship)
-    giver, _ = relationships.participants(relationship)
+    giver, _receiver = relationships.participants(relationship)
     if giver.pk != person.pk:
-        raise ValidationError(REFLECTION_NOT_GIVER.format(giver=model.GIVER,
-                                                          receiver=model.RECEIVER_WORD))
+        raise ValidationError(REFLECTION_NOT_GIVER[model.KIND])
     relationship = _locked(relationship)
     if not relationship.is_closed:
         raise ValidationError(REFLECTION_NOT_CLOSED)
     if ClosingReflection.objects.filter(**_link(relationship)).exists():
         raise ValidationError(REFLECTION_DONE)
     if not 1 <= how_it_went <= 5:
-        raise ValidationError({"how_it_went": "Answer with a whole number from 1 to 5."})
+        raise ValidationError({"how_it_went": _("Answer with a whole number from 1 to 5.")})
     return ClosingReflection.objects.create(
         respondent=person, how_it_went=how_it_went, would_do_again=would_do_again,
         comment=(comment or "").strip()[:1000], **_link(relationship))

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
@@ -118,7 +119,7 @@ def propose(request, kind, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Times sent: you will hear when one is accepted.")
+            messages.success(request, _("Times sent: you will hear when one is accepted."))
             return redirect(done_url)
     return _render(request, relationship, propose_form=form, status=400)
 
@@ -128,7 +129,7 @@ def _answer(request, proposal_id, action, done: str):
     relationship = proposal.relationship
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose one of the offered times.")
+        messages.error(request, _("Choose one of the offered times."))
         return redirect(services.thread_url(relationship) + "#meetings")
     try:
         action(proposal, form.cleaned_data)
@@ -151,7 +152,7 @@ def accept(request, proposal_id):
                                 starts_at=options[choice - 1])
 
     return _answer(request, proposal_id, act,
-                   "Accepted: it is your next meeting. Add it to your calendar below.")
+                   _("Accepted: it is your next meeting. Add it to your calendar below."))
 
 
 @person_required
@@ -159,7 +160,7 @@ def accept(request, proposal_id):
 def decline(request, proposal_id):
     return _answer(request, proposal_id, lambda proposal, data: services.meeting_decline(
         proposal=proposal, person=request.person, note=data.get("note") or ""),
-        "Declined. You can offer other times below.")
+        _("Declined. You can offer other times below."))
 
 
 @person_required
@@ -167,7 +168,7 @@ def decline(request, proposal_id):
 def cancel(request, proposal_id):
     return _answer(request, proposal_id, lambda proposal, data: services.meeting_cancel(
         proposal=proposal, person=request.person, note=data.get("note") or ""),
-        "Cancelled: the other person is told.")
+        _("Cancelled: the other person is told."))
 
 
 @person_required
@@ -192,13 +193,13 @@ def _feed_urls(request, feed: CalendarFeed) -> dict:
 
 @person_required
 def calendar_page(request):
-    feed, _ = CalendarFeed.objects.get_or_create(person=request.person)
+    feed, _created = CalendarFeed.objects.get_or_create(person=request.person)
     if request.method == "POST":
         with transaction.atomic():
             CalendarFeed.objects.filter(pk=feed.pk).delete()
             feed = CalendarFeed.objects.create(person=request.person)
-        messages.success(request, "Done: the old address no longer works. Subscribe again "
-                                  "with the new one below.")
+        messages.success(request, _("Done: the old address no longer works. Subscribe again "
+                                    "with the new one below."))
         return redirect("pairs:calendar")
     return render(request, "pairs/calendar.html", _feed_urls(request, feed))
 
@@ -216,7 +217,7 @@ def feed(request, token):
 @person_required
 def reflection(request, kind, pk):
     relationship = _relationship_or_404(request, kind, pk)
-    giver, _ = relationships.participants(relationship)
+    giver, _receiver = relationships.participants(relationship)
     if giver.pk != request.person.pk:
         raise Http404("Only the mentor or sponsor answers this.")
     form = ReflectionForm(request.POST or None)
@@ -228,7 +229,7 @@ def reflection(request, kind, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Thank you: your answers are saved.")
+            messages.success(request, _("Thank you: your answers are saved."))
             return redirect(relationships.relationship_url(relationship))
     return render(request, "pairs/reflection.html", {
         "form": form, "relationship": relationship, "kind": kind, "due": due,

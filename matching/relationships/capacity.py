@@ -10,8 +10,10 @@ profiles), the HR dashboard (aggregates) and the demo data (counts it keeps in m
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
+from django.utils.translation import ngettext
 
 from accounts.models import MentorProfile, SponsorProfile
 from matching.relationships.models import RelationshipStatus, relationship_models
@@ -51,17 +53,19 @@ def places_left(profile: MentorProfile | SponsorProfile) -> int:
     return room(capacity=profile.capacity, taken=places_taken(profile))
 
 
-CAPACITY_BELOW_TAKEN = (
-    "You are in {taken} active relationship(s) now, so your capacity cannot be below {taken}. "
-    "Pause to take nobody new."
-)
+def capacity_below_taken(taken: int) -> str:
+    return ngettext(
+        "You are in {taken} active relationship now, so your capacity cannot be below {taken}. "
+        "Pause to take nobody new.",
+        "You are in {taken} active relationships now, so your capacity cannot be below {taken}. "
+        "Pause to take nobody new.", taken).format(taken=taken)
 
 
 def capacity_not_below_taken(profile_model, person_id: int, capacity: int) -> None:
     """A capacity may not be set below the places already taken ("2 of 1 places taken")."""
     taken = _active(profile_model, person_id).count()
     if capacity < taken:
-        raise ValidationError({"capacity": CAPACITY_BELOW_TAKEN.format(taken=taken)})
+        raise ValidationError({"capacity": capacity_below_taken(taken)})
 
 
 def places_promised(profile: MentorProfile | SponsorProfile) -> tuple[int, int]:
@@ -97,9 +101,11 @@ def places_taken_expression(profile_model):
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def has_room_q(profile_model) -> Q:
-    """Profiles with fewer places taken than their capacity (paused or not)."""
-    return Q(capacity__gt=places_taken_expression(profile_model))
+def has_room_q(profile_model, taken=None) -> Q:
+    """Profiles with fewer places taken than their capacity (paused or not). `taken`: the
+    places taken when the query has them already (F("taken") of an annotation), so the count
+    is not made twice per profile."""
+    return Q(capacity__gt=places_taken_expression(profile_model) if taken is None else taken)
 
 
 def with_room(profiles: QuerySet) -> QuerySet:
@@ -107,7 +113,19 @@ def with_room(profiles: QuerySet) -> QuerySet:
     return profiles.filter(has_room_q(profiles.model), is_paused=False)
 
 
+class _WithRoom(ModelIterable):
+    """Profiles as fetched, each given `room` from its capacity and `active_count`."""
+
+    def __iter__(self):
+        for profile in super().__iter__():
+            profile.room = room(capacity=profile.capacity, taken=profile.active_count)
+            yield profile
+
+
 def with_places(profiles: QuerySet) -> QuerySet:
-    """Each profile annotated with `active_count` (places taken) and `room` (places left)."""
-    return (profiles.annotate(active_count=places_taken_expression(profiles.model))
-            .annotate(room=F("capacity") - F("active_count")))
+    """Each profile annotated with `active_count` (places taken) and given `room` (places
+    left). The room is worked out as each profile is read: as a second annotation the database
+    would count each profile's places twice (an expression is repeated, not reused)."""
+    profiles = profiles.annotate(active_count=places_taken_expression(profiles.model))
+    profiles._iterable_class = _WithRoom
+    return profiles

@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.importing import Column, Importer, parse_choice, parse_date, parse_rating, register
 from matching.relationships.models import (
@@ -64,27 +65,31 @@ class SurveyImporter(Importer):
         for row in rows:
             number, phase, kind = row["_row"], row["phase"], row["relationship_kind"]
             if row["answered_on"] and row["answered_on"] > today:
-                self.problem(number, "answered_on", f"{row['answered_on']} is in the future")
+                self.problem(number, "answered_on",
+                             _("%(day)s is in the future") % {"day": row["answered_on"]})
             if phase == SurveyResponse.Phase.CLOSING and row.get("usefulness") is None:
-                self.problem(number, "usefulness", "the closing survey asks how useful it was "
-                             "(1-5)")
+                self.problem(number, "usefulness",
+                             _("the closing survey asks how useful it was (1-5)"))
             if phase == SurveyResponse.Phase.BASELINE and row.get("usefulness") is not None:
-                self.problem(number, "usefulness", "usefulness is asked at the close only; "
-                             "leave it blank for a baseline answer")
+                self.problem(number, "usefulness", _("usefulness is asked at the close only; "
+                                                     "leave it blank for a baseline answer"))
             person = people.get(row["employee_id"])
             if person is None or kind is None or row["answered_on"] is None:
                 continue
             relationship = covering(relationships.get((kind, person), []), row["answered_on"])
             if relationship is None:
-                role = relationship_models()[kind].RECEIVER_WORD
+                missing = (_("%(employee_id)s has no mentorship as mentee; import mentorships "
+                             "first") if kind == "mentorship" else
+                           _("%(employee_id)s has no sponsorship as protégé; import sponsorships "
+                             "first"))
                 self.problem(number, "relationship_kind",
-                             f"{row['employee_id']} has no {kind} as {role}; import "
-                             f"{'mentorships' if kind == 'mentorship' else 'sponsorships'} first")
+                             missing % {"employee_id": row["employee_id"]})
                 continue
             key = (kind, relationship.pk, phase)
             if key in seen:
-                self.problem(number, "phase", f"the same {kind} already has a {phase} answer "
-                             f"on row {seen[key]}")
+                self.problem(number, "phase", _("the same %(kind)s already has a %(phase)s "
+                                                "answer on row %(row)s")
+                             % {"kind": kind, "phase": phase, "row": seen[key]})
             seen.setdefault(key, number)
             self.links[number] = relationship
 

@@ -9,15 +9,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from matching.relationships.models import Meeting, relationship_models
 from matching.relationships.services import meeting_validate
 
 MEETING_EDIT_DAYS = 14
-MEETING_NOT_YOURS = "Only the person who recorded it can change or delete it."
-MEETING_TOO_OLD = ("It was recorded more than {days} days ago, so it can no longer be changed "
-                   "or deleted.")
+MEETING_NOT_YOURS = _("Only the person who recorded it can change or delete it.")
+MEETING_TOO_OLD = _(
+    "It was recorded more than {days} days ago, so it can no longer be changed or deleted."
+)
 
 
 def meeting_models() -> dict[str, type[Meeting]]:

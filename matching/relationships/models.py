@@ -9,17 +9,21 @@ from django.apps import apps
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import CADENCE_VALIDATORS, LONG_TEXT_MAX, NOTE_MAX, text_fits
 
 
 class RelationshipStatus(models.TextChoices):
-    PROPOSED = "proposed", "Waiting for acceptance"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    ENDED_EARLY = "ended_early", "Ended early"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn"  # by whoever proposed it, before an answer
+    # A context of their own: a mentorship's status agrees with it, not with a request's.
+    PROPOSED = "proposed", pgettext_lazy("relationship status", "Waiting for acceptance")
+    ACTIVE = "active", pgettext_lazy("relationship status", "Active")
+    COMPLETED = "completed", pgettext_lazy("relationship status", "Completed")
+    ENDED_EARLY = "ended_early", pgettext_lazy("relationship status", "Ended early")
+    DECLINED = "declined", pgettext_lazy("relationship status", "Declined")
+    # by whoever proposed it, before an answer
+    WITHDRAWN = "withdrawn", pgettext_lazy("relationship status", "Withdrawn")
 
 
 # A relationship in one of these never started: it counts nowhere but the proposals list.
@@ -41,12 +45,12 @@ def relationship_constraints() -> list[models.BaseConstraint]:
 class CloseReason(models.TextChoices):
     """No-fault reasons for ending early."""
 
-    GOALS_MET = "goals_met", "Goals met sooner than planned"
-    SCHEDULE = "schedule", "Schedules no longer work"
-    ROLE_CHANGE = "role_change", "One of us changed role or team"
-    LEFT_COMPANY = "left_company", "One of us left the company"
-    NOT_A_FIT = "not_a_fit", "Not the right fit, no fault"
-    OTHER = "other", "Another reason"
+    GOALS_MET = "goals_met", _("Goals met sooner than planned")
+    SCHEDULE = "schedule", _("Schedules no longer work")
+    ROLE_CHANGE = "role_change", _("One of us changed role or team")
+    LEFT_COMPANY = "left_company", _("One of us left the company")
+    NOT_A_FIT = "not_a_fit", _("Not the right fit, no fault")
+    OTHER = "other", _("Another reason")
 
 
 class Relationship(models.Model):
@@ -131,12 +135,12 @@ ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 
 class SurveyResponse(models.Model):
     class Kind(models.TextChoices):
-        MENTORSHIP = "mentorship", "Mentorship"
-        SPONSORSHIP = "sponsorship", "Sponsorship"
+        MENTORSHIP = "mentorship", _("Mentorship")
+        SPONSORSHIP = "sponsorship", _("Sponsorship")
 
     class Phase(models.TextChoices):
-        BASELINE = "baseline", "At the start"
-        CLOSING = "closing", "At the close"
+        BASELINE = "baseline", _("At the start")
+        CLOSING = "closing", _("At the close")
 
     respondent = models.ForeignKey(
         "accounts.Person", on_delete=models.CASCADE, related_name="survey_responses"
@@ -153,14 +157,14 @@ class SurveyResponse(models.Model):
     phase = models.CharField(max_length=10, choices=Phase.choices)
     answered_on = models.DateField(default=timezone.localdate)
     confidence = models.PositiveSmallIntegerField(
-        validators=ONE_TO_FIVE, help_text="Confidence in your career direction (1-5)."
+        validators=ONE_TO_FIVE, help_text=_("Confidence in your career direction (1-5).")
     )
     goal_progress = models.PositiveSmallIntegerField(
-        validators=ONE_TO_FIVE, help_text="Progress on your development goals (1-5)."
+        validators=ONE_TO_FIVE, help_text=_("Progress on your development goals (1-5).")
     )
     usefulness = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=ONE_TO_FIVE,
-        help_text="How useful the relationship was (1-5, closing only).",
+        help_text=_("How useful the relationship was (1-5, closing only)."),
     )
 
     class Meta:

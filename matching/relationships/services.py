@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.models import Person, User
@@ -27,26 +28,27 @@ from matching.relationships.models import (
     relationship_models,
 )
 
-NOT_A_PARTICIPANT = "Only the two people in this relationship can do that."
-NOT_ACTIVE = "This relationship is not active, so nothing more can be recorded in it."
-MEETING_IN_FUTURE = "The date is in the future: record a meeting once it has happened."
-MEETING_BEFORE_START = "The date is before the relationship started ({started_on})."
-RATING_OUT_OF_RANGE = "The progress rating must be a whole number from 1 to 5."
-DISCUSSED_REQUIRED = "Say briefly what you discussed."
-CLOSE_STATUS_INVALID = "Close it as completed or as ended early."
-CLOSE_REASON_REQUIRED = "Choose a reason for ending early (none of them is anyone's fault)."
-CLOSE_REASON_INVALID = "That is not one of the reasons for ending early."
-CLOSE_BEFORE_START = "The end date is before the relationship started ({started_on})."
-CLOSE_IN_FUTURE = "The end date is in the future."
-HR_CLOSE_NOTE_REQUIRED = "Say why HR is ending it; both people will read this."
+NOT_A_PARTICIPANT = _("Only the two people in this relationship can do that.")
+NOT_ACTIVE = _("This relationship is not active, so nothing more can be recorded in it.")
+MEETING_IN_FUTURE = _("The date is in the future: record a meeting once it has happened.")
+MEETING_BEFORE_START = _("The date is before the relationship started ({started_on}).")
+RATING_OUT_OF_RANGE = _("The progress rating must be a whole number from 1 to 5.")
+DISCUSSED_REQUIRED = _("Say briefly what you discussed.")
+CLOSE_STATUS_INVALID = _("Close it as completed or as ended early.")
+CLOSE_REASON_REQUIRED = _("Choose a reason for ending early (none of them is anyone's fault).")
+CLOSE_REASON_INVALID = _("That is not one of the reasons for ending early.")
+CLOSE_BEFORE_START = _("The end date is before the relationship started ({started_on}).")
+CLOSE_IN_FUTURE = _("The end date is in the future.")
+HR_CLOSE_NOTE_REQUIRED = _("Say why HR is ending it; both people will read this.")
 HR_NAME = "HR"
-SURVEY_NOT_RESPONDENT = "Only the {role} answers this survey."
-SURVEY_ALREADY_ANSWERED = "This survey has already been answered. Thank you!"
-SURVEY_PHASE_INVALID = "The survey is either the baseline (at the start) or the closing one."
-SURVEY_ANSWER_OUT_OF_RANGE = "Answer each question with a whole number from 1 to 5."
-SURVEY_USEFULNESS_REQUIRED = "Say how useful the relationship was (1-5)."
-SURVEY_USEFULNESS_BASELINE = "Usefulness is asked at the close only."
-SURVEY_CLOSING_TOO_EARLY = "The closing survey opens once the relationship has closed."
+SURVEY_NOT_RESPONDENT = {"mentorship": _("Only the mentee answers this survey."),
+                         "sponsorship": _("Only the protégé answers this survey.")}
+SURVEY_ALREADY_ANSWERED = _("This survey has already been answered. Thank you!")
+SURVEY_PHASE_INVALID = _("The survey is either the baseline (at the start) or the closing one.")
+SURVEY_ANSWER_OUT_OF_RANGE = _("Answer each question with a whole number from 1 to 5.")
+SURVEY_USEFULNESS_REQUIRED = _("Say how useful the relationship was (1-5).")
+SURVEY_USEFULNESS_BASELINE = _("Usefulness is asked at the close only.")
+SURVEY_CLOSING_TOO_EARLY = _("The closing survey opens once the relationship has closed.")
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -101,9 +103,11 @@ def survey_url(relationship, phase: str) -> str:
     return reverse("mentorship:survey", args=[kind_name(relationship), relationship.pk, phase])
 
 
-PLANNED_END_BEFORE_START = "The planned end must be after the start ({started_on})."
-PLANNED_END_TOO_FAR = ("The planned end is more than {years} years after the start; plan a "
-                       "shorter relationship and extend it later.")
+PLANNED_END_BEFORE_START = _("The planned end must be after the start ({started_on}).")
+PLANNED_END_TOO_FAR = _(
+    "The planned end is more than {years} years after the start; plan a shorter relationship "
+    "and extend it later."
+)
 PLANNED_END_MAX_YEARS = 3
 
 
@@ -242,7 +246,7 @@ def _tell_closed(relationship, person: Person, context: dict) -> None:
 
 
 def _ask_closing_survey(relationship, context: dict) -> None:
-    _, receiver = participants(relationship)
+    _giver, receiver = participants(relationship)
     notify(recipient=receiver, kind="survey_closing", template="survey-request",
            context={**context, "phase": SurveyResponse.Phase.CLOSING},
            url=survey_url(relationship, SurveyResponse.Phase.CLOSING))
@@ -297,7 +301,7 @@ def survey_record(
     """The mentee's or protégé's answers, once per relationship and phase."""
     kind = _kind(relationship)
     if respondent.pk != _participant_ids(relationship)[1]:
-        raise ValidationError(SURVEY_NOT_RESPONDENT.format(role=kind.RECEIVER_WORD))
+        raise ValidationError(SURVEY_NOT_RESPONDENT[kind.KIND])
     if phase not in SurveyResponse.Phase.values:
         raise ValidationError(SURVEY_PHASE_INVALID)
     relationship = _locked(relationship)  # two tabs submitting at once: one wins

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from accounts.forms import add_service_errors
 from accounts.roles import person_required
@@ -32,7 +33,7 @@ def survey(request, kind, pk, phase):
     # Scoped to the respondent: anyone else gets a 404, not a hint that it exists.
     relationship = get_object_or_404(model.objects.filter(**{model.RECEIVER: request.person}),
                                      pk=pk)
-    giver, _ = relationships.participants(relationship)
+    giver, _receiver = relationships.participants(relationship)
     answered = relationships.survey_answered(relationship=relationship, phase=phase)
     form = SurveyForm(request.POST or None, phase=phase)
     if request.method == "POST" and not answered and form.is_valid():
@@ -42,7 +43,7 @@ def survey(request, kind, pk, phase):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Thank you: your answers are saved.")
+            messages.success(request, _("Thank you: your answers are saved."))
             return redirect(relationships.relationship_url(relationship))
     return render(request, "relationships/survey.html",
                   {"form": form, "relationship": relationship, "kind": kind, "phase": phase,
@@ -64,8 +65,8 @@ def meeting_edit(request, pk, *, kind: str, form_class):
                                 .select_related(kind), pk=pk)
     back = relationships.relationship_url(getattr(meeting, kind))
     if not meeting_editable(meeting, request.person):
-        messages.error(request, "It was recorded more than 14 days ago; it can no longer be "
-                                "changed.")
+        messages.error(request, _("It was recorded more than 14 days ago; it can no longer be "
+                                  "changed."))
         return redirect(back)
     if request.method == "POST" and request.POST.get("action") == "delete":
         try:
@@ -73,7 +74,7 @@ def meeting_edit(request, pk, *, kind: str, form_class):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Deleted.")
+            messages.success(request, _("Deleted."))
         return redirect(back)
     form = form_class(request.POST or None, initial={
         name: getattr(meeting, name) for name in MEETING_FIELDS})
@@ -85,7 +86,7 @@ def meeting_edit(request, pk, *, kind: str, form_class):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect(back)
     return render(request, "relationships/meeting_edit.html",
                   {"form": form, "meeting": meeting, "back_url": back, "kind": kind})

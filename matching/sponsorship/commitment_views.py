@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
@@ -55,8 +56,8 @@ def commitment_new(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Commitment written down. You will be reminded before "
-                                      "it is due.")
+            messages.success(request, _("Commitment written down. You will be reminded before "
+                                        "it is due."))
             if "another" in request.POST:
                 return redirect("sponsorship:commitment_new", pk=pk)
             return redirect("sponsorship:detail", pk=pk)
@@ -88,9 +89,9 @@ def commitment_keep(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Commitment kept.")
+            messages.success(request, _("Commitment kept."))
     else:
-        messages.error(request, "Choose the advocacy record that kept the commitment.")
+        messages.error(request, _("Choose the advocacy record that kept the commitment."))
     return redirect("sponsorship:commitment_detail", pk=pk)
 
 
@@ -105,7 +106,7 @@ def commitment_drop(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.info(request, "Commitment dropped.")
+            messages.info(request, _("Commitment dropped."))
             return redirect("sponsorship:commitment_detail", pk=pk)
     return render(request, "sponsorship/commitment_detail.html", {
         "commitment": commitment, "is_sponsor": True, "drop_form": form,

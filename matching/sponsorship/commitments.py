@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
 from accounts.models import Person
@@ -29,21 +30,23 @@ from matching.sponsorship.models import (
 )
 from matching.sponsorship.services import advocacy_record
 
-COMMITMENT_NOT_YOURS = "Only the sponsor of this sponsorship can make or change its commitments."
-COMMITMENT_SPONSORSHIP_CLOSED = (
-    "This sponsorship is {status}; commitments are made while it is proposed or active.")
-COMMITMENT_MADE_BEFORE_START = (
-    "The commitment is dated before the sponsorship started ({started_on}).")
-COMMITMENT_MADE_IN_FUTURE = "A commitment cannot be dated in the future."
-COMMITMENT_NOT_OPEN = "This commitment is already {state}."
-COMMITMENT_DROP_NEEDS_REASON = "Say why the commitment is dropped; HR sees the reason."
-COMMITMENT_RECORD_OTHER_PAIR = "That advocacy record belongs to another sponsorship."
-COMMITMENT_RECORD_WRONG_KIND = (
-    "A {record_kind} does not keep a commitment to {commitment_kind}.")
-COMMITMENT_RECORD_BEFORE_MADE = (
-    "That advocacy record is dated {occurred_on}, before the commitment was made ({made_on}).")
-COMMITMENT_RECORD_TAKEN = "That advocacy record already keeps another commitment."
-COMMITMENT_DROP_BEFORE_MADE = "The commitment cannot be dropped before it was made ({made_on})."
+COMMITMENT_NOT_YOURS = _("Only the sponsor of this sponsorship can make or change its commitments.")
+COMMITMENT_SPONSORSHIP_CLOSED = _(
+    "This sponsorship is {status}; commitments are made while it is proposed or active."
+)
+COMMITMENT_MADE_BEFORE_START = _(
+    "The commitment is dated before the sponsorship started ({started_on})."
+)
+COMMITMENT_MADE_IN_FUTURE = _("A commitment cannot be dated in the future.")
+COMMITMENT_NOT_OPEN = _("This commitment is already {state}.")
+COMMITMENT_DROP_NEEDS_REASON = _("Say why the commitment is dropped; HR sees the reason.")
+COMMITMENT_RECORD_OTHER_PAIR = _("That advocacy record belongs to another sponsorship.")
+COMMITMENT_RECORD_WRONG_KIND = _("A {record_kind} does not keep a commitment to {commitment_kind}.")
+COMMITMENT_RECORD_BEFORE_MADE = _(
+    "That advocacy record is dated {occurred_on}, before the commitment was made ({made_on})."
+)
+COMMITMENT_RECORD_TAKEN = _("That advocacy record already keeps another commitment.")
+COMMITMENT_DROP_BEFORE_MADE = _("The commitment cannot be dropped before it was made ({made_on}).")
 
 # Which advocacy records keep which commitment.
 KEEPING_KINDS = {

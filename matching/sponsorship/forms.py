@@ -5,6 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
     LONG_TEXT_MAX,
@@ -20,7 +23,7 @@ from matching.relationships.models import CloseReason, RelationshipStatus
 from matching.sponsorship.models import AdvocacyRecord, Commitment
 from matching.sponsorship.services import COMMITMENT_STATEMENT
 
-NO_SUCH_PERSON = "No current employee has that email or employee ID."
+NO_SUCH_PERSON = _("No current employee has that email or employee ID.")
 
 
 class PersonField(forms.CharField):
@@ -28,7 +31,7 @@ class PersonField(forms.CharField):
     thousands of options long."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("help_text", "Their work email or employee ID.")
+        kwargs.setdefault("help_text", _("Their work email or employee ID."))
         super().__init__(max_length=254, **kwargs)
 
     def clean(self, value):
@@ -45,41 +48,44 @@ class PersonField(forms.CharField):
 class SponsorRegistrationForm(forms.Form):
     departments = forms.ModelMultipleChoiceField(
         queryset=Department.objects.all(), required=False, widget=forms.CheckboxSelectMultiple,
-        label="Departments you have influence in",
+        label=_("Departments you have influence in"),
     )
     opportunity_kinds = forms.MultipleChoiceField(
         choices=SponsorProfile.Opportunity.choices, required=False,
-        widget=forms.CheckboxSelectMultiple, label="Opportunities you can open",
+        widget=forms.CheckboxSelectMultiple, label=_("Opportunities you can open"),
     )
     capacity = forms.IntegerField(min_value=SPONSOR_CAPACITY[0], max_value=SPONSOR_CAPACITY[1],
-                                  initial=2, label="Protégés at once",
-                                  help_text="{} to {}.".format(*SPONSOR_CAPACITY))
+                                  initial=2, label=_("Protégés at once"),
+                                  help_text=format_lazy(_("{low} to {high}."),
+                                                        low=SPONSOR_CAPACITY[0],
+                                                        high=SPONSOR_CAPACITY[1]))
     commitment_accepted = forms.BooleanField(
-        required=False, label="I accept this commitment", help_text=COMMITMENT_STATEMENT,
+        required=False, label=_("I accept this commitment"), help_text=COMMITMENT_STATEMENT,
     )
     is_paused = forms.BooleanField(
-        required=False, label="Pause: take no new protégés for now",
-        help_text="Current sponsorships continue.",
+        required=False, label=_("Pause: take no new protégés for now"),
+        help_text=_("Current sponsorships continue."),
     )
 
 
 class RegistrationDecisionForm(forms.Form):
-    reason = forms.CharField(max_length=300, required=False, label="Reason (shown to the leader)",
+    reason = forms.CharField(max_length=300, required=False,
+                             label=_("Reason (shown to the leader)"),
                              widget=forms.TextInput)
 
 
 class ProposeForm(OnceForm):
-    protege = PersonField(label="Protégé")
+    protege = PersonField(label=_("Protégé"))
 
 
 class PairForm(OnceForm):
     """HR pairs a sponsor and a protégé (e.g. after a talent review)."""
 
     sponsor = forms.ModelChoiceField(
-        queryset=SponsorProfile.objects.none(), label="Sponsor",
-        help_text="Approved sponsors who are not paused.",
+        queryset=SponsorProfile.objects.none(), label=_("Sponsor"),
+        help_text=_("Approved sponsors who are not paused."),
     )
-    protege = PersonField(label="Protégé")
+    protege = PersonField(label=_("Protégé"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,13 +98,13 @@ class PairForm(OnceForm):
 
 class InterestForm(OnceForm):
     aspirations = forms.CharField(max_length=NOTE_MAX,
-        widget=forms.Textarea(attrs={"rows": 4}), label="Where you want your career to go",
-        help_text="HR reads this when looking for a sponsor who can open the right doors.",
+        widget=forms.Textarea(attrs={"rows": 4}), label=_("Where you want your career to go"),
+        help_text=_("HR reads this when looking for a sponsor who can open the right doors."),
     )
 
 
 class InterestDeclineForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="Reason (the employee reads it)")
+    reason = forms.CharField(max_length=300, label=_("Reason (the employee reads it)"))
 
 
 class AdvocacyForm(OnceModelForm):
@@ -107,16 +113,16 @@ class AdvocacyForm(OnceModelForm):
         fields = ["kind", "occurred_on", "forum", "visibility", "description",
                   "shared_with_protege"]
         labels = {
-            "kind": "What you did",
-            "occurred_on": "Date",
-            "forum": "Where",
-            "visibility": "How openly",
-            "description": "What you put forward",
-            "shared_with_protege": "Share this record with the protégé",
+            "kind": _("What you did"),
+            "occurred_on": _("Date"),
+            "forum": _("Where"),
+            "visibility": _("How openly"),
+            "description": _("What you put forward"),
+            "shared_with_protege": _("Share this record with the protégé"),
         }
         help_texts = {
-            "forum": "For example: Q3 promotion committee, staffing review, leadership offsite.",
-            "shared_with_protege": "Unshared records are seen only by you and HR admins.",
+            "forum": _("For example: Q3 promotion committee, staffing review, leadership offsite."),
+            "shared_with_protege": _("Unshared records are seen only by you and HR admins."),
         }
         widgets = {
             "occurred_on": forms.DateInput(attrs={"type": "date"}),
@@ -129,74 +135,75 @@ class AdvocacyForm(OnceModelForm):
 
 
 class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(choices=AdvocacyRecord.Outcome.choices)
-    outcome_on = forms.DateField(required=False, label="Decided on",
+    outcome = forms.ChoiceField(choices=AdvocacyRecord.Outcome.choices, label=_("Outcome"))
+    outcome_on = forms.DateField(required=False, label=_("Decided on"),
                                  widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(
         max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                           label="Note")
+                           label=_("Note"))
     create_career_event = forms.BooleanField(
-        required=False, label="Also record the matching career event for the protégé",
+        required=False, label=_("Also record the matching career event for the protégé"),
     )
 
 
 class CareerEventForm(OnceModelForm):
-    person = PersonField(label="Employee")
+    person = PersonField(label=_("Employee"))
 
     class Meta:
         model = CareerEvent
         fields = ["person", "kind", "occurred_on", "description"]
-        labels = {"occurred_on": "Date"}
+        labels = {"kind": _("Kind"), "occurred_on": _("Date"), "description": _("Description")}
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class CareerEventCorrectForm(forms.ModelForm):
     """HR corrects a career event; the reason is kept in the audit trail."""
 
-    reason = forms.CharField(max_length=300, label="Why the correction",
-                             help_text="Kept with the change. Up to 300 characters.")
+    reason = forms.CharField(max_length=300, label=_("Why the correction"),
+                             help_text=_("Kept with the change. Up to 300 characters."))
 
     class Meta:
         model = CareerEvent
         fields = ["kind", "occurred_on", "description"]
-        labels = {"occurred_on": "Date"}
+        labels = {"kind": _("Kind"), "occurred_on": _("Date"), "description": _("Description")}
         widgets = {"occurred_on": forms.DateInput(attrs={"type": "date"})}
 
 
 class CareerEventDeleteForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="Why delete it",
-                             help_text="Kept after the event is gone. Up to 300 characters.")
+    reason = forms.CharField(max_length=300, label=_("Why delete it"),
+                             help_text=_("Kept after the event is gone. Up to 300 characters."))
 
 
 class CareerEventFilterForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("", "All kinds"), *CareerEvent.Kind.choices],
-                             required=False)
-    q = forms.CharField(required=False, label="Employee",
-                        help_text="Name, email or employee ID.")
+    kind = forms.ChoiceField(choices=[("", _("All kinds")), *CareerEvent.Kind.choices],
+                             required=False, label=_("Kind"))
+    q = forms.CharField(required=False, label=_("Employee"),
+                        help_text=_("Name, email or employee ID."))
 
 
 class TouchpointForm(OnceForm):
-    occurred_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}),
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}),
                                   initial=timezone.localdate)
     discussed = forms.CharField(max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}),
-                                label="What you talked about",
-                                help_text="Both of you see this.")
+                                label=_("What you talked about"),
+                                help_text=_("Both of you see this."))
     private_notes = forms.CharField(
         max_length=LONG_TEXT_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                                    help_text="Only you ever see these.")
+        label=_("Private notes"), help_text=_("Only you ever see these."))
 
 
 class CloseForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[(RelationshipStatus.COMPLETED, "Completed as planned"),
-                 (RelationshipStatus.ENDED_EARLY, "Ended early")],
-        widget=forms.RadioSelect, label="How it ended",
+        choices=[(RelationshipStatus.COMPLETED, _("Completed as planned")),
+                 (RelationshipStatus.ENDED_EARLY, _("Ended early"))],
+        widget=forms.RadioSelect, label=_("How it ended"),
     )
     reason = forms.ChoiceField(choices=[("", "—"), *CloseReason.choices], required=False,
-                               label="Reason (when ending early)",
-                               help_text="None of these is anyone's fault.")
+                               label=_("Reason (when ending early)"),
+                               help_text=_("None of these is anyone's fault."))
     note = forms.CharField(
-        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+        max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Note"))
 
 
 class CommitmentForm(forms.ModelForm):
@@ -205,17 +212,17 @@ class CommitmentForm(forms.ModelForm):
         fields = ["kind", "decision_maker", "forum", "due_on", "description",
                   "shared_with_protege"]
         labels = {
-            "kind": "What you will do",
-            "decision_maker": "Decision maker (for an introduction)",
-            "forum": "Where",
-            "due_on": "By when",
-            "description": "Details",
-            "shared_with_protege": "Share this commitment with the protégé",
+            "kind": _("What you will do"),
+            "decision_maker": _("Decision maker (for an introduction)"),
+            "forum": _("Where"),
+            "due_on": _("By when"),
+            "description": _("Details"),
+            "shared_with_protege": _("Share this commitment with the protégé"),
         }
         help_texts = {
-            "decision_maker": "Their name and role, e.g. Dana Ruiz, VP Platform.",
-            "forum": "For example: Q3 promotion committee, staffing review, all-hands.",
-            "shared_with_protege": "Unshared commitments are seen only by you and HR admins.",
+            "decision_maker": _("Their name and role, e.g. Dana Ruiz, VP Platform."),
+            "forum": _("For example: Q3 promotion committee, staffing review, all-hands."),
+            "shared_with_protege": _("Unshared commitments are seen only by you and HR admins."),
         }
         widgets = {
             "due_on": forms.DateInput(attrs={"type": "date"}),
@@ -224,35 +231,38 @@ class CommitmentForm(forms.ModelForm):
 
 
 class CommitmentDropForm(forms.Form):
-    reason = forms.CharField(max_length=300, label="Why it is dropped",
-                             help_text="HR sees this; the protégé too if the commitment is shared.")
+    reason = forms.CharField(max_length=300, label=_("Why it is dropped"),
+                             help_text=_("HR sees this; the protégé too if the commitment is "
+                                         "shared."))
 
 
 class CommitmentKeepForm(forms.Form):
     """Keep a commitment with an advocacy record already written (one of a matching kind)."""
 
     record = forms.ModelChoiceField(queryset=AdvocacyRecord.objects.none(),
-                                    label="The advocacy record that kept it")
+                                    label=_("The advocacy record that kept it"))
 
     def __init__(self, *args, records=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["record"]
         field.queryset = records if records is not None else AdvocacyRecord.objects.none()
-        field.label_from_instance = lambda r: f"{r.get_kind_display()} on {r.occurred_on:%d %b %Y}"
+        field.label_from_instance = lambda r: _("{kind} on {date}").format(
+            kind=r.get_kind_display(), date=date_format(r.occurred_on))
 
 
 class TalentReviewForm(forms.Form):
     department = forms.ModelChoiceField(queryset=Department.objects.order_by("name"),
-                                        required=False, empty_label="All departments")
-    level_min = forms.IntegerField(required=False, min_value=1, label="Lowest level")
-    level_max = forms.IntegerField(required=False, min_value=1, label="Highest level")
-    as_of = forms.DateField(label="Review date", initial=timezone.localdate,
+                                        required=False, empty_label=_("All departments"),
+                                        label=_("Department"))
+    level_min = forms.IntegerField(required=False, min_value=1, label=_("Lowest level"))
+    level_max = forms.IntegerField(required=False, min_value=1, label=_("Highest level"))
+    as_of = forms.DateField(label=_("Review date"), initial=timezone.localdate,
                             widget=forms.DateInput(attrs={"type": "date"}),
-                            help_text="The pack covers the 12 months up to this date.")
+                            help_text=_("The pack covers the 12 months up to this date."))
 
     def clean(self):
         data = super().clean()
         low, high = data.get("level_min"), data.get("level_max")
         if low is not None and high is not None and low > high:
-            self.add_error("level_max", "The highest level is below the lowest.")
+            self.add_error("level_max", _("The highest level is below the lowest."))
         return data

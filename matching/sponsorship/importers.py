@@ -11,6 +11,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.importing import (
     Column,
@@ -26,7 +27,7 @@ from accounts.models import SponsorProfile
 from matching.relationships.importers import covering
 from matching.relationships.models import NEVER_STARTED, RelationshipStatus
 from matching.relationships.services import relationship_start_fields
-from matching.scoring import blocked_reason, load_candidates
+from matching.scoring import BLOCKED_LINE, blocked_reason, load_candidates
 from matching.sponsorship.commitments import (
     KEEPING_KINDS,
     commitment_drop,
@@ -65,25 +66,30 @@ class SponsorshipImporter(Importer):
             number, status = row["_row"], row["status"]
             sponsor, protege = row["sponsor_employee_id"], row["protege_employee_id"]
             if sponsor == protege:
-                self.problem(number, "protege_employee_id", "a person cannot sponsor themself")
+                self.problem(number, "protege_employee_id", _("a person cannot sponsor themself"))
             started, ended = row["started_on"], row.get("ended_on")
             if started and started > today:
-                self.problem(number, "started_on", f"{started} is in the future")
+                self.problem(number, "started_on", _("%(day)s is in the future") % {"day": started})
             if status in CLOSED_STATUSES and not ended:
-                self.problem(number, "ended_on", f"a {status} sponsorship needs its end date")
+                self.problem(number, "ended_on", _("a %(status)s sponsorship needs its end date")
+                             % {"status": status})
             if status in OPEN_STATUSES and ended:
-                self.problem(number, "ended_on", f"a {status} sponsorship has no end date yet")
+                self.problem(number, "ended_on", _("a %(status)s sponsorship has no end date yet")
+                             % {"status": status})
             if started and ended and ended < started:
-                self.problem(number, "ended_on", f"{ended} is before the start {started}")
+                self.problem(number, "ended_on", _("%(ended)s is before the start %(started)s")
+                             % {"ended": ended, "started": started})
             key = (sponsor, protege, started)
             if key in seen:
-                self.problem(number, None, f"the same pair and start date is on row {seen[key]}")
+                self.problem(number, None, _("the same pair and start date is on row %(row)s")
+                             % {"row": seen[key]})
             seen.setdefault(key, number)
             if status in OPEN_STATUSES:
                 pair = (sponsor, protege)
                 if pair in open_pairs:
-                    self.problem(number, "status", "this pair already has an open sponsorship on "
-                                 f"row {open_pairs[pair]}; only one may be waiting or running")
+                    self.problem(number, "status", _(
+                        "this pair already has an open sponsorship on row %(row)s; only one may "
+                        "be waiting or running") % {"row": open_pairs[pair]})
                 open_pairs.setdefault(pair, number)
         self._check_reporting_lines(rows)
         self._check_stored_open_pairs(rows)
@@ -101,8 +107,10 @@ class SponsorshipImporter(Importer):
             protege = candidates[self.people[row["protege_employee_id"]]]
             reason = blocked_reason(protege, sponsor)
             if reason and sponsor.person_id != protege.person_id:
-                self.problem(row["_row"], "sponsor_employee_id",
-                             f"the sponsor would be the protégé's {reason.replace('your ', '')}")
+                self.problem(row["_row"], "sponsor_employee_id", _(
+                    "the sponsor would be the protégé's manager or above in their reporting "
+                    "line") if reason == BLOCKED_LINE else _(
+                    "the sponsor would be the protégé's direct report"))
 
     def _check_stored_open_pairs(self, rows: list[dict]) -> None:
         sponsor_ids = {self.people.get(r["sponsor_employee_id"]) for r in rows
@@ -114,8 +122,9 @@ class SponsorshipImporter(Importer):
                     self.people.get(row["protege_employee_id"]))
             if row["status"] in OPEN_STATUSES and pair in stored \
                     and stored[pair] != row["started_on"]:
-                self.problem(row["_row"], "started_on", "this pair already has an open "
-                             f"sponsorship that started on {stored[pair]}")
+                self.problem(row["_row"], "started_on", _(
+                    "this pair already has an open sponsorship that started on %(day)s")
+                    % {"day": stored[pair]})
 
     def write(self, rows: list[dict]) -> tuple[int, int]:
         sponsor_ids = {self.people[row["sponsor_employee_id"]] for row in rows}
@@ -181,9 +190,9 @@ def link_to_sponsorships(importer: Importer, rows: list[dict], date_column: str,
         day = row[date_column]
         sponsorship = covering(pairs.get((sponsor, protege), []), day) if day else None
         if sponsorship is None:
-            importer.problem(row["_row"], "protege_employee_id",
-                             f"{row['sponsor_employee_id']} has no sponsorship with "
-                             f"{row['protege_employee_id']}; import sponsorships first")
+            importer.problem(row["_row"], "protege_employee_id", _(
+                "%(sponsor)s has no sponsorship with %(protege)s; import sponsorships first")
+                % {"sponsor": row["sponsor_employee_id"], "protege": row["protege_employee_id"]})
         elif before_start and sponsorship.started_on and day < sponsorship.started_on:
             importer.problem(row["_row"], date_column,
                              before_start.format(started_on=sponsorship.started_on))
@@ -216,17 +225,20 @@ class AdvocacyImporter(Importer):
             occurred, outcome, outcome_on = row["occurred_on"], row.get("outcome"), \
                 row.get("outcome_on")
             if occurred and occurred > today:
-                self.problem(number, "occurred_on", f"{occurred} is in the future")
+                self.problem(number, "occurred_on",
+                             _("%(day)s is in the future") % {"day": occurred})
             if outcome in (None, AdvocacyRecord.Outcome.PENDING):
                 if outcome_on:
-                    self.problem(number, "outcome_on", "a pending outcome has no date yet")
+                    self.problem(number, "outcome_on", _("a pending outcome has no date yet"))
             elif not outcome_on:
-                self.problem(number, "outcome_on", f"a {outcome} outcome needs its date")
+                self.problem(number, "outcome_on", _("a %(outcome)s outcome needs its date")
+                             % {"outcome": outcome})
             if occurred and outcome_on and outcome_on < occurred:
                 self.problem(number, "outcome_on",
-                             f"{outcome_on} is before the advocacy itself ({occurred})")
+                             _("%(outcome_on)s is before the advocacy itself (%(occurred)s)")
+                             % {"outcome_on": outcome_on, "occurred": occurred})
             if outcome_on and outcome_on > today:
-                self.problem(number, "outcome_on", OUTCOME_IN_FUTURE)
+                self.problem(number, "outcome_on", str(OUTCOME_IN_FUTURE))
         self.links = link_to_sponsorships(self, rows, "occurred_on", exclude=NEVER_STARTED,
                                           before_start=ADVOCACY_BEFORE_START)
 
@@ -298,16 +310,18 @@ class CommitmentImporter(Importer):
         for row in rows:
             number, state = row["_row"], row.get("state") or Commitment.State.OPEN
             if state == Commitment.State.KEPT and not row.get("kept_on"):
-                self.problem(number, "kept_on", "a kept commitment needs the date of the "
-                             "advocacy record that kept it")
+                self.problem(number, "kept_on", _("a kept commitment needs the date of the "
+                                                  "advocacy record that kept it"))
             if state == Commitment.State.DROPPED:
                 for column in ("dropped_on", "drop_reason"):
                     if not row.get(column):
-                        self.problem(number, column, f"a dropped commitment needs its {column}")
+                        self.problem(number, column, _("a dropped commitment needs its %(column)s")
+                                     % {"column": column})
             for column, needs in (("kept_on", "kept"), ("dropped_on", "dropped"),
                                   ("drop_reason", "dropped")):
                 if row.get(column) and state != needs:
-                    self.problem(number, column, f"only a {needs} commitment has a {column}")
+                    self.problem(number, column, _("only a %(state)s commitment has a %(column)s")
+                                 % {"state": needs, "column": column})
         self.links = link_to_sponsorships(self, rows, "made_on",
                                           exclude=[RelationshipStatus.DECLINED,
                                                    RelationshipStatus.WITHDRAWN])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CADENCE_IN_RANGE, LONG_TEXT_MAX, NOTE_MAX, SponsorProfile, text_fits
 from matching.relationships.models import (
@@ -31,11 +33,11 @@ class Sponsorship(Relationship):
         "sponsorship", "sponsor", "protege", "protégé", 12)
 
     class Origin(models.TextChoices):
-        HR = "hr", "Paired by HR"
-        SPONSOR = "sponsor", "Proposed by the sponsor"
-        INTEREST = "interest", "From the employee's request to HR"
-        COHORT = "cohort", "Cohort matching"
-        IMPORT = "import", "Imported"
+        HR = "hr", _("Paired by HR")
+        SPONSOR = "sponsor", _("Proposed by the sponsor")
+        INTEREST = "interest", _("From the employee's request to HR")
+        COHORT = "cohort", _("Cohort matching")
+        IMPORT = "import", _("Imported")
 
     sponsor = models.ForeignKey(
         "accounts.Person", on_delete=models.CASCADE, related_name="sponsorships_as_sponsor"
@@ -56,7 +58,9 @@ class Sponsorship(Relationship):
 
     class Meta:
         ordering = ["-started_on", "-id"]
-        indexes = [models.Index(fields=["status", "next_due_on"])]
+        indexes = [models.Index(fields=["status", "next_due_on"]),
+                   # Newest first (the ordering, HR's console): a page reads 50 rows in order.
+                   models.Index(fields=["-started_on", "-id"], name="sponsorship_newest_idx")]
         constraints = [
             # A pair has at most one sponsorship waiting or running; the services check first
             # for a clear message, the constraint closes the race.
@@ -69,7 +73,8 @@ class Sponsorship(Relationship):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sponsor} sponsors {self.protege}"
+        return gettext("%(sponsor)s sponsors %(protege)s") % {"sponsor": self.sponsor,
+                                                               "protege": self.protege}
 
 
 class SponsorshipInterest(models.Model):
@@ -100,7 +105,7 @@ class SponsorshipInterest(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} would like a sponsor"
+        return gettext("%(name)s would like a sponsor") % {"name": self.person}
 
 
 class SponsorWrittenQuerySet(models.QuerySet):
@@ -126,22 +131,22 @@ class AdvocacyRecord(models.Model):
     """One act of advocacy: what was put forward, where, how openly, and what came of it."""
 
     class Kind(models.TextChoices):
-        PROMOTION_NOMINATION = "promotion_nomination", "Promotion nomination"
-        STRETCH_ASSIGNMENT = "stretch_assignment", "Stretch assignment"
-        HIGH_VISIBILITY_PROJECT = "high_visibility_project", "High-visibility project"
-        LEADERSHIP_NOMINATION = "leadership_nomination", "Leadership role nomination"
-        INTRODUCTION = "introduction", "Introduction to a decision maker"
-        TALENT_REVIEW_ENDORSEMENT = "talent_review_endorsement", "Endorsement in a talent review"
-        SPEAKING_OPPORTUNITY = "speaking_opportunity", "Speaking or visibility opportunity"
+        PROMOTION_NOMINATION = "promotion_nomination", _("Promotion nomination")
+        STRETCH_ASSIGNMENT = "stretch_assignment", _("Stretch assignment")
+        HIGH_VISIBILITY_PROJECT = "high_visibility_project", _("High-visibility project")
+        LEADERSHIP_NOMINATION = "leadership_nomination", _("Leadership role nomination")
+        INTRODUCTION = "introduction", _("Introduction to a decision maker")
+        TALENT_REVIEW_ENDORSEMENT = "talent_review_endorsement", _("Endorsement in a talent review")
+        SPEAKING_OPPORTUNITY = "speaking_opportunity", _("Speaking or visibility opportunity")
 
     class Visibility(models.TextChoices):
-        OPEN = "open", "Said in the open"
-        CLOSED_DOORS = "closed_doors", "Behind closed doors"
+        OPEN = "open", _("Said in the open")
+        CLOSED_DOORS = "closed_doors", _("Behind closed doors")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SUCCEEDED = "succeeded", "Succeeded"
-        NOT_SUCCEEDED = "not_succeeded", "Not succeeded"
+        PENDING = "pending", _("Pending")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        NOT_SUCCEEDED = "not_succeeded", _("Not succeeded")
 
     sponsorship = models.ForeignKey(
         Sponsorship, on_delete=models.CASCADE, related_name="advocacy_records"
@@ -150,7 +155,7 @@ class AdvocacyRecord(models.Model):
     occurred_on = models.DateField()
     forum = models.CharField(max_length=200, blank=True)
     visibility = models.CharField(max_length=12, choices=Visibility.choices, default="open")
-    description = models.TextField(max_length=LONG_TEXT_MAX, help_text="What was put forward.")
+    description = models.TextField(max_length=LONG_TEXT_MAX, help_text=_("What was put forward."))
     outcome = models.CharField(max_length=14, choices=Outcome.choices, default=Outcome.PENDING)
     outcome_on = models.DateField(null=True, blank=True)
     outcome_note = models.TextField(blank=True, max_length=NOTE_MAX)
@@ -186,8 +191,9 @@ class Touchpoint(Meeting):
 
 
 # Commitment rules the database holds; the services raise the same words on the field.
-COMMITMENT_NEEDS_DECISION_MAKER = "Name the decision maker you will introduce them to."
-COMMITMENT_DUE_BEFORE_MADE = "The due date is before the day the commitment is made ({made_on})."
+COMMITMENT_NEEDS_DECISION_MAKER = _("Name the decision maker you will introduce them to.")
+COMMITMENT_DUE_BEFORE_MADE = _("The due date is before the day the commitment is made "
+                               "({made_on}).")
 
 
 class Commitment(models.Model):
@@ -196,24 +202,24 @@ class Commitment(models.Model):
     with a reason; until then it is open."""
 
     class Kind(models.TextChoices):
-        PROMOTION_NOMINATION = "promotion_nomination", "Nominate for a promotion"
-        STRETCH_ASSIGNMENT = "stretch_assignment", (
+        PROMOTION_NOMINATION = "promotion_nomination", _("Nominate for a promotion")
+        STRETCH_ASSIGNMENT = "stretch_assignment", _(
             "Put forward for a stretch or high-visibility assignment")
-        INTRODUCTION = "introduction", "Introduce to a named decision maker"
-        TALENT_REVIEW = "talent_review", "Speak up in a calibration or talent review"
-        SPEAKING_OPPORTUNITY = "speaking_opportunity", "A speaking opportunity"
+        INTRODUCTION = "introduction", _("Introduce to a named decision maker")
+        TALENT_REVIEW = "talent_review", _("Speak up in a calibration or talent review")
+        SPEAKING_OPPORTUNITY = "speaking_opportunity", _("A speaking opportunity")
 
     class State(models.TextChoices):
-        OPEN = "open", "Open"
-        KEPT = "kept", "Kept"
-        DROPPED = "dropped", "Dropped"
+        OPEN = "open", _("Open")
+        KEPT = "kept", _("Kept")
+        DROPPED = "dropped", _("Dropped")
 
     sponsorship = models.ForeignKey(
         Sponsorship, on_delete=models.CASCADE, related_name="commitments"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     decision_maker = models.CharField(
-        max_length=200, blank=True, help_text="For an introduction: who, by name and role.")
+        max_length=200, blank=True, help_text=_("For an introduction: who, by name and role."))
     forum = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
     made_on = models.DateField(default=timezone.localdate)
@@ -236,8 +242,8 @@ class Commitment(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(due_on__gte=models.F("made_on")),
                                    name="commitment_due_after_made",
-                                   violation_error_message=COMMITMENT_DUE_BEFORE_MADE.replace(
-                                       " ({made_on})", "")),
+                                   violation_error_message=_("The due date is before the day the "
+                                                             "commitment is made.")),
             models.CheckConstraint(
                 condition=~models.Q(kind="introduction") | ~models.Q(decision_maker=""),
                 name="commitment_introduction_names_someone",

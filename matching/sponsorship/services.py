@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.audit import audit_record
 from accounts.models import (
@@ -46,53 +48,58 @@ from matching.sponsorship.models import AdvocacyRecord, Sponsorship, Sponsorship
 
 SPONSORSHIP_CADENCE_DAYS = 30
 
-COMMITMENT_STATEMENT = (
-    "I will advocate for my protégés by name, in the rooms where promotions and assignments are "
-    "decided, and stake my own credibility on them. I will record what I put forward and what "
-    "came of it."
+COMMITMENT_STATEMENT = _(
+    "I will advocate for my protégés by name, in the rooms where promotions and assignments "
+    "are decided, and stake my own credibility on them. I will record what I put forward and "
+    "what came of it."
 )
-COMMITMENT_REQUIRED = "Accept the commitment statement to register as a sponsor."
+COMMITMENT_REQUIRED = _("Accept the commitment statement to register as a sponsor.")
 CAPACITY_OUT_OF_RANGE = SPONSOR_CAPACITY_RANGE
-BELOW_LEVEL_REASON = (
-    "Level {level} is below the sponsor level ({minimum}); an HR admin reviews the registration."
+BELOW_LEVEL_REASON = _(
+    "Level {level} is below the sponsor level ({minimum}); an HR admin reviews the "
+    "registration."
 )
-REGISTRATION_NOT_PENDING = "This registration has already been decided."
-REJECTION_NEEDS_REASON = "Say why the registration is not approved; the leader will see it."
+REGISTRATION_NOT_PENDING = _("This registration has already been decided.")
+REJECTION_NEEDS_REASON = _("Say why the registration is not approved; the leader will see it.")
 
-SPONSOR_NOT_APPROVED = (
-    "{name} is not an approved sponsor: registrations below level {minimum} wait for HR approval."
+SPONSOR_NOT_APPROVED = _(
+    "{name} is not an approved sponsor: registrations below level {minimum} wait for HR "
+    "approval."
 )
-SPONSOR_PAUSED = "{name} has paused sponsoring and takes no new protégés."
-SPONSOR_AT_CAPACITY = "{name} already sponsors {count} protégé(s), their full capacity."
-SPONSOR_NO_FREE_PLACE = (
-    "{name} has no free place: {active} protégé(s) and {proposed} proposal(s) waiting for an "
-    "answer fill their capacity of {capacity}. Wait for an answer, or choose another sponsor."
+SPONSOR_PAUSED = _("{name} has paused sponsoring and takes no new protégés.")
+# Counts in brackets, so one sentence reads right for any number in every language.
+SPONSOR_NO_FREE_PLACE = _(
+    "{name} has no free place: their capacity of {capacity} is taken by active protégés "
+    "({active}) and proposals waiting for an answer ({proposed}). Wait for an answer, or choose "
+    "another sponsor."
 )
-NOT_YOUR_PROPOSAL = "Only whoever made this proposal can withdraw it."
-INTEREST_NOT_OPEN = "This request for a sponsor has already been answered."
-INTEREST_DECLINE_NEEDS_REASON = "Say why; the employee reads the reason."
-SPONSOR_SELF = "A sponsor cannot sponsor themself."
-SPONSOR_IN_LINE = (
-    "{sponsor} is in {protege}'s reporting line (their manager or above); a sponsor comes from "
-    "outside it."
+NOT_YOUR_PROPOSAL = _("Only whoever made this proposal can withdraw it.")
+INTEREST_NOT_OPEN = _("This request for a sponsor has already been answered.")
+INTEREST_DECLINE_NEEDS_REASON = _("Say why; the employee reads the reason.")
+SPONSOR_SELF = _("A sponsor cannot sponsor themself.")
+SPONSOR_IN_LINE = _(
+    "{sponsor} is in {protege}'s reporting line (their manager or above); a sponsor comes "
+    "from outside it."
 )
-SPONSOR_OWN_MANAGER = "{protege} is {sponsor}'s own manager; nobody sponsors their own manager."
-PROTEGE_NOT_EMPLOYED = "{name} is no longer employed and cannot be sponsored."
-ALREADY_OPEN = "{sponsor} and {protege} already have a sponsorship waiting or running."
-NOT_PROPOSED = "This sponsorship is no longer waiting for an answer."
-ONLY_PROTEGE_ANSWERS = "Only the protégé can accept or decline a proposed sponsorship."
-INTEREST_ALREADY_OPEN = "You have already told HR you would like a sponsor; HR will be in touch."
-INTEREST_NEEDS_ASPIRATIONS = "Tell HR a little about where you want your career to go."
+SPONSOR_OWN_MANAGER = _("{protege} is {sponsor}'s own manager; nobody sponsors their own manager.")
+PROTEGE_NOT_EMPLOYED = _("{name} is no longer employed and cannot be sponsored.")
+ALREADY_OPEN = _("{sponsor} and {protege} already have a sponsorship waiting or running.")
+NOT_PROPOSED = _("This sponsorship is no longer waiting for an answer.")
+ONLY_PROTEGE_ANSWERS = _("Only the protégé can accept or decline a proposed sponsorship.")
+INTEREST_ALREADY_OPEN = _("You have already told HR you would like a sponsor; HR will be in touch.")
+INTEREST_NEEDS_ASPIRATIONS = _("Tell HR a little about where you want your career to go.")
 
-ADVOCACY_NOT_YOURS = "Only the sponsor of this sponsorship can record advocacy on it."
-ADVOCACY_NOT_ACTIVE = "This sponsorship is not active; advocacy is recorded on active sponsorships."
-ADVOCACY_IN_FUTURE = "Record advocacy once it has happened; the date is in the future."
-ADVOCACY_BEFORE_START = "The date is before the sponsorship started ({started_on})."
-OUTCOME_BEFORE_RECORD = "The outcome date is before the advocacy itself ({occurred_on})."
-OUTCOME_IN_FUTURE = "The outcome date is in the future."
-OUTCOME_NEEDS_DATE = "Give the date the outcome was decided."
-NO_MATCHING_CAREER_EVENT = "A {kind} has no matching career event to record."
-CAREER_EVENT_NEEDS_SUCCESS = "Only a succeeded outcome can create a career event."
+ADVOCACY_NOT_YOURS = _("Only the sponsor of this sponsorship can record advocacy on it.")
+ADVOCACY_NOT_ACTIVE = _(
+    "This sponsorship is not active; advocacy is recorded on active sponsorships."
+)
+ADVOCACY_IN_FUTURE = _("Record advocacy once it has happened; the date is in the future.")
+ADVOCACY_BEFORE_START = _("The date is before the sponsorship started ({started_on}).")
+OUTCOME_BEFORE_RECORD = _("The outcome date is before the advocacy itself ({occurred_on}).")
+OUTCOME_IN_FUTURE = _("The outcome date is in the future.")
+OUTCOME_NEEDS_DATE = _("Give the date the outcome was decided.")
+NO_MATCHING_CAREER_EVENT = _("A {kind} has no matching career event to record.")
+CAREER_EVENT_NEEDS_SUCCESS = _("Only a succeeded outcome can create a career event.")
 
 # What a succeeded advocacy record turns into on the protégé's career record.
 CAREER_EVENT_FOR_KIND = {
@@ -185,10 +192,16 @@ def _approved_profile(sponsor: Person, *, lock: bool = False) -> SponsorProfile:
     return profile
 
 
+def sponsor_at_capacity(name: str, count: int) -> str:
+    return ngettext("{name} already sponsors {count} protégé, their full capacity.",
+                    "{name} already sponsors {count} protégés, their full capacity.",
+                    count).format(name=name, count=count)
+
+
 def _check_capacity(profile: SponsorProfile, sponsor: Person) -> None:
     count = places_taken(profile)
     if room(capacity=profile.capacity, taken=count) <= 0:
-        raise ValidationError(SPONSOR_AT_CAPACITY.format(name=sponsor.full_name, count=count))
+        raise ValidationError(sponsor_at_capacity(sponsor.full_name, count))
 
 
 def _check_free_place(profile: SponsorProfile, sponsor: Person) -> None:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from accounts.models import CareerEvent, Department
 from matching.relationships.services import add_months
@@ -55,10 +56,10 @@ class Pack:
         if self.department:
             parts.append(str(self.department))
         if self.level_min is not None or self.level_max is not None:
-            low = self.level_min if self.level_min is not None else "any"
-            high = self.level_max if self.level_max is not None else "any"
-            parts.append(f"levels {low} to {high}")
-        return ", ".join(parts) or "the whole organisation"
+            low = self.level_min if self.level_min is not None else gettext("any")
+            high = self.level_max if self.level_max is not None else gettext("any")
+            parts.append(gettext("levels %(low)s to %(high)s") % {"low": low, "high": high})
+        return ", ".join(parts) or gettext("the whole organisation")
 
 
 def talent_review_pack(

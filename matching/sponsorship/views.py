@@ -17,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
@@ -110,9 +111,9 @@ def register(request):
             add_service_errors(form, error)
         else:
             if profile.status == SponsorProfile.Status.APPROVED:
-                messages.success(request, "You are registered as a sponsor.")
+                messages.success(request, _("You are registered as a sponsor."))
                 return redirect("sponsorship:sponsor_home")
-            messages.info(request, "Your registration is waiting for HR approval.")
+            messages.info(request, _("Your registration is waiting for HR approval."))
             return redirect("sponsorship:register")
     return render(request, "sponsorship/register.html", {
         "form": form, "profile": profile, "commitment": services.COMMITMENT_STATEMENT,
@@ -130,7 +131,7 @@ def interest(request):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "HR knows you would like a sponsor and will be in touch.")
+            messages.success(request, _("HR knows you would like a sponsor and will be in touch."))
     else:
         messages.error(request, services.INTEREST_NEEDS_ASPIRATIONS)
     return redirect("sponsorship:index")
@@ -172,7 +173,8 @@ def propose(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"{sponsorship.protege.full_name} has been asked to accept.")
+            messages.success(request, _("%(name)s has been asked to accept.")
+                             % {"name": sponsorship.protege.full_name})
             return redirect("sponsorship:detail", pk=sponsorship.pk)
     return render(request, "sponsorship/propose.html", {"form": form})
 
@@ -231,9 +233,10 @@ def answer(request, pk):
         messages.error(request, " ".join(error.messages))
         return redirect("sponsorship:detail", pk=pk)
     if not accept:
-        messages.info(request, "You declined the sponsorship. Nobody is told why.")
+        messages.info(request, _("You declined the sponsorship. Nobody is told why."))
         return redirect("sponsorship:protege_home")
-    messages.success(request, f"Your sponsorship with {sponsorship.sponsor.full_name} has started.")
+    messages.success(request, _("Your sponsorship with %(name)s has started.")
+                     % {"name": sponsorship.sponsor.full_name})
     return redirect(survey_url(sponsorship, SurveyResponse.Phase.BASELINE))
 
 
@@ -246,7 +249,8 @@ def withdraw(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.info(request, f"Your proposal to {sponsorship.protege.full_name} is withdrawn.")
+        messages.info(request, _("Your proposal to %(name)s is withdrawn.")
+                      % {"name": sponsorship.protege.full_name})
     return redirect("sponsorship:detail", pk=pk)
 
 
@@ -265,7 +269,7 @@ def touchpoint_new(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Touchpoint recorded.")
+            messages.success(request, _("Touchpoint recorded."))
             return redirect("sponsorship:detail", pk=pk)
     return render(request, "sponsorship/touchpoint_form.html",
                   {"form": form, "sponsorship": sponsorship})
@@ -281,7 +285,7 @@ def close(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The sponsorship is closed. Thank you for taking part.")
+            messages.success(request, _("The sponsorship is closed. Thank you for taking part."))
             return redirect("sponsorship:detail", pk=pk)
     return render(request, "sponsorship/close.html", {"form": form, "sponsorship": sponsorship})
 
@@ -321,8 +325,8 @@ def advocacy_new(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "Advocacy recorded." if keeping is None
-                             else "Advocacy recorded and the commitment kept.")
+            messages.success(request, _("Advocacy recorded.") if keeping is None
+                             else _("Advocacy recorded and the commitment kept."))
             return redirect("sponsorship:detail", pk=pk)
     return render(request, "sponsorship/advocacy_form.html",
                   {"form": form, "sponsorship": sponsorship, "keeping": keeping})
@@ -358,7 +362,7 @@ def advocacy_detail(request, pk):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, "Outcome saved.")
+                messages.success(request, _("Outcome saved."))
                 return redirect("sponsorship:advocacy_detail", pk=pk)
     elif request.method == "POST":
         raise Http404("Only the sponsor changes a record.")
@@ -410,10 +414,12 @@ def hr_registration_decide(request, pk):
         services.sponsor_registration_decide(profile=profile, by=request.user, approve=approve,
                                              reason=form.cleaned_data.get("reason", ""))
     except ValidationError as error:
-        messages.error(request, f"{profile.person.full_name}: {' '.join(error.messages)}")
+        messages.error(request, _("%(name)s: %(errors)s") % {
+            "name": profile.person.full_name, "errors": " ".join(error.messages)})
     else:
-        verb = "approved" if approve else "not approved"
-        messages.success(request, f"{profile.person.full_name}'s registration is {verb}.")
+        done = (_("%(name)s's registration is approved.") if approve
+                else _("%(name)s's registration is not approved."))
+        messages.success(request, done % {"name": profile.person.full_name})
     return redirect("sponsorship:hr_registrations")
 
 
@@ -445,8 +451,9 @@ def hr_pair(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Proposed: {sponsorship}. {sponsorship.protege.full_name} "
-                                      "has been asked to accept.")
+            messages.success(request, _("Proposed: %(sponsorship)s. %(name)s has been asked to "
+                                        "accept.") % {"sponsorship": sponsorship,
+                                                      "name": sponsorship.protege.full_name})
             return redirect("sponsorship:hr_interests" if interest else "sponsorship:hr_pair")
     return render(request, "sponsorship/hr_pair.html", {"form": form, "interest": interest})
 
@@ -471,10 +478,11 @@ def hr_interest_decline(request, pk):
         services.sponsorship_interest_decline(interest=interest, by=request.user,
                                               reason=form.cleaned_data["reason"])
     except ValidationError as error:
-        messages.error(request, f"{interest.person.full_name}: {' '.join(error.messages)}")
+        messages.error(request, _("%(name)s: %(errors)s") % {
+            "name": interest.person.full_name, "errors": " ".join(error.messages)})
     else:
-        messages.success(request, f"{interest.person.full_name}'s request is declined; they "
-                                  "can read your reason.")
+        messages.success(request, _("%(name)s's request is declined; they can read your "
+                                    "reason.") % {"name": interest.person.full_name})
     return redirect("sponsorship:hr_interests")
 
 
@@ -500,7 +508,7 @@ def hr_career_events(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded: {event}.")
+            messages.success(request, _("Recorded: %(event)s.") % {"event": event})
             return redirect("sponsorship:hr_career_events")
     page = Paginator(events.order_by("-occurred_on", "-id"), 50).get_page(request.GET.get("page"))
     return render(request, "sponsorship/hr_career_events.html", {
@@ -527,7 +535,7 @@ def hr_career_event_edit(request, pk):
         except ValidationError as error:
             add_service_errors(delete_form, error)
         else:
-            messages.success(request, f"Deleted: {event}.")
+            messages.success(request, _("Deleted: %(event)s.") % {"event": event})
             return redirect("sponsorship:hr_career_events")
     elif request.method == "POST" and not deleting and form.is_valid():
         try:
@@ -536,7 +544,7 @@ def hr_career_event_edit(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Corrected: {event}.")
+            messages.success(request, _("Corrected: %(event)s.") % {"event": event})
             return redirect("sponsorship:hr_career_events")
     return render(request, "sponsorship/hr_career_event_edit.html", {
         "event": event, "form": form, "delete_form": delete_form,

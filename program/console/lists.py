@@ -13,7 +13,17 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Exists, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -232,8 +242,11 @@ def no_career_event_q(today: datetime.date) -> Q:
 PEOPLE = Listing(
     "people", _("People"),
     _("Everyone employed today, with their latest career event."),
+    # The latest event is a subquery per person shown (after the sort and the page's LIMIT), not
+    # a join and GROUP BY over everyone employed: 50 lookups instead of 100,000 groups.
     lambda today: Person.objects.employed_on(today).select_related("department").annotate(
-        last_event_on=Max("career_events__occurred_on")),
+        last_event_on=Subquery(CareerEvent.objects.filter(person=OuterRef("pk"))
+                               .order_by("-occurred_on").values("occurred_on")[:1])),
     [ListColumn("name", _("Name"), "full_name", lambda row: row.full_name,
                 link=person_url),
      ListColumn("email", _("Email"), "email", lambda row: row.email),

@@ -6,6 +6,7 @@ REDIS_URL, SECRET_KEY and the mail variables (README.md has the table).
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -150,6 +151,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "accounts",
     "matching",
     "program",
@@ -307,6 +309,71 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS"
     "secret": envstr("OIDC_CLIENT_SECRET", ""),
     "settings": {"server_url": OIDC_SERVER_URL},
 }] if OIDC_SERVER_URL else []}}
+
+# Single sign-on through the company's SAML 2.0 identity provider (Entra ID enterprise app, Okta
+# SAML app, Keycloak, Google Workspace): SAML_METADATA_URL (the IdP's metadata, read and cached
+# for 4 hours), or SAML_IDP_ENTITY_ID + SAML_IDP_SSO_URL + SAML_IDP_X509_CERT; or an admin adds
+# a "social application" (provider "SAML") in /admin/. Our side: entity id
+# <SITE_URL>/accounts/saml/<SAML_ORGANIZATION>/metadata/, ACS URL .../acs/ (README.md, "SAML").
+# SAML has no standard "verified" flag: the asserted address counts as verified (and so links
+# to the imported Person) only when SAML_TRUST_EMAIL says the provider is trusted for it.
+def _saml_trust(value: str) -> bool | list[str]:
+    if value.lower() in TRUE_WORDS:
+        return True
+    if value.lower() in FALSE_WORDS:
+        return False
+    return [d.lower().lstrip("@") for d in envlist("SAML_TRUST_EMAIL")]
+
+
+SAML_ORGANIZATION = envstr("SAML_ORGANIZATION", "company")
+if not re.fullmatch(r"[A-Za-z0-9_-]+", SAML_ORGANIZATION):
+    raise ImproperlyConfigured("SAML_ORGANIZATION is one URL segment: letters, digits, - and _.")
+SAML_METADATA_URL = envurl("SAML_METADATA_URL", "", ("https", "http"))
+SAML_IDP_SSO_URL = envurl("SAML_IDP_SSO_URL", "", ("https", "http"))
+SAML_IDP_ENTITY_ID = envstr("SAML_IDP_ENTITY_ID")
+SAML_IDP_X509_CERT = envstr("SAML_IDP_X509_CERT")
+if SAML_IDP_SSO_URL and not (SAML_IDP_ENTITY_ID and SAML_IDP_X509_CERT):
+    raise ImproperlyConfigured("SAML_IDP_SSO_URL needs SAML_IDP_ENTITY_ID and "
+                               "SAML_IDP_X509_CERT (or set SAML_METADATA_URL instead).")
+# Where each field is looked for in the assertion, first found wins: the names Entra ID, Okta,
+# Google Workspace and Keycloak send by default or as README.md says to set them up.
+SAML_ATTRIBUTE_MAPPING = {
+    "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id"],
+    "email": [*envlist("SAML_EMAIL_ATTRIBUTE"), "urn:oid:0.9.2342.19200300.100.1.3",
+              "urn:oid:1.2.840.113549.1.9.1",  # Keycloak's "X500 email" mapper
+              "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+              "email", "mail", "emailAddress"],
+    "first_name": ["urn:oid:2.5.4.42",
+                   "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+                   "firstName", "givenName", "first_name"],
+    "last_name": ["urn:oid:2.5.4.4",
+                  "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+                  "lastName", "sn", "surname", "last_name"],
+}
+SAML_APPS = [{
+    "provider_id": SAML_ORGANIZATION,
+    "client_id": SAML_ORGANIZATION,
+    "name": envstr("SAML_NAME", "Company sign-in"),
+    "settings": {
+        "idp": ({"metadata_url": SAML_METADATA_URL, "entity_id": SAML_IDP_ENTITY_ID or None}
+                if SAML_METADATA_URL else
+                {"entity_id": SAML_IDP_ENTITY_ID, "sso_url": SAML_IDP_SSO_URL,
+                 "x509cert": SAML_IDP_X509_CERT}),
+        "sp": {"entity_id": envstr("SAML_SP_ENTITY_ID")},
+        "attribute_mapping": SAML_ATTRIBUTE_MAPPING,
+        "verified_email": _saml_trust(envstr("SAML_TRUST_EMAIL", "false")),
+        # python3-saml refuses a response with neither the response nor the assertion signed.
+        # Sign-ins the IdP starts on its own are refused: they answer no request of ours, so
+        # nothing shows that this browser asked for them.
+        "advanced": {"reject_idp_initiated_sso": True},
+    },
+}] if SAML_METADATA_URL or SAML_IDP_SSO_URL else []
+SOCIALACCOUNT_PROVIDERS["saml"] = {"APPS": SAML_APPS}
+# The provider's own multi-factor sign-in satisfies the two-factor rule for HR admins and staff
+# (accounts/sso.py lists the OIDC `amr` values and SAML AuthnContextClassRef values it takes).
+SSO_ACCEPT_PROVIDER_MFA = envbool("SSO_ACCEPT_PROVIDER_MFA", "true")
+SSO_MFA_VALUES = envlist("SSO_MFA_VALUES")  # more amr / acr / AuthnContextClassRef values
+
 # People whose address is in one of these domains sign in through SSO only; passwords stay for
 # the demo and for break-glass superusers.
 SSO_ONLY_EMAIL_DOMAINS = [d.lower().lstrip("@") for d in envlist("SSO_ONLY_EMAIL_DOMAINS")]

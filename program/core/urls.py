@@ -31,6 +31,9 @@ urlpatterns = [
     # Before allauth's own: its SSO "Continue" page, with the provider allowed as form-action.
     path("accounts/oidc/<str:provider_id>/login/", sso.oidc_login,
          name="openid_connect_login"),
+    path("accounts/saml/<str:organization_slug>/login/", sso.saml_login, name="saml_login"),
+    path("accounts/saml/<str:organization_slug>/acs/finish/", sso.saml_finish_acs,
+         name="saml_finish_acs"),
     path("accounts/", include("allauth.urls")),
     path("me/data.json", privacy_views.my_data, name="my_data"),
     path("me/", include("accounts.urls")),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -102,14 +102,17 @@ def _request_ages(filters: Filters, now: datetime.datetime) -> dict:
 
 def _capacity(profile_model, filters: Filters, **only) -> dict:
     """Places offered (sum of capacities) and taken (active relationships) for one kind."""
-    # The places taken are a correlated count per profile (an expression, not an annotation),
-    # so this one aggregate query can sum them and count the profiles without room.
-    return profile_model.objects.filter(person_q("person__", filters), **only).aggregate(
-        people=Count("id"), places=Coalesce(Sum("capacity"), 0),
-        taken=Coalesce(Sum(places_taken_expression(profile_model)), 0),
-        full=Count("id", filter=~has_room_q(profile_model)),
-        paused=Count("id", filter=Q(is_paused=True)),
-    )
+    # The places taken are a correlated count per profile, annotated once: aggregating over a
+    # subquery annotation, Django sums over the annotated rows (SELECT ... FROM (SELECT ...)),
+    # so each profile's places are counted once for both `taken` and `full`.
+    return (profile_model.objects.filter(person_q("person__", filters), **only)
+            .annotate(taken_here=places_taken_expression(profile_model))
+            .aggregate(
+                people=Count("id"), places=Coalesce(Sum("capacity"), 0),
+                taken=Coalesce(Sum("taken_here"), 0),
+                full=Count("id", filter=~has_room_q(profile_model, taken=F("taken_here"))),
+                paused=Count("id", filter=Q(is_paused=True)),
+            ))
 
 
 def _new_per_month(model, person: str, filters: Filters, start, end) -> dict:

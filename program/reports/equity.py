@@ -26,6 +26,7 @@ from accounts.program_settings import setting
 from matching.mentorship.models import Mentorship
 from matching.relationships.services import add_months
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
+from program.reports import figures_cache
 from program.reports.dashboard import LEVEL_BANDS
 from program.reports.outcome import COUNTED_STATUSES
 from program.reports.suppression import fold_rare_labels, small, suppress_partition
@@ -133,7 +134,8 @@ def _suppress(rows: list[dict], minimum: int) -> list[EquityRow]:
 def equity_tables(*, as_of: datetime.date) -> list[Table]:
     minimum = setting("REPORT_MIN_GROUP_SIZE")
     tables = []
-    counts = _counts(as_of)
+    # The counts change only when people, relationships, advocacy or career events do.
+    counts = figures_cache.cached(f"equity-counts:{as_of.isoformat()}", lambda: _counts(as_of))
     for dimension, label in BREAKDOWNS:
         breakdown = _breakdown(dimension, as_of, counts)
         if dimension in ("gender", "ethnicity"):  # self-described: a rare answer names its holder

@@ -118,9 +118,8 @@ def test_the_migration_keeps_each_persons_choices(require_postgres):
     On PostgreSQL: unapplying a migration on SQLite rebuilds the table without the columns of a
     sibling branch (Slack's 0012), so going back and forth is only exact there."""
     executor = MigrationExecutor(connection)
-    # Back to just before 0013, with the sibling branch (Slack's fields) still applied.
-    before = [("accounts", "0012_outbox_attachments"),
-              ("accounts", "0012_person_slack_and_outbox_slack_channel")]
+    # Back to just before 0013, with the sibling branches (Slack's fields, an index) applied.
+    before = [("accounts", "0012_outbox_attachments"), ("accounts", "0013_merge_20261130_0828")]
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("accounts", "Person")
     old.objects.create(employee_id="1", email="quiet@example.com", full_name="Quiet",

@@ -67,7 +67,7 @@ def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, al
 
     hr.once("dialog", lambda dialog: dialog.accept())
     hr.get_by_role("button", name="Publish 2 pairs").click()
-    assert hr.get_by_text("Published: 2 pair(s) made and told").is_visible()
+    assert hr.get_by_text("Published: 2 pairs made and told.").is_visible()
     assert hr.get_by_role("heading", name="Relationships made").is_visible()
     shots(hr, "published")
     assert Cohort.objects.get(slug="spring-2027").status == "published"

@@ -6,43 +6,38 @@ django-allauth's own OpenID Connect identity provider runs in a second process o
   sign-in" and lands on their own home page (linked to their Person).
 - One whose address the provider does not assert as verified gets an account but no access to
   the Person with that address.
+- An HR admin without the app's own TOTP, whose ID token says the provider used MFA
+  (`amr`: pwd, mfa), reaches the HR pages without being asked to set up TOTP.
 - With their domain SSO-only, the same employee cannot sign in with a password; a superuser
   (break-glass) still can.
 """
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.models import SocialAccount, SocialApp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from accounts.models import Person, User
 from tests import factories
 from tests.e2e.conftest import sign_in
+from tests.e2e.sso import free_port, sso_sign_in, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID, CLIENT_SECRET = "mentorship-program", "loopback-client-secret"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def identity_provider(tmp_path, live_server):
-    """start(email, password, verified) -> the provider's base URL, serving that one employee."""
+    """start(email, password, verified, amr="pwd,mfa") -> the provider's base URL, serving that
+    one employee."""
     servers = []
 
-    def start(email: str, password: str, verified: bool) -> str:
+    def start(email: str, password: str, verified: bool, amr: str = "") -> str:
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.idp.settings",
                "IDP_DATABASE": str(tmp_path / f"idp-{len(servers)}.sqlite3"),
@@ -50,26 +45,19 @@ def identity_provider(tmp_path, live_server):
                    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                    serialization.NoEncryption()).decode()}
         env.pop("DATABASE_URL", None)
+        env["IDP_AMR"] = amr  # the ID token's `amr` claim: how the person signed in there
         callback = f"{live_server.url}/accounts/oidc/company/login/callback/"
         subprocess.run([sys.executable, "-m", "tests.idp.provision", callback, CLIENT_ID,
                         CLIENT_SECRET, email, password, "1" if verified else "0"],
                        cwd=ROOT, env=env, check=True, timeout=120)
-        port = _free_port()
+        port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         servers.append(server)
         base = f"http://127.0.0.1:{port}"
-        for _ in range(150):
-            try:
-                with urllib.request.urlopen(f"{base}/.well-known/openid-configuration",
-                                            timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the loopback identity provider did not start")
+        wait_until_up(f"{base}/.well-known/openid-configuration",
+                      "the loopback identity provider")
         SocialApp.objects.update_or_create(
             provider="openid_connect", provider_id="company",
             defaults={"name": "Company sign-in", "client_id": CLIENT_ID,
@@ -83,15 +71,8 @@ def identity_provider(tmp_path, live_server):
 
 
 def _sso_sign_in(page, email, password, shots=None):
-    page.goto("/accounts/login/")
-    page.get_by_role("link", name="Company sign-in").click()
-    page.get_by_role("button", name="Continue").click()  # allauth's confirm step (a POST)
-    page.wait_for_url("**/accounts/login/**")  # the provider's own sign-in page
-    if shots:
-        shots(page, "identity-provider-sign-in")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    sso_sign_in(page, button="Company sign-in", provider_page="**/accounts/login/**",
+                email=email, password=password, submit="Sign In", shots=shots)
 
 
 def test_an_employee_signs_in_through_the_company_provider(new_page, shots, identity_provider,
@@ -133,3 +114,17 @@ def test_sso_only_domains_refuse_passwords_but_not_break_glass_superusers(new_pa
     assert root.is_superuser
     page = sign_in(new_page(), "root@example.com")
     assert "/accounts/login/" not in page.url
+
+
+def test_an_hr_admin_whose_provider_used_mfa_reaches_the_hr_pages(new_page, shots,
+                                                                  identity_provider, hana,
+                                                                  live_server):
+    identity_provider(hana.email, "idp-pass-2026", verified=True, amr="pwd,mfa")
+    page = new_page()
+    _sso_sign_in(page, hana.email, "idp-pass-2026")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto("/hr/")
+    shots(page, "hr-admin-with-the-providers-mfa")
+    assert page.url.startswith(f"{live_server.url}/hr/")
+    account = SocialAccount.objects.get(user=hana.user, provider="company")
+    assert account.extra_data["id_token"]["amr"] == ["pwd", "mfa"]

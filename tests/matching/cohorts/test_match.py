@@ -16,9 +16,11 @@ from matching.cohorts.match import (
     PINNED_REASON,
     cohort_match,
 )
-from matching.cohorts.models import CohortEnrolment, CohortPairRule
+from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.relationships.models import RelationshipStatus
 from tests import factories
+
+MENTORING = Cohort.Kind.MENTORSHIP
 
 
 def reason_for(result, person) -> str:
@@ -54,7 +56,7 @@ def test_nobody_to_give_is_the_reason_when_no_mentor_enrolled(cohort, enrol, ali
 
     result = cohort_match(cohort=cohort)
 
-    assert reason_for(result, alice) == NOBODY_GIVES.format(giver="mentor")
+    assert reason_for(result, alice) == NOBODY_GIVES[MENTORING]
 
 
 def test_the_reporting_line_is_the_reason_when_every_mentor_is_above_the_mentee(
@@ -65,7 +67,7 @@ def test_the_reporting_line_is_the_reason_when_every_mentor_is_above_the_mentee(
     result = cohort_match(cohort=cohort)
 
     assert result.pairs == []
-    assert reason_for(result, alice) == ALL_IN_LINE.format(giver="mentor")
+    assert reason_for(result, alice) == ALL_IN_LINE[MENTORING]
 
 
 def test_an_open_mentorship_together_is_not_proposed_again(cohort, enrol, eve, bob):
@@ -75,7 +77,7 @@ def test_an_open_mentorship_together_is_not_proposed_again(cohort, enrol, eve, b
 
     result = cohort_match(cohort=cohort)
 
-    assert reason_for(result, eve) == ALREADY_PAIRED.format(giver="mentor", kind="mentorship")
+    assert reason_for(result, eve) == ALREADY_PAIRED[MENTORING]
 
 
 def test_a_must_have_that_rules_out_every_mentor_is_named(cohort, enrol, eve, bob):
@@ -86,8 +88,8 @@ def test_a_must_have_that_rules_out_every_mentor_is_named(cohort, enrol, eve, bo
 
     result = cohort_match(cohort=cohort)
 
-    assert reason_for(result, eve) == MUST_HAVE_RULES_OUT.format(label="same language",
-                                                                 giver="mentor")
+    assert reason_for(result, eve) == MUST_HAVE_RULES_OUT[MENTORING].format(
+        label="same language")
 
 
 def test_must_haves_that_only_together_rule_everyone_out_are_named_together(cohort, enrol, eve,
@@ -102,8 +104,8 @@ def test_must_haves_that_only_together_rule_everyone_out_are_named_together(coho
 
     result = cohort_match(cohort=cohort)
 
-    assert reason_for(result, eve) == MUST_HAVES_RULE_OUT.format(
-        labels="'same language' and 'other department'", giver="mentor")
+    assert reason_for(result, eve) == MUST_HAVES_RULE_OUT[MENTORING].format(
+        labels="'same language' and 'other department'")
 
 
 def test_forbidden_pairs_are_never_made_and_explain_the_gap(small_round, eve, bob, max_manager,
@@ -115,7 +117,7 @@ def test_forbidden_pairs_are_never_made_and_explain_the_gap(small_round, eve, bo
     result = cohort_match(cohort=small_round)
 
     assert eve.pk not in {p.receiver.person_id for p in result.pairs}
-    assert reason_for(result, eve) == ALL_FORBIDDEN.format(giver="mentor")
+    assert reason_for(result, eve) == ALL_FORBIDDEN[MENTORING]
 
 
 def test_a_full_mentor_is_the_reason_and_names_the_goal(cohort, enrol, alice, eve, bob, rust):
@@ -130,9 +132,9 @@ def test_a_full_mentor_is_the_reason_and_names_the_goal(cohort, enrol, alice, ev
     by_coverage = cohort_match(cohort=cohort, objective="coverage")
 
     assert [u.reason for u in by_score.unmatched] == [
-        NO_GOAL_WITH_ROOM.format(giver="mentor", goals="Rust") + FULL_FOR_SCORE]
+        FULL_FOR_SCORE.format(reason=NO_GOAL_WITH_ROOM[MENTORING].format(goals="Rust"))]
     assert [u.reason for u in by_coverage.unmatched] == [
-        NO_GOAL_WITH_ROOM.format(giver="mentor", goals="Rust")]
+        NO_GOAL_WITH_ROOM[MENTORING].format(goals="Rust")]
 
 
 def test_a_mentee_without_goals_hears_that_every_allowed_mentor_is_full(cohort, enrol, alice,
@@ -143,7 +145,7 @@ def test_a_mentee_without_goals_hears_that_every_allowed_mentor_is_full(cohort, 
 
     result = cohort_match(cohort=cohort, objective="coverage")
 
-    assert result.unmatched[0].reason == ALL_FULL.format(giver="mentor")
+    assert result.unmatched[0].reason == ALL_FULL[MENTORING]
 
 
 def test_a_pinned_pair_is_kept_and_marked(small_round, eve, bob, alice, hana):

@@ -19,7 +19,6 @@ from matching.cohorts.services import (
     ENROLMENT_CLOSED,
     MUST_HAVE_UNKNOWN,
     NOT_INVITED,
-    PIN_FULL,
     PIN_REFUSED,
     PIN_TAKEN,
     PREFERRED_NOT_ENROLLED,
@@ -27,6 +26,7 @@ from matching.cohorts.services import (
     SPONSOR_NOT_APPROVED,
     TOO_MANY_PREFERRED,
     WINDOW_ORDER,
+    pin_full,
 )
 from matching.mentorship.models import Goal, Mentorship
 from matching.relationships.models import RelationshipStatus
@@ -111,8 +111,8 @@ def test_preferences_name_enrolled_mentors_only_and_at_most_five(cohort, alice, 
     enrolment = services.cohort_enrol(cohort=cohort, person=alice, role="mentee",
                                       preferred=[mentors[2].pk, bob.pk])
 
-    assert messages_of(not_enrolled) == [PREFERRED_NOT_ENROLLED.format(name=eve.full_name,
-                                                                       giver="mentor")]
+    assert messages_of(not_enrolled) == [
+        PREFERRED_NOT_ENROLLED[Cohort.Kind.MENTORSHIP].format(name=eve.full_name)]
     assert messages_of(too_many) == [TOO_MANY_PREFERRED]
     assert enrolment.preferred == [mentors[2].pk, bob.pk]
 
@@ -169,7 +169,7 @@ def test_a_mentee_is_pinned_once_and_a_mentor_no_more_than_their_capacity(
                                       rule="pin", by=hana.user)
 
     assert messages_of(taken) == [PIN_TAKEN.format(receiver=eve.full_name, giver=bob.full_name)]
-    assert messages_of(full) == [PIN_FULL.format(giver=bob.full_name, capacity=1)]
+    assert messages_of(full) == [pin_full(bob.full_name, 1)]
 
 
 def test_forbidding_a_pinned_pair_replaces_the_pin(small_round, eve, bob, hana):

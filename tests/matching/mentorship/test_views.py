@@ -68,7 +68,7 @@ def test_a_check_in_in_the_future_shows_the_message_and_saves_nothing(login, pai
     response = login(alice).post(f"/mentoring/{pair.pk}/check-ins/", {
         "occurred_on": TODAY + datetime.timedelta(days=3), "discussed": "Plans"})
     assert response.status_code == 400
-    assert relationships.MEETING_IN_FUTURE in response.content.decode()
+    assert str(relationships.MEETING_IN_FUTURE) in response.content.decode()
     assert not CheckIn.objects.exists()
 
 
@@ -145,7 +145,7 @@ def test_accepting_a_withdrawn_request_through_the_page_explains_and_changes_not
 def test_the_mentee_closes_and_lands_on_the_survey(login, pair, alice):
     client = login(alice)
     response = client.post(f"/mentoring/{pair.pk}/close/", {"status": "ended_early"})
-    assert escape(relationships.CLOSE_REASON_REQUIRED) in response.content.decode()
+    assert escape(str(relationships.CLOSE_REASON_REQUIRED)) in response.content.decode()
     response = client.post(f"/mentoring/{pair.pk}/close/", {"status": "completed"})
     assert response.url == f"/mentoring/survey/mentorship/{pair.pk}/closing/"
     response = client.post(response.url, {"confidence": "4", "goal_progress": "5",

@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import LONG_TEXT_MAX
 from matching.mentorship import services as mentorship_services
 from matching.mentorship.models import CheckIn, Goal
-from matching.relationships.capacity import CAPACITY_BELOW_TAKEN
+from matching.relationships.capacity import capacity_below_taken
 from matching.relationships.services import PLANNED_END_TOO_FAR
 from matching.sponsorship import services as sponsorship_services
 from tests import factories
@@ -76,9 +76,9 @@ def test_capacity_cannot_be_set_below_the_places_taken(max_manager, sam):
     factories.MentorshipFactory.create_batch(2, mentor=max_manager, status="active")
     with pytest.raises(ValidationError) as error:
         mentorship_services.mentor_profile_save(person=max_manager, capacity=1, skills=[])
-    assert error.value.message_dict == {"capacity": [CAPACITY_BELOW_TAKEN.format(taken=2)]}
+    assert error.value.message_dict == {"capacity": [capacity_below_taken(2)]}
     factories.SponsorshipFactory.create_batch(2, sponsor=sam, status="active")
     with pytest.raises(ValidationError) as error:
         sponsorship_services.sponsor_register(person=sam, capacity=1, departments=[],
                                               opportunity_kinds=[], commitment_accepted=True)
-    assert error.value.message_dict == {"capacity": [CAPACITY_BELOW_TAKEN.format(taken=2)]}
+    assert error.value.message_dict == {"capacity": [capacity_below_taken(2)]}

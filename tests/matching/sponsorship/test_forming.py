@@ -114,8 +114,7 @@ def test_an_acceptance_that_would_exceed_capacity_is_refused(sam, alice, eve):
     services.sponsorship_accept(sponsorship=first, by=alice)
     with pytest.raises(ValidationError) as error:
         services.sponsorship_accept(sponsorship=second, by=eve)
-    assert error.value.messages == [services.SPONSOR_AT_CAPACITY.format(name=sam.full_name,
-                                                                        count=1)]
+    assert error.value.messages == [services.sponsor_at_capacity(sam.full_name, 1)]
     second.refresh_from_db()
     assert second.status == "proposed"
 

@@ -92,7 +92,7 @@ def test_the_registration_page_registers_and_shows_the_waiting_reason(bob, login
 def test_the_registration_page_refuses_without_the_commitment(max_manager, login):
     response = login(max_manager).post(reverse("sponsorship:register"), {"capacity": 2})
     assert response.status_code == 200
-    assert services.COMMITMENT_REQUIRED in response.content.decode()
+    assert str(services.COMMITMENT_REQUIRED) in response.content.decode()
     assert not SponsorProfile.objects.filter(person=max_manager).exists()
 
 
