@@ -142,8 +142,9 @@ class PersonAdmin(ReadOnlyAdmin):
     # Never gender or ethnicity (aggregate reports only), never the free-text interests.
     fields = ("employee_id", "email", "full_name", "title", "level", "department", "location",
               "timezone", "manager", "hire_date", "termination_date", "user", "skills",
-              "development_goals", "languages", "preferred_language", "email_reminders",
-              "email_requests", "email_reports", "notify_by_slack", "slack_user_id")
+              "development_goals", "languages", "preferred_language", "notify_requests",
+              "notify_reminders", "notify_messages", "notify_reports", "notify_by_slack",
+              "slack_user_id")
 
 
 @admin.register(MentorProfile)
@@ -186,7 +187,8 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "emailed")
     list_select_related = ("recipient",)
     search_fields = ("recipient__email", "recipient__full_name")
-    fields = ("recipient", "kind", "subject", "url", "created_at", "read_at", "emailed")
+    fields = ("recipient", "kind", "subject", "url", "created_at", "read_at", "emailed",
+              "digest_due", "digest")
 
 
 @admin.register(OutboxMessage)

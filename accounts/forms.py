@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Person, Skill
+from .preferences import CATEGORY_HELP, FIELD_OF_CATEGORY, PREFERENCE_FIELDS, Category
 from .submissions import OnceForm
 
 
@@ -36,24 +37,23 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
         fields = ["skills", "development_goals", "interests", "languages", "meeting_preference",
-                  "preferred_language", "timezone", "email_reminders", "email_requests",
-                  "email_reports", "notify_by_slack"]
+                  "preferred_language", "timezone", *PREFERENCE_FIELDS, "notify_by_slack"]
         labels = {
             "interests": _("Interests"),
             "preferred_language": _("Language (pages and emails)"),
             "timezone": _("Your time zone"),
-            "email_reminders": _("Email me check-in reminders"),
-            "email_requests": _("Email me about requests and relationships"),
-            "email_reports": _("Email me program reports (HR admins)"),
+            **{FIELD_OF_CATEGORY[c]: c.label for c in Category},
             "notify_by_slack": _("Also send me every notification as a Slack direct message"),
         }
         widgets = {
             "interests": forms.Textarea(attrs={"rows": 3}),
             "preferred_language": forms.Select(choices=settings.LANGUAGES),
             "timezone": forms.Select(choices=[(z, z) for z in sorted(available_timezones())]),
+            **dict.fromkeys(PREFERENCE_FIELDS, forms.RadioSelect),
         }
         help_texts = {
             "timezone": _("Dates (today, start dates, check-ins) follow it."),
+            **{FIELD_OF_CATEGORY[c]: CATEGORY_HELP[c] for c in Category},
             "notify_by_slack": _("From the program's Slack app, to the Slack account with your "
                                  "work email address. Your email settings above stay as they "
                                  "are."),
@@ -62,11 +62,24 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, is_hr_admin: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].required = False  # left out: unchanged
+        for field in PREFERENCE_FIELDS:
+            self.fields[field].required = False  # left out: unchanged
         if not is_hr_admin:
-            # Only HR admins receive program reports; don't offer a switch that does nothing.
-            del self.fields["email_reports"]
+            # Only HR admins receive program reports; don't offer a choice that does nothing.
+            del self.fields[FIELD_OF_CATEGORY[Category.REPORTS]]
         if not settings.SLACK_BOT_TOKEN:
             del self.fields["notify_by_slack"]  # Slack is not set up: nothing to choose
+
+    def notification_fields(self) -> list:
+        """The bound fields of the notification settings, in the order of the categories."""
+        return [self[FIELD_OF_CATEGORY[c]] for c in Category if FIELD_OF_CATEGORY[c] in self.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in PREFERENCE_FIELDS:  # left out or empty: unchanged
+            if field in cleaned and not cleaned[field]:
+                cleaned[field] = getattr(self.instance, field)
+        return cleaned
 
     def clean_timezone(self):
         name = self.cleaned_data.get("timezone") or self.instance.timezone or "UTC"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from .preferences import PREFERENCE_FIELDS, Delivery
 from .search import name_key
 
 # The longest free text each kind of field takes (forms show it; the database holds it).
@@ -178,10 +179,17 @@ class Person(models.Model):
         _("How you like to meet"), max_length=200, blank=True,
         help_text=_("Shown to your mentor, mentee, sponsor or protégé: e.g. video call, or "
                     "coffee in the Lisbon office."))
-    # Notification preferences: in-app inbox always; email per kind.
-    email_reminders = models.BooleanField(default=True)
-    email_requests = models.BooleanField(default=True)
-    email_reports = models.BooleanField(default=True)
+    # How they hear about each category of notification (accounts/preferences.py): the inbox
+    # entry is always written; these say whether an email follows at once, in the daily digest,
+    # or not at all.
+    notify_requests = models.CharField(max_length=10, choices=Delivery.choices,
+                                       default=Delivery.EMAIL)
+    notify_reminders = models.CharField(max_length=10, choices=Delivery.choices,
+                                        default=Delivery.EMAIL)
+    notify_messages = models.CharField(max_length=10, choices=Delivery.choices,
+                                       default=Delivery.EMAIL)
+    notify_reports = models.CharField(max_length=10, choices=Delivery.choices,
+                                      default=Delivery.EMAIL)
     # Slack, offered only when SLACK_BOT_TOKEN is set: every inbox entry also as a direct message.
     notify_by_slack = models.BooleanField(default=False)
     # The Slack member found for the address `slack_user_email` (the delivery worker fills both),
@@ -197,7 +205,10 @@ class Person(models.Model):
                    # Lists of people in name order (Meta.ordering, the HR console) read their
                    # first page from here instead of sorting everyone.
                    models.Index(fields=["full_name", "id"], name="person_name_order")]
-        constraints = [text_fits("interests", NOTE_MAX)]
+        constraints = [text_fits("interests", NOTE_MAX)] + [
+            models.CheckConstraint(condition=models.Q(**{f"{field}__in": Delivery.values}),
+                                   name=f"person_{field}_known")
+            for field in PREFERENCE_FIELDS]
 
     def __str__(self) -> str:
         return self.full_name
@@ -372,10 +383,18 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed = models.BooleanField(default=False)
+    # Waiting for the person's next daily digest email (they chose "daily digest" for its
+    # category); `digest` is the digest that listed it, or let it go because it was read first.
+    digest_due = models.BooleanField(default=False)
+    digest = models.ForeignKey("Digest", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="notifications")
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [models.Index(fields=["recipient", "read_at"]),
+                   # The digest run reads only the waiting entries.
+                   models.Index(fields=["recipient", "id"], condition=models.Q(digest_due=True),
+                                name="notification_digest_due")]
 
     def __str__(self) -> str:
         return self.subject
@@ -411,6 +430,9 @@ class OutboxMessage(models.Model):
     text = models.TextField(blank=True)  # the plain-text part (the inbox keeps a shorter text)
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # Files sent with the email, written with the row: [{"filename", "content_type", "content"}]
+    # with text content (a meeting's .ics: "text/calendar; method=REQUEST").
+    attachments = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -438,6 +460,26 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} to {self.address}: {self.subject} ({self.status})"
+
+
+class Digest(models.Model):
+    """One person's daily digest email (accounts/digest.py): at most one per person and day,
+    which is what keeps two digest runs at once from both sending it."""
+
+    recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()  # the day in the person's own time zone
+    items = models.PositiveIntegerField(default=0)
+    outbox = models.ForeignKey(OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "day"],
+                                               name="one_digest_per_person_and_day")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.recipient} on {self.day}"
 
 
 class AuditEventQuerySet(models.QuerySet):

@@ -1,6 +1,10 @@
 """Tell a person something: always in the in-app inbox, by email when their preferences allow,
 and as a Slack direct message too when Slack is configured and they chose it.
 
+Each kind of notification belongs to a category (accounts/preferences.py: requests, reminders,
+messages, reports) and the person chose per category: inbox only, email at once, or the daily
+digest (accounts/digest.py collects the entries marked `digest_due` into one email a day).
+
 Emails are a subject / text body / HTML body triplet under templates/emails/<name>-*.{txt,html},
 rendered in the recipient's preferred language. An email is never sent from here: it becomes an
 OutboxMessage row, written in the same transaction as the inbox entry (so a rolled-back workflow
@@ -22,19 +26,62 @@ from django.urls import reverse
 
 from .email_content import render_email
 from .models import Notification, OutboxMessage, Person
+from .preferences import (
+    FIELD_OF_CATEGORY,
+    LEGACY_SWITCHES,
+    PREFERENCE_FIELDS,
+    Category,
+    Delivery,
+    category_for,
+    delivery_for,
+)
 
-# Which preference switch governs each kind of email.
-PREFERENCE_FIELDS = ("email_reminders", "email_requests", "email_reports")
 UNSUBSCRIBE_SALT = "accounts.unsubscribe"
+# The unsubscribe link of the digest email: it stops the digest (every category on it goes to
+# inbox only) rather than one category.
+UNSUBSCRIBE_DIGEST = "digest"
 BULK_BATCH_SIZE = 1000
 SLACK_TEXT_MAX = 3000  # the inbox text is short; a Slack message should be too
 
 log = logging.getLogger(__name__)
 
 
-def unsubscribe_url(person: Person, preference: str) -> str:
-    token = signing.dumps({"p": person.pk, "f": preference}, salt=UNSUBSCRIBE_SALT)
+def unsubscribe_url(person: Person, category: str) -> str:
+    """A signed link that sets `category` (a preferences.Category, or UNSUBSCRIBE_DIGEST) to
+    inbox only. Links in older emails carry "f" (an old email switch's name) instead of "c"."""
+    token = signing.dumps({"p": person.pk, "c": str(category)}, salt=UNSUBSCRIBE_SALT)
     return settings.SITE_URL + reverse("unsubscribe", args=[token])
+
+
+def unsubscribe_target(data: dict) -> tuple[str, Callable[[Person], dict]] | None:
+    """What an unsubscribe token stops: its label, and the Person field changes that do it (set
+    to inbox only); None for a token naming nothing known."""
+    inbox = Delivery.INBOX.value
+    if data.get("c") == UNSUBSCRIBE_DIGEST:
+        return (str(Delivery.DIGEST.label),
+                lambda person: {field: inbox for field in PREFERENCE_FIELDS
+                                if getattr(person, field) == Delivery.DIGEST})
+    if data.get("c") in Category.values:
+        category = Category(data["c"])
+        return str(category.label), lambda person: {FIELD_OF_CATEGORY[category]: inbox}
+    if data.get("f") in LEGACY_SWITCHES:  # a link in an email sent before the settings per kind
+        categories = LEGACY_SWITCHES[data["f"]]
+        return (", ".join(str(c.label) for c in categories),
+                lambda person: {FIELD_OF_CATEGORY[c]: inbox for c in categories})
+    return None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with the email (not with the inbox entry or the digest): text content."""
+
+    filename: str
+    content_type: str
+    content: str
+
+    def as_dict(self) -> dict:
+        return {"filename": self.filename, "content_type": self.content_type,
+                "content": self.content}
 
 
 @dataclass(frozen=True)
@@ -46,7 +93,7 @@ class Notice:
     template: str
     context: dict = field(default_factory=dict)
     url: str = ""
-    preference: str = "email_requests"
+    attachments: tuple[Attachment, ...] = ()
 
 
 def notification_build(
@@ -56,13 +103,15 @@ def notification_build(
     template: str,
     context: dict,
     url: str = "",
-    preference: str = "email_requests",
+    attachments: Iterable[Attachment] = (),
 ) -> tuple[Notification, OutboxMessage | None]:
-    """The unsaved inbox entry and, if the person wants email, the unsaved outbox row of the
-    email: rendered in their language, with their unsubscribe link. notify() and notify_many()
-    save them."""
-    assert preference in PREFERENCE_FIELDS, preference
-    link = unsubscribe_url(recipient, preference)
+    """The unsaved inbox entry and, if the person wants this kind by email now, the unsaved
+    outbox row of the email: rendered in their language, with their unsubscribe link and the
+    attachments. notify() and notify_many() save them. For a digest kind the entry is marked to
+    wait for the person's daily digest instead."""
+    category = category_for(kind)  # an unknown kind stops here, before anything is written
+    delivery = delivery_for(recipient, kind)
+    link = unsubscribe_url(recipient, category)
     context = {
         **context,
         "recipient": recipient,
@@ -71,15 +120,17 @@ def notification_build(
         "unsubscribe_url": link,
     }
     subject, text, html, inbox = render_email(template, context, recipient.preferred_language)
-    wants_email = bool(getattr(recipient, preference)) and bool(recipient.email)
+    wants_email = delivery == Delivery.EMAIL
     notification = Notification(recipient=recipient, kind=kind, subject=subject[:200], body=inbox,
-                                url=url[:300], emailed=wants_email)
+                                url=url[:300], emailed=wants_email,
+                                digest_due=delivery == Delivery.DIGEST)
     if not wants_email:
         return notification, None
     email = OutboxMessage(
         channel=OutboxMessage.Channel.EMAIL, recipient=recipient, address=recipient.email,
         subject=(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject)[:300], text=text, html=html,
         headers={"List-Unsubscribe": f"<{link}>"},
+        attachments=[attachment.as_dict() for attachment in attachments],
     )
     return notification, email
 
@@ -112,11 +163,12 @@ def notify(
     template: str,
     context: dict,
     url: str = "",
-    preference: str = "email_requests",
+    attachments: Iterable[Attachment] = (),
 ) -> Notification:
-    """Create the inbox entry and, if the person wants it, the email's outbox row."""
+    """Create the inbox entry and, if the person wants it by email now, the email's outbox row
+    (with `attachments`)."""
     notification, email = notification_build(recipient=recipient, kind=kind, template=template,
-                                             context=context, url=url, preference=preference)
+                                             context=context, url=url, attachments=attachments)
     with transaction.atomic(savepoint=False):
         notification.save()
         outbox = [row for row in (email, slack_message_build(notification)) if row is not None]
@@ -132,7 +184,7 @@ def notify_many(notices: Iterable[Notice]) -> list[Notification]:
     """notify() for many people at once: every inbox entry in one bulk insert, every email's
     (and Slack message's) outbox row in another."""
     built = [notification_build(recipient=n.recipient, kind=n.kind, template=n.template,
-                                context=n.context, url=n.url, preference=n.preference)
+                                context=n.context, url=n.url, attachments=n.attachments)
              for n in notices]
     with transaction.atomic(savepoint=False):
         notifications = Notification.objects.bulk_create([n for n, _ in built],

@@ -24,7 +24,7 @@ from .forms import (
 from .import_jobs import import_job_create, import_job_start, runs_in_worker
 from .importing import ImportResult, Problem, importers, run_import
 from .models import AccessRequest, ImportJob, Notification, Person
-from .notifications import PREFERENCE_FIELDS, UNSUBSCRIBE_SALT
+from .notifications import UNSUBSCRIBE_SALT, unsubscribe_target
 from .roles import hr_admin_required, person_required, roles_for
 from .submissions import ALREADY_SUBMITTED, submission_claim, submission_finish
 
@@ -130,18 +130,22 @@ def notification_open(request, pk):
 
 
 def unsubscribe(request, token):
-    """Works without signing in: the link itself is signed. GET shows, POST turns it off."""
+    """Works without signing in: the link itself is signed. GET shows, POST sets what the link
+    names to "inbox only" (a category, the daily digest, or an old email switch)."""
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=60 * 60 * 24 * 365)
     except signing.BadSignature:
         return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
-    field = data.get("f")
     person = get_object_or_404(Person, pk=data.get("p"))
-    if field not in PREFERENCE_FIELDS:
+    stop = unsubscribe_target(data)
+    if stop is None:
         return render(request, "accounts/unsubscribe.html", {"invalid": True}, status=400)
-    label = ProfileForm._meta.labels[field]
+    label, fields = stop
     if request.method == "POST":
-        Person.objects.filter(pk=person.pk).update(**{field: False})
+        with transaction.atomic():
+            locked = Person.objects.select_for_update().get(pk=person.pk)
+            changes = fields(locked)
+            Person.objects.filter(pk=person.pk).update(**changes)
         return render(request, "accounts/unsubscribe.html", {"done": True, "label": label})
     return render(request, "accounts/unsubscribe.html", {"label": label, "token": token})
 

@@ -223,8 +223,8 @@ def _other_requests(ctx: DemoContext, mentees, mentor_ids, allowed, active_pairs
             continue
         status = ["open", "declined", "withdrawn", "expired", "open"][len(made) % 5]
         age = rng.randint(1, 12) if status == "open" else rng.randint(15, 700)
-        if status == "open" and (mentor, mentee) in open_pairs:
-            continue
+        if status == "open" and ((mentor, mentee) in open_pairs or mentor == mentor_persona_id):
+            continue  # Marcus's one waiting request is made below: the story says one
         open_pairs.add((mentor, mentee))
         request = MentorRequest(
             mentee_id=mentee, mentor_id=mentor, status=status,

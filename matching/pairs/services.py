@@ -18,8 +18,9 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
-from accounts.notifications import notify
+from accounts.notifications import Attachment, notify
 from accounts.timezones import zone_for
+from matching.pairs.calendar import meeting_calendar
 from matching.pairs.models import (
     DURATION_MINUTES,
     MAX_OPTIONS,
@@ -133,7 +134,7 @@ def message_post(*, relationship, author: Person, body: str) -> Message:
         notify(recipient=other, kind="pair_message", template="pair-message",
                context={"author": author, "excerpt": body[:300],
                         "kind": relationships.kind_name(relationship)},
-               url=thread_url(relationship), preference="email_requests")
+               url=thread_url(relationship))
     return message
 
 
@@ -192,7 +193,7 @@ def meeting_propose(*, relationship, person: Person, options: list[datetime.date
     notify(recipient=other, kind="meeting_proposed", template="meeting-proposed",
            context={"proposer": person, "times": [local(o, other) for o in ordered],
                     "zone": other.timezone, "note": proposal.note},
-           url=thread_url(relationship), preference="email_requests")
+           url=thread_url(relationship))
     return proposal
 
 
@@ -229,7 +230,7 @@ def meeting_accept(*, proposal: MeetingProposal, person: Person,
            context={"other": person, "starts_at": local(starts_at, proposer),
                     "zone": proposer.timezone,
                     "ics_url": reverse("pairs:meeting_ics", args=[proposal.pk])},
-           url=thread_url(relationship), preference="email_requests")
+           url=thread_url(relationship), attachments=[invitation(proposal)])
     return proposal
 
 
@@ -246,7 +247,7 @@ def meeting_decline(*, proposal: MeetingProposal, person: Person, note: str = ""
     proposal.save()
     notify(recipient=proposal.proposed_by, kind="meeting_declined", template="meeting-declined",
            context={"other": person, "note": proposal.answer_note},
-           url=thread_url(relationship), preference="email_requests")
+           url=thread_url(relationship))
     return proposal
 
 
@@ -270,8 +271,19 @@ def meeting_cancel(*, proposal: MeetingProposal, person: Person, note: str = "")
            context={"other": person, "starts_at": local(proposal.starts_at, other),
                     "zone": other.timezone, "note": proposal.answer_note,
                     "ics_url": reverse("pairs:meeting_ics", args=[proposal.pk])},
-           url=thread_url(relationship), preference="email_requests")
+           url=thread_url(relationship), attachments=[invitation(proposal)])
     return proposal
+
+
+def invitation(proposal: MeetingProposal) -> Attachment:
+    """The meeting's .ics for its email: METHOD:REQUEST for an agreed meeting, CANCEL (same UID,
+    higher SEQUENCE) once cancelled. The method is also on the part's content type, which is how
+    Outlook and Gmail recognise an invitation."""
+    content = meeting_calendar(proposal).decode()
+    method = "CANCEL" if proposal.status == MeetingProposal.Status.CANCELLED else "REQUEST"
+    return Attachment(filename=f"meeting-{proposal.pk}.ics",
+                      content_type=f"text/calendar; method={method}; charset=utf-8",
+                      content=content)
 
 
 def meeting_held_unlogged(relationship, accepted: list | None = None) -> MeetingProposal | None:

@@ -44,7 +44,7 @@ def overdue_pairs_remind(*, relationships: QuerySet, by, reason: str, today: dat
         for person, other in ((giver, receiver), (receiver, giver)):
             notices.append(Notice(
                 recipient=person, kind="hr_overdue_reminder", template="hr-action",
-                preference="email_reminders", url=relationship_url(relationship),
+                url=relationship_url(relationship),
                 context={"reason": reason, "by": by, "headline": (
                     f"HR reminds you: your check-in with {other.full_name} was due on "
                     f"{relationship.next_due_on:%-d %B %Y}.")}))

@@ -78,14 +78,19 @@ def task_enqueue(task, *args, expires: int | None = None) -> bool:
     return True
 
 
+# What a worker queues as soon as it starts (it may have been down at a scheduled time).
+CATCH_UP_ON_START = ("weekly-outcome-report-catch-up", "daily-digests")
+
+
 @worker_ready.connect
 def _catch_up_on_start(sender, **kwargs):
     """A worker that was down at a scheduled time builds what it missed once it is back."""
-    entry = BEAT_SCHEDULE["weekly-outcome-report-catch-up"]
-    try:
-        sender.app.send_task(entry["task"], expires=entry["options"]["expires"])
-    except Exception:  # noqa: BLE001 - beat's hourly catch-up entry covers it
-        log.warning("Could not queue the weekly report catch-up.", exc_info=True)
+    for name in CATCH_UP_ON_START:
+        entry = BEAT_SCHEDULE[name]
+        try:
+            sender.app.send_task(entry["task"], expires=entry["options"]["expires"])
+        except Exception:  # noqa: BLE001 - beat's hourly entries cover it
+            log.warning("Could not queue %s on start.", name, exc_info=True)
 
 
 def _ensure_broker_folders() -> None:
@@ -181,6 +186,13 @@ BEAT_SCHEDULE: dict = {
     "outbox-catch-up": {
         "task": "program.deliver_outbox", "schedule": crontab(minute="*/5"),
         "options": {"expires": VISIBILITY_TIMEOUT + 5 * 60},
+    },
+    # Hourly: the daily digest email of each person whose own morning has come (accounts/digest.py).
+    # Hourly rather than daily so it follows time zones; a day missed is its own catch-up (the
+    # entries wait and go in the next digest), and a digest is sent once per person and day.
+    "daily-digests": {
+        "task": "program.send_digests", "schedule": crontab(minute=45),
+        "options": {"expires": HOUR - 60},
     },
     # Every few minutes: run the large imports (accounts/import_jobs.py) whose task was never
     # queued because the broker was down, or whose worker died mid-way.

@@ -86,12 +86,11 @@ class Message:
     template: str
     context: dict
     url: str
-    preference: str = "email_reminders"
 
     def notice(self, *, kind: str) -> Notice:
         """What accounts.notifications.notify_many sends (the inbox row and the email)."""
         return Notice(recipient=self.recipient, kind=kind, template=self.template,
-                      context=self.context, url=self.url, preference=self.preference)
+                      context=self.context, url=self.url)
 
 
 @dataclass
@@ -311,7 +310,7 @@ def compose_request_nudge(row, mentor_request, clock, hr_admins) -> Composed:
         MentorRequest.objects.filter(pk=mentor_request.pk).update(nudged_at=clock.now)
 
     return Composed(summary=summary, side_effect=mark_nudged, messages=[
-        Message(mentor, "reminder-request-nudge", context, url, preference="email_requests")])
+        Message(mentor, "reminder-request-nudge", context, url)])
 
 
 def compose_request_expired(row, mentor_request, clock, hr_admins) -> Composed:

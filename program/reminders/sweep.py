@@ -39,6 +39,7 @@ from django.utils import timezone
 
 from accounts.models import Person
 from accounts.notifications import notification_build, notify_many
+from accounts.preferences import Delivery, delivery_for
 from accounts.program_settings import setting
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.models import RelationshipStatus
@@ -427,8 +428,9 @@ def _deliver_rows(rows, clock, hr_admins, *, write=True) -> list[Delivered]:
             if told is None and not composed.messages:
                 result.skipped_reason = "Nothing was due any more."
             for person in told or []:
-                result.recipients.append(
-                    _recipient(person, bool(person.email_requests and person.email)))
+                delivery = _service_delivery(row, person)
+                result.recipients.append(_recipient(person, delivery == Delivery.EMAIL,
+                                                    digest=delivery == Delivery.DIGEST))
         elif not write and composed.side_effect and not composed.messages:
             # Dry run of a service that tells people itself: say who it would tell.
             result.recipients = [_recipient(p, False) for p in _would_tell(row, target)]
@@ -443,7 +445,8 @@ def _deliver_rows(rows, clock, hr_admins, *, write=True) -> list[Delivered]:
         notifications = [notification_build(**vars(notice))[0] for notice in notices]
     for results, notification in zip(owners, notifications, strict=True):
         for result in results:
-            result.recipients.append(_recipient(notification.recipient, notification.emailed))
+            result.recipients.append(_recipient(notification.recipient, notification.emailed,
+                                                 digest=notification.digest_due))
     if write:
         for row, result in zip(rows, delivered, strict=True):
             row.sent_at = clock.now
@@ -458,8 +461,22 @@ def _would_tell(row, target) -> list[Person]:
     return [target.mentee] if row.kind == Kind.REQUEST_EXPIRED and target else []
 
 
-def _recipient(person: Person, emailed: bool) -> dict:
-    return {"person": person.pk, "name": person.full_name, "emailed": emailed}
+# The notification kind a reminder's side effect sends through its service (the request expiry
+# tells the mentee through mentorship's mentor_request_expire).
+SERVICE_NOTIFICATION_KINDS = {Kind.REQUEST_EXPIRED: "mentor_request_expired"}
+
+
+def _service_delivery(row, person: Person) -> Delivery:
+    """How the service that told `person` (the request's expiry) reached them."""
+    kind = SERVICE_NOTIFICATION_KINDS.get(row.kind)
+    return delivery_for(person, kind) if kind else Delivery.INBOX
+
+
+def _recipient(person: Person, emailed: bool, *, digest: bool = False) -> dict:
+    row = {"person": person.pk, "name": person.full_name, "emailed": emailed}
+    if digest:  # told in the daily digest email instead
+        row["digest"] = True
+    return row
 
 
 def _load_targets(rows) -> dict:

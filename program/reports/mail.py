@@ -68,7 +68,7 @@ def compose_outcome_report(row, snapshot, clock, hr_admins) -> Composed:
     context = {"snapshot": snapshot, "lines": report_lines(snapshot.data),
                "summary": report_summary(snapshot.data)}
     return Composed(summary=summary, messages=[
-        Message(admin, "outcome-report", context, url, preference="email_reports")
+        Message(admin, "outcome-report", context, url)
         for admin in hr_admins])
 
 

@@ -8,7 +8,8 @@ from accounts.notifications import Notice, notification_build, notify, notify_ma
 
 pytestmark = pytest.mark.django_db
 
-ARGS = {"kind": "test", "template": "mentor-request-expired", "url": "/mentorship/"}
+ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired",
+        "url": "/mentorship/"}
 
 
 def _sent():
@@ -47,7 +48,7 @@ def test_notify_many_is_one_insert_per_table_and_mails_only_after_commit(
 
 
 def test_someone_who_turned_the_email_off_gets_the_inbox_entry_only(alice):
-    alice.email_requests = False
+    alice.notify_requests = "inbox"
     notification, email = notification_build(recipient=alice, context=_context(alice), **ARGS)
     assert email is None and notification.emailed is False and notification.pk is None
     assert notification.url == "/mentorship/" and notification.subject

@@ -31,7 +31,8 @@ def request_notice(alice, bob, speaking, django_capture_on_commit_callbacks):
     mentor_request = factories.MentorRequestFactory(
         mentee=alice, mentor=bob, message="I'd like help with my manager's <b>big</b> review.")
     with django_capture_on_commit_callbacks(execute=True):
-        return notify(recipient=bob, kind="mentor_request", template="mentor-request-received",
+        return notify(recipient=bob, kind="mentor_request_received",
+                      template="mentor-request-received",
                       context={"mentee": alice, "mentor_request": mentor_request,
                                "goals": [speaking]},
                       url=f"/mentoring/requests/{mentor_request.pk}/")
@@ -75,7 +76,8 @@ def test_the_program_name_comes_from_the_setting(settings, alice, bob, speaking,
     settings.PROGRAM_NAME = "Rise Up"
     mentor_request = factories.MentorRequestFactory(mentee=alice, mentor=bob)
     with django_capture_on_commit_callbacks(execute=True):
-        notify(recipient=bob, kind="mentor_request", template="mentor-request-received",
+        notify(recipient=bob, kind="mentor_request_received",
+                      template="mentor-request-received",
                context={"mentee": alice, "mentor_request": mentor_request, "goals": []})
     (email,) = mail.outbox
     assert "Rise Up" in email.body and "Rise Up" in email.alternatives[0][0]

@@ -34,13 +34,14 @@ def test_with_slack_configured_a_person_turns_slack_messages_on_and_off(settings
     assert "checked" not in _checkbox(page)
 
     response = client.post("/me/profile/", {"preferred_language": "en",
-                                            "email_requests": "on", "notify_by_slack": "on"})
+                                            "notify_requests": "email",
+                                            "notify_by_slack": "on"})
     assert response.status_code == 302
     alice.refresh_from_db()
-    assert alice.notify_by_slack is True and alice.email_requests is True
+    assert alice.notify_by_slack is True and alice.notify_requests == "email"
     page = client.get("/me/profile/").content.decode()
     assert "checked" in _checkbox(page)
 
-    client.post("/me/profile/", {"preferred_language": "en", "email_requests": "on"})
+    client.post("/me/profile/", {"preferred_language": "en", "notify_requests": "email"})
     alice.refresh_from_db()
     assert alice.notify_by_slack is False

@@ -23,7 +23,8 @@ def test_hr_sees_a_failed_email_and_retries_it_at_360_px(
     settings.MAILERS = {"default": {"BACKEND": "tests.program.delivery.backends.FileEachBackend",
                                     "OPTIONS": {"file_path": str(tmp_path)}}}
     monkeypatch.setattr(notifications, "_delivery_starters", [])
-    notify_many([Notice(recipient=alice, kind="test", template="mentor-request-expired",
+    notify_many([Notice(recipient=alice, kind="mentor_request_expired",
+                        template="mentor-request-expired",
                         context={"mentor_request": None, "mentor": alice, "mentee": alice})])
     (tmp_path / "BROKEN").touch()
     for _ in range(MAX_ATTEMPTS):  # a day of failures, compressed

@@ -50,6 +50,16 @@ def test_the_file_shows_every_relationship_both_ways_and_everything_recorded(
     assert f'href="/hr/people/{bob.pk}/"' in page and f'href="/hr/people/{sam.pk}/"' in page
 
 
+def test_the_file_says_how_each_notification_reached_the_person(alice, hana, login):
+    factories.NotificationFactory(recipient=alice, subject="By mail", emailed=True)
+    factories.NotificationFactory(recipient=alice, subject="For the digest", digest_due=True)
+    factories.NotificationFactory(recipient=alice, subject="Inbox alone")
+    page = login(hana).get(f"/hr/people/{alice.pk}/").content.decode()
+    assert 'By mail <span class="muted">(inbox and email)</span>' in page
+    assert 'For the digest <span class="muted">(inbox and daily digest)</span>' in page
+    assert 'Inbox alone <span class="muted">(inbox only)</span>' in page
+
+
 def test_opening_a_file_is_recorded_in_the_audit_trail(alice, hana, login):
     login(hana).get(f"/hr/people/{alice.pk}/")
     event = AuditEvent.objects.get(action="hr.person_view")

@@ -54,7 +54,8 @@ def test_a_pg_dump_restored_with_pg_restore_is_the_same_working_installation(
     from accounts import notifications
 
     monkeypatch.setattr(notifications, "_delivery_starters", [])
-    notify_many([Notice(recipient=p, kind="test", template="mentor-request-expired",
+    notify_many([Notice(recipient=p, kind="mentor_request_expired",
+                        template="mentor-request-expired",
                         context={"mentor_request": None, "mentor": p, "mentee": p})
                  for p in (alice, bob)])
     db = connection.settings_dict

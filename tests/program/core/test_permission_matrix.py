@@ -160,7 +160,7 @@ def world(db):
     w.enrolment = factories.CohortEnrolmentFactory(cohort=w.cohort, person=w.mentee)
     w.pair_rule = CohortPairRule.objects.create(
         cohort=w.cohort, giver=w.mentor, receiver=w.mentee, rule=CohortPairRule.Rule.FORBID)
-    w.unsubscribe_token = signing.dumps({"p": w.mentee.pk, "f": "email_reminders"},
+    w.unsubscribe_token = signing.dumps({"p": w.mentee.pk, "c": "reminders"},
                                         salt=UNSUBSCRIBE_SALT)
     w.import_job = ImportJob.objects.create(kind="people", file_name="people.csv",
                                             content="employee_id\n", created_by=w.hr_no_2fa.user,

@@ -5,7 +5,8 @@ import time
 
 from accounts.notifications import Notice, notify_many
 
-ARGS = {"kind": "test", "template": "mentor-request-expired", "url": "/mentoring/"}
+ARGS = {"kind": "mentor_request_expired", "template": "mentor-request-expired",
+        "url": "/mentoring/"}
 
 
 def notify_each(*people):

@@ -75,7 +75,7 @@ def test_one_transaction_asks_for_one_delivery_run_however_many_emails_it_writes
 
 
 def test_someone_who_turned_email_off_gets_no_outbox_row(alice, no_auto_delivery):
-    alice.email_requests = False
+    alice.notify_requests = "inbox"
     alice.save()
     notify_each(alice)
     assert Notification.objects.count() == 1 and not OutboxMessage.objects.exists()

@@ -48,7 +48,8 @@ def people(seconds: float) -> None:
             session["signed_in"] = True
             session.save()
             person = everyone[done % len(everyone)]
-            notify(recipient=person, kind="test", template="mentor-request-expired",
+            notify(recipient=person, kind="mentor_request_expired",
+                   template="mentor-request-expired",
                    context={"mentor_request": None, "mentor": person, "mentee": person})
         done += 1
         time.sleep(0.05)

@@ -134,7 +134,7 @@ def test_an_escalation_found_later_the_same_day_waits_for_the_next_days_digest(
 
 def test_an_admin_who_turned_reminder_emails_off_gets_the_digest_in_the_inbox_only(
         mentorship_due, hana, django_capture_on_commit_callbacks):
-    hana.email_reminders = False
+    hana.notify_reports = "inbox"
     hana.save()
     mentorship_due(TODAY - days(14), cadence=14)
     with django_capture_on_commit_callbacks(execute=True):
@@ -153,7 +153,7 @@ def test_hr_is_not_told_after_only_one_missed_check_in(mentorship_due, hana):
 
 def test_someone_who_turned_reminder_emails_off_still_gets_the_inbox_entry(
         mentorship_due, alice, django_capture_on_commit_callbacks):
-    alice.email_reminders = False
+    alice.notify_reminders = "inbox"
     alice.save()
     mentorship_due(TODAY + days(1))
     with django_capture_on_commit_callbacks(execute=True):

@@ -47,6 +47,22 @@ def test_hr_sees_what_was_sent_to_whom(mentorship_due, hana, login):
     assert "Alice Employee" in page and "Sent" in page
 
 
+def test_hr_sees_who_was_told_by_email_in_the_inbox_only_or_in_the_daily_digest(
+        mentorship_due, alice, bob, hana, login):
+    alice.notify_reminders = "digest"
+    alice.save()
+    bob.notify_reminders = "inbox"
+    bob.save()
+    mentorship_due(TODAY + days(2))
+    reminders_sweep(now=NOW)
+    recipients = {r["name"]: r for r in ReminderLog.objects.get().recipients}
+    assert recipients["Alice Employee"]["digest"] is True
+    assert "digest" not in recipients["Bob Mentor"]
+    page = login(hana).get(URL).content.decode()
+    assert 'Alice Employee <span class="muted">(daily digest)</span>' in page
+    assert 'Bob Mentor <span class="muted">(inbox only)</span>' in page
+
+
 def test_the_log_filters_by_kind(hana, login):
     _rows(3, kind="due_soon")
     _rows(2, kind="overdue")

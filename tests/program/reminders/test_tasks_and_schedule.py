@@ -17,7 +17,7 @@ def test_every_beat_entry_names_a_registered_task_and_expires():
     assert set(schedule) == {"check-in-reminders", "mentor-request-nudges",
                              "inactivity-and-advocacy-nudges", "weekly-outcome-report",
                              "commitment-reminders", "weekly-outcome-report-catch-up",
-                             "outbox-catch-up", "import-jobs-catch-up"}
+                             "outbox-catch-up", "import-jobs-catch-up", "daily-digests"}
     for entry in schedule.values():
         assert entry["task"] in app.tasks
         assert isinstance(entry["schedule"], crontab)
@@ -48,3 +48,21 @@ def test_the_sweep_task_reports_counts_by_kind(mentorship_due, django_capture_on
         summary = tasks.sweep_reminders.delay("check_ins", "2026-03-10").get()
     assert summary["sent"]["due_soon"] == 1
     assert summary["sent"]["request_nudge"] == 0
+
+
+def test_a_starting_worker_queues_what_it_may_have_missed_the_report_and_the_digests():
+    from program.core.celery import _catch_up_on_start
+
+    queued = []
+
+    class _App:
+        def send_task(self, name, **options):
+            queued.append((name, options["expires"]))
+
+    class _Worker:
+        app = _App()
+
+    _catch_up_on_start(_Worker())
+    assert [name for name, _ in queued] == ["program.outcome_report_catch_up",
+                                            "program.send_digests"]
+    assert all(expires for _, expires in queued)
