@@ -85,3 +85,51 @@ class ProgramSettingsForm(forms.Form):
                     _("Empty: the environment's value, {default} ({name})."),
                     default=default, name=rule.name)),
                 widget=forms.NumberInput(attrs={"placeholder": str(default)}))
+
+
+class SsoProviderForm(forms.Form):
+    """A company sign-in HR adds in the app (accounts/sso_apps.py saves it as allauth's social
+    application): OpenID Connect (server URL, client id and secret) or SAML 2.0 (metadata URL).
+    It validates only; a secret left empty keeps the stored one."""
+
+    kind = forms.ChoiceField(label=_("Protocol"), choices=[
+        ("openid_connect", _("OpenID Connect (Entra ID, Okta, Google Workspace, Keycloak)")),
+        ("saml", _("SAML 2.0"))])
+    name = forms.CharField(label=_("Button text"), max_length=40,
+                           help_text=_("What the sign-in page's button says, e.g. “Company "
+                                       "sign-in”."))
+    provider_id = forms.SlugField(label=_("Short name"), max_length=40,
+                                  help_text=_("Letters, digits, - and _: part of the addresses "
+                                              "the identity provider is given."))
+    server_url = forms.URLField(label=_("OpenID Connect: issuer URL"), required=False,
+                                assume_scheme="https", max_length=300,
+                                help_text=_("The address before /.well-known/"
+                                            "openid-configuration."))
+    client_id = forms.CharField(label=_("OpenID Connect: client id"), required=False,
+                                max_length=191)
+    secret = forms.CharField(label=_("OpenID Connect: client secret"), required=False,
+                             max_length=191, widget=forms.PasswordInput(render_value=False),
+                             help_text=_("Never shown again; leave empty to keep the stored "
+                                         "one."))
+    metadata_url = forms.URLField(label=_("SAML: the identity provider's metadata URL"),
+                                  required=False, assume_scheme="https", max_length=300)
+    trust_email = forms.BooleanField(
+        label=_("Trust the email address the identity provider asserts"), required=False,
+        help_text=_("Only then does a sign-in link to the person's HR record. Turn it on for "
+                    "the company's own directory, where people cannot choose their address."))
+
+    def __init__(self, *args, has_secret: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.has_secret = has_secret
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == "openid_connect":
+            for name in ("server_url", "client_id"):
+                if not data.get(name):
+                    self.add_error(name, _("OpenID Connect needs this."))
+            if not data.get("secret") and not self.has_secret:
+                self.add_error("secret", _("OpenID Connect needs this."))
+        elif data.get("kind") == "saml" and not data.get("metadata_url"):
+            self.add_error("metadata_url", _("SAML needs this."))
+        return data

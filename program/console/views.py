@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from accounts.models import AuditEvent, Person
 from accounts.program_settings import BY_NAME, program_settings_save, stored_values
 from accounts.roles import hr_admin_required, roles_for
 from accounts.services import giver_pause_set, hr_admin_role_set
+from accounts.sso_apps import environment_apps, sso_app_delete, sso_app_save, stored_apps
 from matching.mentorship.selectors import suggestions_for
 from matching.relationships.services import relationship_end_by_hr, relationship_model
 from matching.sponsorship.models import Sponsorship
@@ -34,6 +36,7 @@ from program.console.forms import (
     ProgramSettingsForm,
     ReasonForm,
     SponsorSearchForm,
+    SsoProviderForm,
 )
 from program.console.health import data_health
 from program.console.lists import LISTINGS, Listing, add_age, listing_rows
@@ -293,3 +296,41 @@ def find_mentor(request, pk: int):
     return render(request, "console/find_mentor.html", {
         "person": person, "suggestions": suggestions_for(person, limit=MENTOR_SUGGESTIONS),
         "console_lists": LISTINGS.values()})
+
+
+@hr_admin_required
+def sso_providers(request, pk: int | None = None):
+    """The company sign-ins: those the environment sets (read only) and those HR adds here
+    (OpenID Connect or SAML 2.0), each change in the audit trail."""
+    app = get_object_or_404(stored_apps(), pk=pk) if pk else None
+    initial = {}
+    if app is not None:
+        initial = {"kind": app.provider, "name": app.name, "provider_id": app.provider_id,
+                   "server_url": (app.settings or {}).get("server_url", ""),
+                   "client_id": app.client_id if app.provider == "openid_connect" else "",
+                   "metadata_url": ((app.settings or {}).get("idp") or {}).get("metadata_url",
+                                                                                ""),
+                   "trust_email": bool((app.settings or {}).get("verified_email"))}
+    form = SsoProviderForm(request.POST or None, initial=initial,
+                           has_secret=bool(app and app.secret))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = sso_app_save(request=request, app=app, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved: %(name)s.") % {"name": saved.name})
+            return redirect("hr:sso_providers")
+    return render(request, "console/sso.html", {
+        "form": form, "editing": app, "stored": stored_apps(),
+        "environment": environment_apps(), "console_lists": LISTINGS.values(),
+        "site_url": settings.SITE_URL})
+
+
+@require_POST
+@hr_admin_required
+def sso_provider_delete(request, pk: int):
+    app = get_object_or_404(stored_apps(), pk=pk)
+    sso_app_delete(request=request, app=app)
+    messages.success(request, _("Removed: %(name)s.") % {"name": app.name})
+    return redirect("hr:sso_providers")

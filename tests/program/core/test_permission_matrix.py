@@ -151,6 +151,10 @@ def world(db):
     w.scim_token, _ = ApiToken.issue(name="Identity provider", scope=ApiToken.Scope.SCIM,
                                      created_by=w.hr.user)
     w.api_token, _ = HrApiToken.issue(name="BI", scopes=["read"], created_by=w.hr.user)
+    from allauth.socialaccount.models import SocialApp
+    w.sso_app = SocialApp.objects.create(provider="openid_connect", provider_id="matrix",
+                                         name="Matrix sign-in", client_id="c", secret="s",
+                                         settings={"server_url": "https://idp.example.com"})
     w.notification = factories.NotificationFactory(recipient=w.mentee)
     w.pending_sponsor = factories.SponsorProfileFactory(
         person=person("Paula Pending", level=8), status="pending")
