@@ -32,7 +32,17 @@ def _saml_settings(metadata_url: str, trust_email: bool) -> dict:
     return {"idp": {"metadata_url": metadata_url},
             "attribute_mapping": settings.SAML_ATTRIBUTE_MAPPING,
             "verified_email": trust_email,
-            "advanced": {"reject_idp_initiated_sso": True}}
+            "advanced": settings.SAML_ADVANCED}
+
+
+def sso_app_fields(app: SocialApp) -> dict:
+    """The form's fields for a stored sign-in: the inverse of sso_app_save (never the secret)."""
+    stored = app.settings or {}
+    return {"kind": app.provider, "name": app.name, "provider_id": app.provider_id,
+            "server_url": stored.get("server_url", ""),
+            "client_id": app.client_id if app.provider == "openid_connect" else "",
+            "metadata_url": (stored.get("idp") or {}).get("metadata_url", ""),
+            "trust_email": bool(stored.get("verified_email"))}
 
 
 @transaction.atomic

@@ -25,7 +25,13 @@ from accounts.models import AuditEvent, Person
 from accounts.program_settings import BY_NAME, program_settings_save, stored_values
 from accounts.roles import hr_admin_required, roles_for
 from accounts.services import giver_pause_set, hr_admin_role_set
-from accounts.sso_apps import environment_apps, sso_app_delete, sso_app_save, stored_apps
+from accounts.sso_apps import (
+    environment_apps,
+    sso_app_delete,
+    sso_app_fields,
+    sso_app_save,
+    stored_apps,
+)
 from matching.mentorship.selectors import suggestions_for
 from matching.relationships.services import relationship_end_by_hr, relationship_model
 from matching.sponsorship.models import Sponsorship
@@ -303,15 +309,7 @@ def sso_providers(request, pk: int | None = None):
     """The company sign-ins: those the environment sets (read only) and those HR adds here
     (OpenID Connect or SAML 2.0), each change in the audit trail."""
     app = get_object_or_404(stored_apps(), pk=pk) if pk else None
-    initial = {}
-    if app is not None:
-        initial = {"kind": app.provider, "name": app.name, "provider_id": app.provider_id,
-                   "server_url": (app.settings or {}).get("server_url", ""),
-                   "client_id": app.client_id if app.provider == "openid_connect" else "",
-                   "metadata_url": ((app.settings or {}).get("idp") or {}).get("metadata_url",
-                                                                                ""),
-                   "trust_email": bool((app.settings or {}).get("verified_email"))}
-    form = SsoProviderForm(request.POST or None, initial=initial,
+    form = SsoProviderForm(request.POST or None, initial=sso_app_fields(app) if app else {},
                            has_secret=bool(app and app.secret))
     if request.method == "POST" and form.is_valid():
         try:

@@ -350,6 +350,9 @@ SAML_ATTRIBUTE_MAPPING = {
                   "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
                   "lastName", "sn", "surname", "last_name"],
 }
+# Sign-ins the IdP starts on its own are refused: they answer no request of ours, so nothing
+# shows that this browser asked for them. Every SAML app gets this (accounts/sso_apps.py too).
+SAML_ADVANCED = {"reject_idp_initiated_sso": True}
 SAML_APPS = [{
     "provider_id": SAML_ORGANIZATION,
     "client_id": SAML_ORGANIZATION,
@@ -363,9 +366,7 @@ SAML_APPS = [{
         "attribute_mapping": SAML_ATTRIBUTE_MAPPING,
         "verified_email": _saml_trust(envstr("SAML_TRUST_EMAIL", "false")),
         # python3-saml refuses a response with neither the response nor the assertion signed.
-        # Sign-ins the IdP starts on its own are refused: they answer no request of ours, so
-        # nothing shows that this browser asked for them.
-        "advanced": {"reject_idp_initiated_sso": True},
+        "advanced": SAML_ADVANCED,
     },
 }] if SAML_METADATA_URL or SAML_IDP_SSO_URL else []
 SOCIALACCOUNT_PROVIDERS["saml"] = {"APPS": SAML_APPS}

@@ -24,6 +24,8 @@ from matching.cohorts.models import CohortEnrolment
 from matching.mentorship.models import Mentorship
 from matching.relationships.models import SurveyResponse
 from matching.sponsorship.models import AdvocacyRecord, Sponsorship
+from program.reports.filters import ReportFilters
+from program.reports.outcome import outcome_report
 
 VERSION_KEY = "reports:figures:version"
 MAX_AGE = 10 * 60  # seconds
@@ -55,9 +57,6 @@ def outcome_report_cached(*, as_of, window_months: int, filters=None) -> dict:
     """The outcome report for these dates and filters (0.5-0.7 s at 100,000 people), computed
     once until the data it counts changes: HR re-reading the same report, and the API, get it
     from the cache. The minimum group size is part of the key (HR can change it in the app)."""
-    from program.reports.filters import ReportFilters
-    from program.reports.outcome import outcome_report
-
     filters = filters or ReportFilters()
     name = (f"outcome:{as_of.isoformat()}:{window_months}:{filters!r}:"
             f"{setting('REPORT_MIN_GROUP_SIZE')}")
