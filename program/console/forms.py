@@ -126,7 +126,7 @@ class SsoProviderForm(forms.Form):
         data = super().clean()
         if data.get("kind") == "openid_connect":
             for name in ("server_url", "client_id"):
-                if not data.get(name):
+                if not data.get(name) and name not in self.errors:  # one message per field
                     self.add_error(name, _("OpenID Connect needs this."))
             if not data.get("secret") and not self.has_secret:
                 self.add_error("secret", _("OpenID Connect needs this."))
