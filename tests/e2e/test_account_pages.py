@@ -4,6 +4,7 @@ import re
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import totp_now
 from tests.factories import PASSWORD
@@ -12,7 +13,7 @@ from tests.factories import PASSWORD
 def test_signing_up_asks_to_verify_the_email_address(new_page, shots, db):
     page = new_page()
     page.goto("/accounts/login/")
-    assert page.get_by_role("heading", name="Sign In").is_visible()
+    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
     shots(page, "login")
     page.get_by_role("link", name="sign up").click()
     page.get_by_label("Email").fill("new.starter@example.com")
@@ -21,7 +22,7 @@ def test_signing_up_asks_to_verify_the_email_address(new_page, shots, db):
     shots(page, "signup")
     page.get_by_role("button", name=re.compile("Sign Up", re.I)).click()
     page.wait_for_url(re.compile("/accounts/confirm-email/"))
-    assert page.get_by_role("heading", name="Verify Your Email Address").is_visible()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
     shots(page, "verification-sent")
     assert not EmailAddress.objects.get(email="new.starter@example.com").verified
 
@@ -51,8 +52,8 @@ def test_an_hr_admin_sets_up_two_factor_then_needs_it_to_sign_in(new_page, shots
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name=re.compile("Confirm", re.I)).click()
     page.wait_for_url(re.compile("/accounts/2fa/totp/activate/"))
-    assert page.get_by_role("img", name="QR code for your authenticator app").is_visible()
-    assert page.get_by_text("two-factor sign-in is required").is_visible()
+    expect(page.get_by_role("img", name="QR code for your authenticator app")).to_be_visible()
+    expect(page.get_by_text("two-factor sign-in is required")).to_be_visible()
     shots(page, "activate-totp")
     secret = page.get_by_label("Authenticator secret").input_value()
     page.get_by_label("Authenticator code").fill(totp_now(secret))
@@ -61,7 +62,7 @@ def test_an_hr_admin_sets_up_two_factor_then_needs_it_to_sign_in(new_page, shots
     assert Authenticator.objects.filter(user=hana.user, type="totp").exists()
     shots(page, "recovery-codes")
     page.goto("/")
-    assert page.get_by_role("heading", name="Welcome, Hana HR").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Hana HR")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     page.goto("/accounts/login/")
@@ -73,4 +74,4 @@ def test_an_hr_admin_sets_up_two_factor_then_needs_it_to_sign_in(new_page, shots
     page.get_by_label("Code").fill(totp_now(secret))
     page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     page.wait_for_url(lambda url: url.endswith("/"))
-    assert page.get_by_role("heading", name="Welcome, Hana HR").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Hana HR")).to_be_visible()

@@ -4,6 +4,7 @@ and HR revokes it: the page fits 360 px and the token stops working at once."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.e2e.conftest import give_totp, sign_in
@@ -27,7 +28,7 @@ def test_hr_creates_a_token_a_tool_reads_with_then_revokes_it(hana, browser, liv
     page.get_by_role("button", name="Create token").click()
     token = page.locator("[role=status] code").inner_text()
     assert token.startswith("gta_")
-    assert page.get_by_role("cell", name="read", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="read", exact=True)).to_be_visible()
     shots(page, "token-created")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -37,7 +38,7 @@ def test_hr_creates_a_token_a_tool_reads_with_then_revokes_it(hana, browser, liv
     assert answer.json()["items"][0]["description"] == "Head of People"
 
     page.get_by_role("button", name="Revoke").click()
-    assert page.get_by_text("Revoked “Power BI”: it no longer works.").is_visible()
+    expect(page.get_by_text("Revoked “Power BI”: it no longer works.")).to_be_visible()
     shots(page, "token-revoked")
     answer = tool.get("/api/v1/career-events", headers={"Authorization": f"Bearer {token}"})
     assert answer.status == 401

@@ -4,6 +4,7 @@ their new mentorship and the message telling them about it."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from matching.cohorts.models import Cohort
 from matching.mentorship.models import Mentorship
@@ -35,7 +36,7 @@ def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, al
     hr.get_by_label("Meet every (days)").fill("21")
     shots(hr, "new-cohort-form")
     hr.get_by_role("button", name="Create and open enrolment").click()
-    assert hr.get_by_role("heading", name=re.compile("Spring 2027")).is_visible()
+    expect(hr.get_by_role("heading", name=re.compile("Spring 2027"))).to_be_visible()
 
     for person, role, capacity in [(alice, "Mentee", 1), (eve, "Mentee", 1),
                                    (bob, "Mentor", 1), (priya, "Mentor", 1)]:
@@ -43,14 +44,14 @@ def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, al
         hr.get_by_label("Role").select_option(label=role)
         hr.get_by_label("Capacity").fill(str(capacity))
         hr.get_by_role("button", name="Invite and enrol").click()
-        assert hr.get_by_text(f"{person.full_name} is invited and enrolled.").is_visible()
+        expect(hr.get_by_text(f"{person.full_name} is invited and enrolled.")).to_be_visible()
     shots(hr, "cohort-with-four-enrolled")
 
     # The optimum gives each mentee the mentor who offers their goal.
     hr.get_by_role("link", name="Preview the matching").click()
     pairs = hr.get_by_role("table").first
-    assert pairs.get_by_role("row", name=re.compile("Alice Employee.*Bob Mentor")).is_visible()
-    assert pairs.get_by_role("row", name=re.compile("Eve Outsider.*Priya Patel")).is_visible()
+    expect(pairs.get_by_role("row", name=re.compile("Alice Employee.*Bob Mentor"))).to_be_visible()
+    expect(pairs.get_by_role("row", name=re.compile("Eve Outsider.*Priya Patel"))).to_be_visible()
     shots(hr, "preview")
 
     # HR pins Eve with Bob: the preview re-runs around the pin.
@@ -58,17 +59,17 @@ def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, al
     hr.get_by_label("Mentee or protégé").fill(eve.email)
     hr.get_by_label("Mentor or sponsor").fill(bob.email)
     hr.get_by_role("button", name="Add the rule and re-run").click()
-    assert hr.get_by_text("Eve Outsider and Bob Mentor: pinned.").is_visible()
+    expect(hr.get_by_text("Eve Outsider and Bob Mentor: pinned.")).to_be_visible()
     pairs = hr.get_by_role("table").first
     assert pairs.get_by_role("row", name=re.compile("Eve Outsider.*Bob Mentor.*pinned by HR"))\
         .is_visible()
-    assert pairs.get_by_role("row", name=re.compile("Alice Employee.*Priya Patel")).is_visible()
+    expect(pairs.get_by_role("row", name=re.compile("Alice Employee.*Priya Patel"))).to_be_visible()
     shots(hr, "preview-after-pin")
 
     hr.once("dialog", lambda dialog: dialog.accept())
     hr.get_by_role("button", name="Publish 2 pairs").click()
-    assert hr.get_by_text("Published: 2 pairs made and told.").is_visible()
-    assert hr.get_by_role("heading", name="Relationships made").is_visible()
+    expect(hr.get_by_text("Published: 2 pairs made and told.")).to_be_visible()
+    expect(hr.get_by_role("heading", name="Relationships made")).to_be_visible()
     shots(hr, "published")
     assert Cohort.objects.get(slug="spring-2027").status == "published"
     assert set(Mentorship.objects.values_list("mentee__full_name", "mentor__full_name")) == {
@@ -77,13 +78,13 @@ def test_hr_matches_a_cohort_pins_a_pair_and_publishes(new_page, shots, hana, al
     # Eve sees her new mentor.
     page = sign_in(new_page(), eve.email)
     page.get_by_role("link", name=re.compile("Inbox")).click()
-    assert page.get_by_text(re.compile("Spring 2027: your mentor is Bob Mentor")).is_visible()
+    expect(page.get_by_text(re.compile("Spring 2027: your mentor is Bob Mentor"))).to_be_visible()
     shots(page, "mentee-inbox")
     page.get_by_text(re.compile("Spring 2027: your mentor is Bob Mentor")).click()
-    assert page.get_by_text("Bob Mentor").first.is_visible()
+    expect(page.get_by_text("Bob Mentor").first).to_be_visible()
     shots(page, "mentee-mentorship")
     page.goto("/mentoring/")
-    assert page.get_by_text("Bob Mentor").first.is_visible()
+    expect(page.get_by_text("Bob Mentor").first).to_be_visible()
     shots(page, "mentee-mentoring-home")
 
 
@@ -106,7 +107,7 @@ def test_an_employee_enrols_in_an_open_cohort_ranking_two_mentors(new_page, shot
     page.get_by_label("same language").check()
     shots(page, "enrol-form")
     page.get_by_role("button", name="Enrol").click()
-    assert page.get_by_text("You are enrolled in Spring 2027.").is_visible()
+    expect(page.get_by_text("You are enrolled in Spring 2027.")).to_be_visible()
     shots(page, "enrolled")
     enrolment = CohortEnrolment.objects.get(cohort=cohort, person=alice)
     assert enrolment.preferred == [priya.pk, bob.pk]

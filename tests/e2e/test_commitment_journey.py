@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from matching.sponsorship.models import Commitment
 from tests import factories
@@ -38,12 +39,12 @@ def test_commitment_to_advocacy_to_a_kept_commitment_on_the_scorecard(
     page.get_by_label("Share this commitment with the protégé").check()
     page.get_by_role("button", name="Save commitment", exact=True).click()
     # The rule: an introduction names the decision maker.
-    assert page.get_by_text("Name the decision maker you will introduce them to.").is_visible()
+    expect(page.get_by_text("Name the decision maker you will introduce them to.")).to_be_visible()
     shots(page, f"{width}-commitment-needs-a-decision-maker")
     page.get_by_label("Decision maker (for an introduction)").fill("Dana Ruiz, VP Platform")
     page.get_by_role("button", name="Save commitment", exact=True).click()
     page.wait_for_url(re.compile(rf"/sponsorship/{sponsorship.pk}/$"))
-    assert page.get_by_text("Dana Ruiz, VP Platform").is_visible()
+    expect(page.get_by_text("Dana Ruiz, VP Platform")).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     shots(page, f"{width}-commitment-written")
     commitment = Commitment.objects.get()
@@ -53,21 +54,21 @@ def test_commitment_to_advocacy_to_a_kept_commitment_on_the_scorecard(
     alice_page = sign_in(new_page(), alice.email)
     alice_page.set_viewport_size({"width": width, "height": 900})
     alice_page.goto("/sponsorship/my-sponsor/")
-    assert alice_page.get_by_text("What your sponsor has committed to").is_visible()
-    assert alice_page.get_by_text("Dana Ruiz, VP Platform").is_visible()
+    expect(alice_page.get_by_text("What your sponsor has committed to")).to_be_visible()
+    expect(alice_page.get_by_text("Dana Ruiz, VP Platform")).to_be_visible()
     shots(alice_page, f"{width}-protege-sees-the-commitment")
 
     # Sam records the introduction from the commitment; it is kept, on time.
     page.get_by_role("link", name="Introduce to a named decision maker").click()
     shots(page, f"{width}-commitment-open")
     page.get_by_role("link", name="Record the advocacy that keeps it").click()
-    assert page.get_by_text("This record keeps your commitment").is_visible()
+    expect(page.get_by_text("This record keeps your commitment")).to_be_visible()
     page.get_by_label("What you put forward").fill(
         "Introduced Alice to Dana and walked her through the platform roadmap pitch.")
     shots(page, f"{width}-advocacy-form-keeping-it")
     page.get_by_role("button", name="Save record").click()
-    assert page.get_by_text("Advocacy recorded and the commitment kept.").is_visible()
-    assert page.get_by_text(re.compile(r"Kept on time")).first.is_visible()
+    expect(page.get_by_text("Advocacy recorded and the commitment kept.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Kept on time")).first).to_be_visible()
     shots(page, f"{width}-commitment-kept")
     commitment.refresh_from_db()
     assert commitment.state == "kept" and commitment.kept_on_time
@@ -76,9 +77,9 @@ def test_commitment_to_advocacy_to_a_kept_commitment_on_the_scorecard(
     page.goto("/sponsorship/sponsoring/")
     page.get_by_role("link", name="Your scorecard").click()
     stats = page.get_by_role("list", name="Commitments")
-    assert stats.get_by_text(re.compile(r"^1\s+kept on time$")).is_visible()
-    assert stats.get_by_text(re.compile(r"^1\s+commitment made$")).is_visible()
-    assert page.get_by_role("rowheader", name="Introduction to a decision maker").is_visible()
+    expect(stats.get_by_text(re.compile(r"^1\s+kept on time$"))).to_be_visible()
+    expect(stats.get_by_text(re.compile(r"^1\s+commitment made$"))).to_be_visible()
+    expect(page.get_by_role("rowheader", name="Introduction to a decision maker")).to_be_visible()
     assert page.evaluate(NO_SIDEWAYS_SCROLL)
     shots(page, f"{width}-scorecard")
 
@@ -91,4 +92,4 @@ def test_commitment_to_advocacy_to_a_kept_commitment_on_the_scorecard(
     assert hr.evaluate(NO_SIDEWAYS_SCROLL)
     shots(hr, f"{width}-hr-scorecards")
     hr.get_by_role("link", name="Sam Sponsor").click()
-    assert hr.get_by_role("heading", name="Scorecard: Sam Sponsor").is_visible()
+    expect(hr.get_by_role("heading", name="Scorecard: Sam Sponsor")).to_be_visible()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.demo import DEMO_HR_TOTP_SECRET, DEMO_PASSWORD, DEMO_PERSONAS
 from tests.e2e.conftest import sign_in
@@ -18,6 +19,7 @@ def test_each_demo_persona_signs_in_and_sees_their_home(demo_org, new_page, shot
                                                         name):
     page = sign_in(new_page(), email, password=DEMO_PASSWORD,
                    totp_secret=DEMO_HR_TOTP_SECRET if role == "hr" else None)
-    assert page.get_by_role("heading", name=f"Welcome, {name}").is_visible()
-    assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").is_visible()
+    expect(page.get_by_role("heading", name=f"Welcome, {name}")).to_be_visible()
+    main_nav = page.get_by_role("navigation", name="Main")
+    expect(main_nav.get_by_role("link", name="Home")).to_be_visible()
     shots(page, f"{role}-home")

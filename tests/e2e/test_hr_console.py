@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from accounts.demo import DEMO_HR_TOTP_SECRET, DEMO_PASSWORD
 from accounts.models import Notification
@@ -44,7 +45,7 @@ def test_hr_goes_from_a_dashboard_number_to_a_person_and_ends_their_mentorship(
     assert active > 0
     page.locator(".stat.mentorship a.stat-value").click()
     page.wait_for_url(re.compile(r"/hr/console/mentorships/\?status=active"))
-    assert page.get_by_role("heading", name="Mentorships", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Mentorships", level=1)).to_be_visible()
     assert page.locator(".console-bar strong").inner_text().replace(",", "") == str(active)
     shots(page, "mentorships-from-dashboard")
     page.screenshot(path=str(shots.folder / "viewport-list.png"))  # for the README
@@ -56,8 +57,8 @@ def test_hr_goes_from_a_dashboard_number_to_a_person_and_ends_their_mentorship(
     mentee_name = first.locator("td").nth(2).inner_text()
     first.get_by_role("link", name=mentee_name).click()
     page.wait_for_url(re.compile(r"/hr/people/\d+/"))
-    assert page.get_by_role("heading", name=mentee_name, level=1).is_visible()
-    assert page.get_by_role("heading", name="Mentorships").is_visible()
+    expect(page.get_by_role("heading", name=mentee_name, level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name="Mentorships")).to_be_visible()
     shots(page, "person")
     page.screenshot(path=str(shots.folder / "viewport-person.png"))
 
@@ -68,7 +69,7 @@ def test_hr_goes_from_a_dashboard_number_to_a_person_and_ends_their_mentorship(
     shots(page, "end-form")
     page.get_by_role("button", name="End the mentorship").click()
     page.wait_for_url(re.compile(r"/hr/people/\d+/"))
-    assert page.get_by_text("Both have been told why.").is_visible()
+    expect(page.get_by_text("Both have been told why.")).to_be_visible()
     shots(page, "ended")
     mentorship.refresh_from_db()
     assert mentorship.status == "ended_early"
@@ -80,16 +81,16 @@ def test_hr_goes_from_a_dashboard_number_to_a_person_and_ends_their_mentorship(
     # The other console pages HR reaches from here.
     person_url = page.url
     page.get_by_role("link", name=f"Find a sponsor for {mentee_name}").click()
-    assert page.get_by_role("heading", name=f"Find a sponsor for {mentee_name}").is_visible()
+    expect(page.get_by_role("heading", name=f"Find a sponsor for {mentee_name}")).to_be_visible()
     assert page.locator(".candidate-list li").count() > 0
     page.screenshot(path=str(shots.folder / "viewport-find-sponsor.png"))
     page.get_by_role("link", name="Data health").click()
-    assert page.get_by_role("heading", name="Data health", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Data health", level=1)).to_be_visible()
     page.screenshot(path=str(shots.folder / "viewport-data-health.png"))
     page.get_by_role("link", name="Program settings").click()
     page.get_by_label("Minimum group size").fill("6")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Saved: Minimum group size.").is_visible()
+    expect(page.get_by_text("Saved: Minimum group size.")).to_be_visible()
     page.screenshot(path=str(shots.folder / "viewport-settings.png"))
 
     # The same pages on a phone: nothing scrolls sideways.

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.demo import DEMO_HR_TOTP_SECRET, DEMO_PASSWORD
 from program.reports.outcome import outcome_report_snapshot_create
@@ -40,7 +41,7 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
                    totp_secret=DEMO_HR_TOTP_SECRET)
     problems = _watch_console(page)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
-    assert page.get_by_role("heading", name="Program health", level=1).is_visible()
+    expect(page.get_by_role("heading", name="Program health", level=1)).to_be_visible()
     canvases = page.locator("canvas[data-chart]").count()
     assert canvases >= 5
     page.wait_for_function("document.querySelectorAll('canvas[data-chart]').length === "
@@ -48,8 +49,8 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
                            ".filter(c => c.chart).length")
     assert _charts_drawn(page) == canvases
     table = page.get_by_role("table", name="Active, overdue and inactive relationships")
-    assert table.get_by_role("rowheader", name="Mentorship").is_visible()
-    assert page.get_by_role("heading", name="Latest outcome report").is_visible()
+    expect(table.get_by_role("rowheader", name="Mentorship")).to_be_visible()
+    expect(page.get_by_role("heading", name="Latest outcome report")).to_be_visible()
     shots(page, "dashboard")
     page.screenshot(path=str(shots.folder / "viewport-dashboard.png"))  # for the README
 
@@ -59,12 +60,12 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
     shots(page, "dashboard-filtered")
 
     page.get_by_role("button", name="Recompute now").click()
-    assert page.get_by_text("The outcome report was recomputed").is_visible()
+    expect(page.get_by_text("The outcome report was recomputed")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Outcome report").click()
-    assert page.get_by_role("heading", name="Mentorship and sponsorship outcomes").is_visible()
-    assert page.get_by_role("heading", name="In plain words").is_visible()
-    assert page.get_by_text("not randomly assigned").first.is_visible()
+    expect(page.get_by_role("heading", name="Mentorship and sponsorship outcomes")).to_be_visible()
+    expect(page.get_by_role("heading", name="In plain words")).to_be_visible()
+    expect(page.get_by_text("not randomly assigned").first).to_be_visible()
     outcomes = page.get_by_role("table", name=re.compile("^Outcomes within 12 months"))
     assert outcomes.get_by_role("row").count() == 17  # header + 4 groups x 4 outcomes
     page.wait_for_function("Array.from(document.querySelectorAll('canvas[data-chart]'))"
@@ -88,15 +89,15 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
     assert len(rows) == 17
     assert download.suggested_filename.startswith("report-outcomes-")
 
-    assert page.get_by_role("table", name="Compared with employees like them").is_visible()
-    assert not page.get_by_text("Confidential").is_visible()
+    expect(page.get_by_role("table", name="Compared with employees like them")).to_be_visible()
+    expect(page.get_by_text("Confidential")).to_be_hidden()
     page.set_viewport_size({"width": 700, "height": 1000})  # about an A4 page's printed width
     page.emulate_media(media="print")
-    assert not page.locator("header.topbar").is_visible()
-    assert not page.get_by_role("button", name="Print").is_visible()
-    assert page.get_by_role("heading", name="How every number is defined").is_visible()
+    expect(page.locator("header.topbar")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.get_by_role("heading", name="How every number is defined")).to_be_visible()
     confidential = page.locator(".print-header")
-    assert confidential.is_visible()
+    expect(confidential).to_be_visible()
     assert f"printed {timezone.localtime():%-d %B %Y}" in confidential.inner_text()
     assert "Filters: none (everyone)" in confidential.inner_text()
     shots(page, "report-print")
@@ -112,8 +113,8 @@ def test_hr_reads_the_dashboard_and_report_and_downloads_csv(demo_org, new_page,
     page.emulate_media(media="screen")
 
     page.get_by_role("link", name="Equity of access").first.click()
-    assert page.get_by_role("heading", name="Equity of access", level=1).is_visible()
-    assert page.get_by_role("table", name="Access and outcomes by department").is_visible()
+    expect(page.get_by_role("heading", name="Equity of access", level=1)).to_be_visible()
+    expect(page.get_by_role("table", name="Access and outcomes by department")).to_be_visible()
     shots(page, "equity")
     assert problems == []
 

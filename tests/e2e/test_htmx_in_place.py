@@ -48,7 +48,7 @@ def test_the_directory_narrows_as_you_type_without_reloading_and_keeps_the_url(
     page.goto("/mentoring/mentors/")
     count = page.locator("#directory-count")
     assert count.inner_text() == "24 mentors found"
-    assert page.get_by_text("Page 1 of 2").is_visible()
+    expect(page.get_by_text("Page 1 of 2")).to_be_visible()
     shots(page, "directory")
 
     # Typing narrows the results in place: same page (the marker survives), URL carries ?q=.

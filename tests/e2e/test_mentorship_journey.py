@@ -8,6 +8,7 @@ mentorship and answers the closing survey. Max, her manager, is a mentor but nev
 import re
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from matching.mentorship.models import CheckIn, MentorRequest, Mentorship
 from matching.relationships.models import SurveyResponse
@@ -41,7 +42,7 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
     page.get_by_role("link", name="Find a mentor").click()
     page.wait_for_url(re.compile("/mentoring/suggestions/"))
     cards = page.locator("ol.m-list > li")
-    assert cards.first.get_by_role("heading", name="Bob Mentor", exact=True).is_visible()
+    expect(cards.first.get_by_role("heading", name="Bob Mentor", exact=True)).to_be_visible()
     assert "can help with 2 of your goals: Public speaking, System design" in \
         cards.first.inner_text()
     assert "three levels above you" in cards.first.inner_text()
@@ -55,7 +56,7 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
                                       "Could we meet every two weeks?")
     shots(page, "request-form")
     page.get_by_role("button", name="Send request").click()
-    assert page.get_by_text("Your request is on its way to Bob Mentor").is_visible()
+    expect(page.get_by_text("Your request is on its way to Bob Mentor")).to_be_visible()
     shots(page, "request-sent")
     assert MentorRequest.objects.get().status == "open"
 
@@ -63,7 +64,7 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
     mentor_page = sign_in(new_page(), bob.email)
     mentor_page.get_by_role("link", name="Alice Employee").first.click()
     mentor_page.wait_for_url(re.compile(r"/mentoring/requests/\d+/"))
-    assert mentor_page.get_by_text("I present to leadership").is_visible()
+    expect(mentor_page.get_by_text("I present to leadership")).to_be_visible()
     shots(mentor_page, "mentor-sees-request")
     mentor_page.get_by_label("First agreement").fill("Rehearse the Q3 talk; review one design "
                                                      "doc a month.")
@@ -77,13 +78,13 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
     mentor_page.get_by_label("Private notes").fill("BOB-ONLY: she undersells her work.")
     mentor_page.get_by_label("Progress (1-5)").select_option("3")
     mentor_page.get_by_role("button", name="Save check-in").click()
-    assert mentor_page.get_by_text("Check-in saved.").is_visible()
+    expect(mentor_page.get_by_text("Check-in saved.")).to_be_visible()
     shots(mentor_page, "mentor-logged-check-in")
 
     # 6. Alice sees the pair's page without Bob's private notes, answers the baseline survey
     #    and logs her own check-in.
     page.goto(f"/mentoring/{mentorship.pk}/")
-    assert page.get_by_text("Outlined the talk").is_visible()
+    expect(page.get_by_text("Outlined the talk")).to_be_visible()
     assert "BOB-ONLY" not in page.content()
     page.get_by_role("link", name="answer two quick questions").click()
     page.locator("input[name=confidence][value='2']").check()
@@ -93,6 +94,7 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
     page.get_by_label("What you discussed").fill("Dry run of the talk with Bob.")
     page.get_by_label("Date").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Save check-in").click()
+    expect(page.get_by_text("Check-in saved.")).to_be_visible()
     assert CheckIn.objects.count() == 2
     shots(page, "mentorship-page")
 
@@ -106,7 +108,7 @@ def test_an_employee_finds_a_mentor_works_with_them_and_closes(new_page, shots, 
     page.locator("input[name=usefulness][value='5']").check()
     shots(page, "closing-survey")
     page.get_by_role("button", name="Send answers").click()
-    assert page.get_by_text("Thank you: your answers are saved.").is_visible()
+    expect(page.get_by_text("Thank you: your answers are saved.")).to_be_visible()
     shots(page, "closed")
     mentorship.refresh_from_db()
     assert mentorship.status == "completed"
@@ -131,17 +133,17 @@ def test_a_mentor_opts_in_and_an_employee_filters_the_directory(new_page, shots,
     page.get_by_label("How I can help").fill("Ten years of conference talks; happy to rehearse.")
     shots(page, "become-a-mentor")
     page.get_by_role("button", name="Start mentoring").click()
-    assert page.get_by_text("Employees can now find you").is_visible()
+    expect(page.get_by_text("Employees can now find you")).to_be_visible()
     shots(page, "my-mentoring")
 
     # Alice filters the directory by skill and room.
     page = sign_in(new_page(), alice.email)
     page.get_by_role("link", name="Mentor directory").click()
-    assert page.get_by_text("26 mentors found").is_visible()
+    expect(page.get_by_text("26 mentors found")).to_be_visible()
     page.get_by_label("Skill").select_option(label="Public speaking")
     page.get_by_label("Has room for a mentee").check()
     page.get_by_role("button", name="Filter").click()
-    assert page.get_by_text("mentors found").is_visible()
+    expect(page.get_by_text("mentors found")).to_be_visible()
     assert "Eve Outsider" in page.content()
     shots(page, "directory-filtered")
     page.get_by_role("link", name="How suggestions work").first.click()

@@ -9,6 +9,7 @@ import re
 
 from django.utils import timezone
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from matching.mentorship import services as mentoring
 from matching.pairs import services as pairs
@@ -49,10 +50,10 @@ def test_a_pair_messages_agrees_a_time_meets_and_logs_it(new_page, shots, alice,
     bob_page.get_by_role("button", name="Send", exact=True).click()
     alice_page = sign_in(new_page(), alice.email)
     alice_page.goto(f"/mentoring/{mentorship.pk}/")
-    assert alice_page.locator("section.p-panel").get_by_text("1 new").is_visible()
+    expect(alice_page.locator("section.p-panel").get_by_text("1 new")).to_be_visible()
     alice_page.locator("section.p-panel").get_by_role(
         "link", name=re.compile("Messages and meeting times")).click()
-    assert alice_page.get_by_text("Welcome! Send me a couple of times").is_visible()
+    expect(alice_page.get_by_text("Welcome! Send me a couple of times")).to_be_visible()
     alice_page.get_by_role("textbox", name="Message").fill("Thank you! Offering two slots now.")
     alice_page.get_by_role("button", name="Send", exact=True).click()
 
@@ -61,7 +62,7 @@ def test_a_pair_messages_agrees_a_time_meets_and_logs_it(new_page, shots, alice,
     alice_page.get_by_label("First time").fill(f"{day.isoformat()}T08:00")
     alice_page.get_by_label("Second time (optional)").fill(f"{day.isoformat()}T18:30")
     alice_page.get_by_role("button", name="Send these times").click()
-    assert alice_page.get_by_text("Times sent").is_visible()
+    expect(alice_page.get_by_text("Times sent")).to_be_visible()
     shots(alice_page, "mentee-offered-times")
     proposal = MeetingProposal.objects.get()
     assert pairs.local(proposal.option_1, alice).strftime("%H:%M") == "08:00"
@@ -70,10 +71,10 @@ def test_a_pair_messages_agrees_a_time_meets_and_logs_it(new_page, shots, alice,
     bob_page.reload()
     tokyo = pairs.local(proposal.option_1, bob)
     accept = bob_page.get_by_role("button", name=f"Accept {tokyo:%a %-d %b, %H:%M}")
-    assert accept.is_visible()
+    expect(accept).to_be_visible()
     shots(bob_page, "mentor-reads-times-in-tokyo")
     accept.click()
-    assert bob_page.get_by_text("Accepted: it is your next meeting").is_visible()
+    expect(bob_page.get_by_text("Accepted: it is your next meeting")).to_be_visible()
     with bob_page.expect_download() as download:
         bob_page.get_by_role("link", name="Add to calendar (.ics)").click()
     event = Calendar.from_ical(download.value.path().read_bytes()).walk("VEVENT")[0]
@@ -85,11 +86,11 @@ def test_a_pair_messages_agrees_a_time_meets_and_logs_it(new_page, shots, alice,
     MeetingProposal.objects.filter(pk=proposal.pk).update(
         starts_at=timezone.now() - datetime.timedelta(hours=1))
     alice_page.goto(f"/mentoring/{mentorship.pk}/")
-    assert alice_page.get_by_text(re.compile("has taken place: log it below")).is_visible()
+    expect(alice_page.get_by_text(re.compile("has taken place: log it below"))).to_be_visible()
     alice_page.get_by_label("What you discussed").fill(
         "Rehearsed the opening of the talk.")
     alice_page.get_by_role("button", name="Save check-in").click()
-    assert not alice_page.get_by_text(re.compile("has taken place")).is_visible()
+    expect(alice_page.get_by_text(re.compile("has taken place"))).to_be_hidden()
     shots(alice_page, "meeting-logged")
     assert Message.objects.count() == 2
 

@@ -9,6 +9,7 @@ import os
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
+from playwright.sync_api import expect
 
 from accounts.demo import DEMO_HR_TOTP_SECRET, DEMO_PASSWORD, DEMO_PERSONAS
 
@@ -125,13 +126,13 @@ def test_the_menu_button_opens_the_main_menu_on_a_phone(demo_org, browser, live_
             page.set_viewport_size({"width": width, "height": 800})
             page.goto("/")
             nav = page.get_by_role("navigation", name="Main")
-            assert not nav.get_by_role("link", name="Home").is_visible()
+            expect(nav.get_by_role("link", name="Home")).to_be_hidden()
             header = page.locator("header.topbar").bounding_box()
             assert header["height"] <= 72, f"the top bar is {header['height']} px tall"
             shots(page, f"{width}-menu-closed")
             page.get_by_role("button", name="Menu").click()
-            assert nav.get_by_role("link", name="Home").is_visible()
-            assert page.get_by_role("link", name="Inbox").is_visible()
+            expect(nav.get_by_role("link", name="Home")).to_be_visible()
+            expect(page.get_by_role("link", name="Inbox")).to_be_visible()
             shots(page, f"{width}-menu-open")
             nav.get_by_role("link", name="Mentor directory").click()
             page.wait_for_url("**/mentoring/mentors/")

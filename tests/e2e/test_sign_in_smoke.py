@@ -1,8 +1,11 @@
+from playwright.sync_api import expect
+
+
 def test_an_employee_signs_in_and_lands_on_home(new_page, shots, alice):
     from tests.e2e.conftest import sign_in
 
     page = sign_in(new_page(), alice.email)
-    assert page.get_by_role("heading", name="Welcome, Alice Employee").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Alice Employee")).to_be_visible()
     shots(page, "home")
 
 
@@ -11,5 +14,5 @@ def test_an_hr_admin_signs_in_with_two_factor(new_page, shots, hana):
 
     secret = give_totp(hana.user)
     page = sign_in(new_page(), hana.email, totp_secret=secret)
-    assert page.get_by_role("heading", name="Welcome, Hana HR").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Hana HR")).to_be_visible()
     shots(page, "hr-home")

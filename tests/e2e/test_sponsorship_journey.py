@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import override_settings
+from playwright.sync_api import expect
 
 from accounts.models import CareerEvent, SponsorProfile
 from matching.relationships.models import SurveyResponse
@@ -36,7 +37,7 @@ def test_sponsorship_journey(new_page, shots, leader, bob, alice, hana, engineer
     page.get_by_role("button", name="Register").click()
     page.get_by_label("I accept this commitment").check()
     page.get_by_role("button", name="Register").click()
-    assert page.get_by_role("heading", name="Sponsoring").is_visible()
+    expect(page.get_by_role("heading", name="Sponsoring")).to_be_visible()
     shots(page, "registered-sponsor-page")
     assert SponsorProfile.objects.get(person=leader).status == "approved"
 
@@ -46,16 +47,16 @@ def test_sponsorship_journey(new_page, shots, leader, bob, alice, hana, engineer
     bob_page.get_by_label("Protégés at once").fill("1")
     bob_page.get_by_label("I accept this commitment").check()
     bob_page.get_by_role("button", name="Register").click()
-    assert bob_page.get_by_text("Level 5 is below the sponsor level (6)").first.is_visible()
+    expect(bob_page.get_by_text("Level 5 is below the sponsor level (6)").first).to_be_visible()
     shots(bob_page, "below-level-waits")
 
     # HR approves Bob from the queue.
     hr = sign_in(new_page(), hana.email, totp_secret=give_totp(hana.user))
     hr.get_by_role("link", name="Sponsors", exact=True).click()
-    assert hr.get_by_role("cell", name=re.compile("Level 5 is below")).is_visible()
+    expect(hr.get_by_role("cell", name=re.compile("Level 5 is below"))).to_be_visible()
     shots(hr, "hr-approval-queue")
     hr.get_by_role("button", name="Approve Bob Mentor").click()
-    assert hr.get_by_text("Bob Mentor's registration is approved.").is_visible()
+    expect(hr.get_by_text("Bob Mentor's registration is approved.")).to_be_visible()
     shots(hr, "hr-approved")
     assert SponsorProfile.objects.get(person=bob).status == "approved"
 
@@ -63,7 +64,7 @@ def test_sponsorship_journey(new_page, shots, leader, bob, alice, hana, engineer
     page.get_by_role("link", name="Propose a protégé").click()
     page.get_by_label("Protégé").fill(alice.email)
     page.get_by_role("button", name="Propose").click()
-    assert page.get_by_text("Waiting for Alice Employee to accept.").is_visible()
+    expect(page.get_by_text("Waiting for Alice Employee to accept.")).to_be_visible()
     sponsorship = Sponsorship.objects.get(sponsor=leader, protege=alice)
     assert sponsorship.status == "proposed"
 
@@ -104,7 +105,7 @@ def test_sponsorship_journey(new_page, shots, leader, bob, alice, hana, engineer
     page.get_by_label("Also record the matching career event for the protégé").check()
     shots(page, "outcome-form")
     page.get_by_role("button", name="Save outcome").click()
-    assert page.get_by_text("Outcome saved.").is_visible()
+    expect(page.get_by_text("Outcome saved.")).to_be_visible()
     shots(page, "outcome-saved")
     event = CareerEvent.objects.get(person=alice)
     assert event.kind == "promotion"
@@ -114,7 +115,7 @@ def test_sponsorship_journey(new_page, shots, leader, bob, alice, hana, engineer
 
     # The protégé sees the shared record only.
     alice_page.goto("/sponsorship/my-sponsor/")
-    assert alice_page.get_by_text("she led the payments migration").is_visible()
+    expect(alice_page.get_by_text("she led the payments migration")).to_be_visible()
     assert alice_page.get_by_text("top-tier in calibration").count() == 0
     shots(alice_page, "protege-page")
     alice_page.goto("/")
@@ -122,5 +123,5 @@ def test_sponsorship_journey(new_page, shots, leader, bob, alice, hana, engineer
 
     # HR sees the promotion among career events.
     hr.goto("/sponsorship/hr/career-events/")
-    assert hr.get_by_role("row", name=re.compile("Alice Employee")).first.is_visible()
+    expect(hr.get_by_role("row", name=re.compile("Alice Employee")).first).to_be_visible()
     shots(hr, "hr-career-events")

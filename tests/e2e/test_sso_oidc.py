@@ -21,6 +21,7 @@ import pytest
 from allauth.socialaccount.models import SocialAccount, SocialApp
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from playwright.sync_api import expect
 
 from accounts.models import Person, User
 from tests import factories
@@ -109,7 +110,7 @@ def test_sso_only_domains_refuse_passwords_but_not_break_glass_superusers(new_pa
     page.get_by_label("Email").fill(alice.email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("sign in with the company's single sign-on").is_visible()
+    expect(page.get_by_text("sign in with the company's single sign-on")).to_be_visible()
     root = User.objects.create_superuser(email="root@example.com", password=factories.PASSWORD)
     assert root.is_superuser
     page = sign_in(new_page(), "root@example.com")

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from django.conf import settings
+from playwright.sync_api import expect
 
 from accounts.models import Person, User
 from tests import factories
@@ -154,7 +155,7 @@ def test_an_sso_only_domain_signs_in_through_saml_and_links_only_the_asserted_ad
     page.get_by_label("Email").fill(bob.email)
     page.get_by_label("Password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    assert page.get_by_text("sign in with the company's single sign-on").is_visible()
+    expect(page.get_by_text("sign in with the company's single sign-on")).to_be_visible()
     _saml_sign_in(page, bob.email)
     page.wait_for_url(f"{live_server.url}/")
     shots(page, "sso-only-domain-through-saml")
@@ -189,9 +190,9 @@ def test_the_idps_multi_factor_sign_in_is_an_hr_admins_second_factor(new_page, s
     _saml_sign_in(page, hugo.email)
     page.wait_for_url("**/accounts/2fa/totp/activate/**")
     shots(page, "hr-admin-with-a-password-only")
-    assert page.get_by_text("must turn on two-factor sign-in").is_visible()
+    expect(page.get_by_text("must turn on two-factor sign-in")).to_be_visible()
     # Reached through an address never verified here, the account's password was wiped
     # (allauth): the fresh sign-in itself lets Hugo set up TOTP, no password asked.
     hugo.user.refresh_from_db()
     assert not hugo.user.has_usable_password()
-    assert page.get_by_label("Authenticator code").is_visible()
+    expect(page.get_by_label("Authenticator code")).to_be_visible()
