@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from .email_content import render_email
 from .models import Notification, OutboxMessage, Person
@@ -145,8 +146,8 @@ def slack_message_build(notification: Notification) -> OutboxMessage | None:
     recipient chose Slack: the subject, the inbox text and its one link, in plain text (the
     delivery escapes what Slack would read as markup). The Slack user is found by `address`."""
     person = notification.recipient
-    if not slack_wanted(person):
-        return None
+    if notification.read_at or not slack_wanted(person):
+        return None  # an entry born read (the copy of one's own action) is not repeated
     url = notification.url or reverse("inbox")
     link = settings.SITE_URL + url if url.startswith("/") else url
     text = "\n\n".join(part for part in (notification.subject, notification.body[:SLACK_TEXT_MAX],
@@ -164,11 +165,14 @@ def notify(
     context: dict,
     url: str = "",
     attachments: Iterable[Attachment] = (),
+    read: bool = False,
 ) -> Notification:
     """Create the inbox entry and, if the person wants it by email now, the email's outbox row
-    (with `attachments`)."""
+    (with `attachments`). `read`: the entry is already read (a copy of what the person did)."""
     notification, email = notification_build(recipient=recipient, kind=kind, template=template,
                                              context=context, url=url, attachments=attachments)
+    if read:
+        notification.read_at = timezone.now()
     with transaction.atomic(savepoint=False):
         notification.save()
         outbox = [row for row in (email, slack_message_build(notification)) if row is not None]

@@ -63,6 +63,8 @@ KIND_CATEGORY: dict[str, Category] = {
     "meeting_accepted": Category.REQUESTS,
     "meeting_declined": Category.REQUESTS,
     "meeting_cancelled": Category.REQUESTS,
+    "meeting_confirmed": Category.REQUESTS,
+    "meeting_cancel_sent": Category.REQUESTS,
     "mentorship_closed": Category.REQUESTS,
     "sponsorship_closed": Category.REQUESTS,
     "survey_baseline": Category.REQUESTS,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Person
 from accounts.notifications import Attachment, notify
+from accounts.preferences import Delivery, delivery_for
 from accounts.timezones import zone_for
 from matching.pairs.calendar import meeting_calendar
 from matching.pairs.models import (
@@ -225,6 +226,8 @@ def meeting_accept(*, proposal: MeetingProposal, person: Person,
     proposal.save()
     relationship.next_due_on = timezone.localdate(starts_at)
     relationship.save(update_fields=["next_due_on"])
+    _calendar_copy(proposal=proposal, person=person, kind="meeting_confirmed",
+                   template="meeting-confirmed")
     proposer = proposal.proposed_by
     notify(recipient=proposer, kind="meeting_accepted", template="meeting-accepted",
            context={"other": person, "starts_at": local(starts_at, proposer),
@@ -266,6 +269,8 @@ def meeting_cancel(*, proposal: MeetingProposal, person: Person, note: str = "")
     proposal.save()
     relationship.next_check_in_schedule()
     relationship.save(update_fields=["next_due_on"])
+    _calendar_copy(proposal=proposal, person=person, kind="meeting_cancel_sent",
+                   template="meeting-cancel-sent")
     other = other_side(relationship, person)
     notify(recipient=other, kind="meeting_cancelled", template="meeting-cancelled",
            context={"other": person, "starts_at": local(proposal.starts_at, other),
@@ -273,6 +278,21 @@ def meeting_cancel(*, proposal: MeetingProposal, person: Person, note: str = "")
                     "ics_url": reverse("pairs:meeting_ics", args=[proposal.pk])},
            url=thread_url(relationship), attachments=[invitation(proposal)])
     return proposal
+
+
+def _calendar_copy(*, proposal: MeetingProposal, person: Person, kind: str, template: str):
+    """The one who accepted (or cancelled) a meeting gets the invitation (or its cancellation)
+    for their own calendar too, when they take requests by email at once: their inbox entry is
+    born read and not repeated on Slack. Otherwise nothing: the pair's page links the .ics and
+    their calendar feed lists the meeting."""
+    if delivery_for(person, kind) != Delivery.EMAIL:
+        return
+    relationship = proposal.relationship
+    notify(recipient=person, kind=kind, template=template,
+           context={"other": other_side(relationship, person),
+                    "starts_at": local(proposal.starts_at, person), "zone": person.timezone,
+                    "ics_url": reverse("pairs:meeting_ics", args=[proposal.pk])},
+           url=thread_url(relationship), attachments=[invitation(proposal)], read=True)
 
 
 def invitation(proposal: MeetingProposal) -> Attachment:

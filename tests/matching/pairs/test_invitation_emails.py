@@ -16,6 +16,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.models import OutboxMessage
+from accounts.notifications import slack_message_build
 from matching.pairs import services
 from tests import factories
 
@@ -118,3 +119,39 @@ def test_the_attachment_is_written_with_the_outbox_row_and_only_for_email_at_onc
     services.meeting_cancel(proposal=proposal, person=alice)
     assert not OutboxMessage.objects.filter(recipient=bob).exists()
     assert bob.notifications.get(kind="meeting_cancelled").digest_due
+    # Bob, on the digest, got no copy of his own acceptance: the page and his feed have it.
+    assert not bob.notifications.filter(kind="meeting_confirmed").exists()
+
+
+def test_the_one_who_accepts_or_cancels_gets_the_calendar_email_too(
+        mentorship, alice, bob, settings, django_capture_on_commit_callbacks):
+    """Both attendees' calendars hold the meeting: Bob, who accepted, gets the same invitation
+    (same UID) by email, and Alice, who cancels, the cancellation. Their own copies are born read
+    and are not repeated on Slack."""
+    proposal = _accepted(mentorship, alice, bob, django_capture_on_commit_callbacks)
+    to_alice = next(m for m in mail.outbox if m.to == ["alice@example.com"])
+    to_bob = next(m for m in mail.outbox if m.to == ["bob@example.com"] and m.attachments)
+    assert "Alice Employee" in to_bob.subject and "accepted" not in to_bob.subject.lower()
+    assert "You accepted Alice Employee's time" in to_bob.body
+    sent, own = (Calendar.from_ical(_calendar_part(m)[1]) for m in (to_alice, to_bob))
+    assert own["METHOD"] == "REQUEST"
+    assert own.walk("VEVENT")[0]["UID"] == sent.walk("VEVENT")[0]["UID"]
+    copy = bob.notifications.get(kind="meeting_confirmed")
+    assert copy.read_at is not None
+    settings.SLACK_BOT_TOKEN = "xoxb-test"
+    bob.notify_by_slack = True
+    bob.save()
+    copy.refresh_from_db()
+    assert slack_message_build(copy) is None
+    assert slack_message_build(bob.notifications.get(kind="meeting_proposed")) is not None
+    settings.SLACK_BOT_TOKEN = ""
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_cancel(proposal=proposal, person=alice, note="Sick")
+    [own_cancel] = [m for m in mail.outbox if m.to == ["alice@example.com"]]
+    part, raw = _calendar_part(own_cancel)
+    assert part.get_param("method") == "CANCEL"
+    assert Calendar.from_ical(raw).walk("VEVENT")[0]["UID"] == sent.walk("VEVENT")[0]["UID"]
+    assert "You cancelled your meeting with Bob Mentor" in own_cancel.body
+    assert alice.notifications.get(kind="meeting_cancel_sent").read_at is not None
