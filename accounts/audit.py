@@ -15,12 +15,14 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.signals import user_logged_in
 from allauth.mfa.signals import authenticator_added, authenticator_removed, authenticator_reset
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.dispatch import receiver
 
 from .middleware import needs_two_factor
 from .models import AuditEvent, User
+from .provider_mfa import provider_mfa_values
 
 
 def client_ip(request) -> str | None:
@@ -71,10 +73,22 @@ def _without_nul(value):
 
 
 @receiver(user_logged_in)
-def _audit_sign_in(sender, request=None, user=None, **kwargs):
-    if user is not None and needs_two_factor(user):
+def _audit_sign_in(sender, request=None, user=None, sociallogin=None, **kwargs):
+    """How they signed in: a password, or single sign-on through which provider, and the
+    provider's multi-factor values when they stood in for the app's own second factor."""
+    if user is None or not needs_two_factor(user):
+        return
+    if sociallogin is None:
         audit_record(user, "account.sign_in", target=user, request=request,
-                     summary=f"{user.email} signed in")
+                     summary=f"{user.email} signed in with a password", method="password")
+        return
+    provider = sociallogin.account.provider
+    mfa = provider_mfa_values(sociallogin) if settings.SSO_ACCEPT_PROVIDER_MFA else []
+    summary = f"{user.email} signed in through single sign-on ({provider})"
+    if mfa:
+        summary += ", with the provider's multi-factor"
+    audit_record(user, "account.sign_in", target=user, request=request, summary=summary,
+                 method="sso", provider=provider, provider_mfa=mfa)
 
 
 def _audit_two_factor(action: str, request, user, authenticator) -> None:

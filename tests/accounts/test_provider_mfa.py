@@ -20,6 +20,7 @@ from django.test import RequestFactory
 
 from accounts.adapter import AccountAdapter
 from accounts.middleware import PROVIDER_MFA
+from accounts.models import AuditEvent
 from accounts.provider_mfa import provider_mfa_values
 from accounts.sso import SAML_AUTHN_CONTEXTS
 from tests.e2e.conftest import give_totp
@@ -87,6 +88,11 @@ def test_an_hr_admin_whose_provider_used_mfa_reaches_the_hr_pages(client, hana, 
     response, session = _sign_in_through_the_provider(client, hana, kind, extra_data)
     assert response.status_code == 302 and response["Location"] == "/"
     assert session[PROVIDER_MFA]["values"]
+    # HR's audit trail says how: through which provider, and the multi-factor values.
+    [event] = AuditEvent.objects.filter(action="account.sign_in", actor=hana.user)
+    assert event.data["method"] == "sso" and event.data["provider"] == "company"
+    assert event.data["provider_mfa"] == session[PROVIDER_MFA]["values"]
+    assert "single sign-on (company), with the provider's multi-factor" in event.summary
     response = client.get("/hr/", follow=True)
     assert response.redirect_chain[-1][0].startswith("/hr/")
     assert response.status_code == 200
@@ -104,6 +110,9 @@ def test_without_the_providers_mfa_the_apps_own_two_factor_is_still_required(cli
     response, session = _sign_in_through_the_provider(client, hana, kind, extra_data)
     assert response["Location"] == "/"
     assert PROVIDER_MFA not in session
+    event = AuditEvent.objects.get(action="account.sign_in", actor=hana.user)
+    assert event.data == {"method": "sso", "provider": "company", "provider_mfa": []}
+    assert "multi-factor" not in event.summary
     response = client.get("/hr/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/2fa/totp/activate/")

@@ -104,6 +104,8 @@ def test_hr_sign_ins_and_two_factor_changes_are_recorded_and_employees_are_not(c
     client.post("/accounts/reauthenticate/", {"password": factories.PASSWORD})
     client.post("/accounts/2fa/totp/deactivate/")
     assert actions() == ["two_factor.removed", "account.sign_in"]
+    sign_in = AuditEvent.objects.get(action="account.sign_in")
+    assert sign_in.data == {"method": "password"} and sign_in.summary.endswith("with a password")
 
 
 def _events(n, actor):
