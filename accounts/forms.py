@@ -3,8 +3,10 @@ from zoneinfo import available_timezones
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .importing import kind_label
 from .models import Person, Skill
 from .preferences import CATEGORY_HELP, FIELD_OF_CATEGORY, PREFERENCE_FIELDS, Category
 from .submissions import OnceForm
@@ -97,14 +99,14 @@ class ProfileForm(forms.ModelForm):
 
 class ImportUploadForm(OnceForm):
     kind = forms.ChoiceField(label=_("What the file holds"))
-    file = forms.FileField(help_text=_("CSV, UTF-8, with a header row."))
+    file = forms.FileField(label=_("File"), help_text=_("CSV, UTF-8, with a header row."))
     dry_run = forms.BooleanField(
         required=False, initial=True, label=_("Check only (write nothing)"),
     )
 
     def __init__(self, *args, kinds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, kind.replace("_", " ")) for kind in kinds]
+        self.fields["kind"].choices = [(kind, capfirst(kind_label(kind))) for kind in kinds]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from .demo import bulk_insert
 from .importing import (
@@ -99,6 +99,7 @@ class _PeopleSeen:
 @register
 class PeopleImporter(Importer):
     kind = "people"
+    label = gettext_lazy("people")
     description = "The organisation: one row per person; re-importing updates by employee_id."
     columns = [
         text_column(Person, "employee_id"),
@@ -315,6 +316,7 @@ def _stored_managers(in_file: dict[str, str | None]) -> dict[str, tuple[str | No
 @register
 class CareerEventImporter(Importer):
     kind = "career_events"
+    label = gettext_lazy("career events")
     description = "What happened to people's careers: promotions, assignments, exits ..."
     columns = [
         Column("employee_id"),

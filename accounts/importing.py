@@ -102,7 +102,7 @@ class ImportResult:
             return ngettext("Refused: {n} problem found; nothing was written.",
                             "Refused: {n} problems found; nothing was written.",
                             len(self.problems)).format(n=len(self.problems))
-        counts = {"created": self.created, "updated": self.updated, "kind": self.kind,
+        counts = {"created": self.created, "updated": self.updated, "kind": kind_label(self.kind),
                   "rows": self.rows}
         if self.dry_run:
             return ngettext("Would create {created} and would update {updated} {kind} from "
@@ -165,6 +165,7 @@ def parse_rating(value: str) -> int:
 
 class Importer:
     kind: str = ""
+    label: str = ""  # what the rows are, for people to read: plural, lower case ("career events")
     columns: list[Column] = []
     description: str = ""
 
@@ -328,8 +329,13 @@ class Importer:
             if name and name not in known:
                 self.problem(1, name, _("unknown column; expected: {columns}").format(
                     columns=", ".join(sorted(known))))
-        if len(set(header)) != len(header):
-            self.problem(1, None, _("a column name appears twice in the header row"))
+        for name in sorted({name for name in header if header.count(name) > 1}):
+            if name:
+                self.problem(1, name, _("this column appears more than once in the header row; "
+                                        "keep one"))
+            else:
+                self.problem(1, None, _("more than one column of the header row has no name; "
+                                        "name each column or remove it"))
         if self.problems:
             return None
         return text, header
@@ -436,6 +442,15 @@ import_written = Signal()
 def register(importer: type[Importer]) -> type[Importer]:
     IMPORTERS[importer.kind] = importer
     return importer
+
+
+def kind_label(kind: str) -> str:
+    """What an import's rows are, in the reader's language ("career events", not
+    career_events)."""
+    importer = IMPORTERS.get(kind)
+    if importer is None or not importer.label:
+        return kind.replace("_", " ")
+    return str(importer.label)
 
 
 def importers() -> dict[str, type[Importer]]:

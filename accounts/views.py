@@ -9,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,7 @@ from .forms import (
     add_service_errors,
 )
 from .import_jobs import import_job_create, import_job_start, runs_in_worker
-from .importing import ImportResult, Problem, importers, run_import
+from .importing import ImportResult, Problem, importers, kind_label, run_import
 from .models import AccessRequest, ImportJob, Notification, Person
 from .notifications import UNSUBSCRIBE_SALT, unsubscribe_target
 from .roles import hr_admin_required, person_required, roles_for
@@ -195,7 +196,8 @@ def import_upload(request):
         # A fresh form (and token) for the next file.
         form = ImportUploadForm(kinds=kinds, initial={"kind": form.cleaned_data["kind"],
                                                       "dry_run": form.cleaned_data["dry_run"]})
-    columns = {kind: [c.name for c in importer.columns] for kind, importer in kinds.items()}
+    columns = {capfirst(kind_label(kind)): [c.name for c in importer.columns]
+               for kind, importer in kinds.items()}
     return render(request, "accounts/import_upload.html",
                   {"form": form, "result": result, "columns": columns})
 
@@ -210,4 +212,5 @@ def import_job(request, pk):
     active = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
     percent = min(100, job.rows_seen * 100 // job.rows_total) if job.rows_total else 0
     return render(request, "accounts/import_job.html",
-                  {"job": job, "result": result, "active": active, "percent": percent})
+                  {"job": job, "result": result, "active": active, "percent": percent,
+                   "kind": kind_label(job.kind)})

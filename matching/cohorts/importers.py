@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importing import (
     Column,
@@ -28,6 +29,7 @@ from matching.cohorts.services import cohort_enrol
 
 class CohortEnrolmentImporter(Importer):
     kind = "cohort enrolments"
+    label = gettext_lazy("cohort enrolments")
     description = "People who join a cohort, their role, capacity and preferences."
     columns = [
         Column("employee_id"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importing import Column, Importer, parse_choice, parse_date, register
 from matching.mentorship.models import Mentorship
@@ -22,6 +23,7 @@ STATUSES = [RelationshipStatus.ACTIVE, RelationshipStatus.COMPLETED,
 @register
 class MentorshipImporter(Importer):
     kind = "mentorships"
+    label = gettext_lazy("mentorships")
     description = "Mentoring pairs, past and present: one row per mentorship."
     columns = [
         Column("mentor_employee_id"),

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importing import Column, Importer, parse_choice, parse_date, parse_rating, register
 from matching.relationships.models import (
@@ -37,6 +38,7 @@ def covering(relationships: list, day):
 @register
 class SurveyImporter(Importer):
     kind = "surveys"
+    label = gettext_lazy("survey answers")
     description = ("Survey answers from the mentee or protégé, linked to their relationship of "
                    "that kind running on answered_on (else their most recent).")
     columns = [

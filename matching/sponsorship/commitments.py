@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
@@ -105,9 +106,10 @@ def commitment_make(
         raise ValidationError({"made_on": COMMITMENT_MADE_IN_FUTURE})
     if sponsorship.started_on and made_on < sponsorship.started_on:
         raise ValidationError({"made_on": COMMITMENT_MADE_BEFORE_START.format(
-            started_on=sponsorship.started_on)})
+            started_on=date_format(sponsorship.started_on))})
     if due_on < made_on:
-        raise ValidationError({"due_on": COMMITMENT_DUE_BEFORE_MADE.format(made_on=made_on)})
+        raise ValidationError({"due_on": COMMITMENT_DUE_BEFORE_MADE.format(
+            made_on=date_format(made_on))})
     decision_maker = decision_maker.strip()
     if kind == Commitment.Kind.INTRODUCTION and not decision_maker:
         raise ValidationError({"decision_maker": COMMITMENT_NEEDS_DECISION_MAKER})
@@ -146,7 +148,7 @@ def commitment_keep(*, commitment: Commitment, by: Person, record: AdvocacyRecor
             commitment_kind=commitment.get_kind_display().lower()))
     if record.occurred_on < commitment.made_on:
         raise ValidationError(COMMITMENT_RECORD_BEFORE_MADE.format(
-            occurred_on=record.occurred_on, made_on=commitment.made_on))
+            occurred_on=date_format(record.occurred_on), made_on=date_format(commitment.made_on)))
     if Commitment.objects.filter(advocacy_record=record).exists():
         raise ValidationError(COMMITMENT_RECORD_TAKEN)
     commitment.state = Commitment.State.KEPT
@@ -182,7 +184,8 @@ def commitment_drop(
         raise ValidationError({"reason": COMMITMENT_DROP_NEEDS_REASON})
     dropped_on = dropped_on or timezone.localdate()
     if dropped_on < commitment.made_on:
-        raise ValidationError(COMMITMENT_DROP_BEFORE_MADE.format(made_on=commitment.made_on))
+        raise ValidationError(COMMITMENT_DROP_BEFORE_MADE.format(
+            made_on=date_format(commitment.made_on)))
     commitment.state = Commitment.State.DROPPED
     commitment.dropped_on = dropped_on
     commitment.drop_reason = reason[:300]

@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importing import (
     Column,
@@ -47,6 +48,7 @@ CLOSED_STATUSES = (RelationshipStatus.COMPLETED, RelationshipStatus.ENDED_EARLY)
 @register
 class SponsorshipImporter(Importer):
     kind = "sponsorships"
+    label = gettext_lazy("sponsorships")
     description = ("Sponsorships that already exist: one row per pair and start date; "
                    "re-importing updates status and end date.")
     columns = [
@@ -204,6 +206,7 @@ def link_to_sponsorships(importer: Importer, rows: list[dict], date_column: str,
 @register
 class AdvocacyImporter(Importer):
     kind = "advocacy"
+    label = gettext_lazy("advocacy records")
     description = ("Advocacy records, each linked to the pair's sponsorship running on its "
                    "date (else their most recent).")
     columns = [
@@ -286,6 +289,7 @@ def parse_yes_no(value: str) -> bool:
 @register
 class CommitmentImporter(Importer):
     kind = "commitments"
+    label = gettext_lazy("commitments")
     description = ("Sponsors' commitments, each linked to the pair's sponsorship running on the "
                    "day it was made; a kept one names the date of the advocacy record that kept "
                    "it (import advocacy first), a dropped one its date and reason.")

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -384,7 +385,8 @@ def advocacy_record(
         raise ValidationError({"occurred_on": ADVOCACY_IN_FUTURE})
     if sponsorship.started_on and occurred_on < sponsorship.started_on:
         raise ValidationError(
-            {"occurred_on": ADVOCACY_BEFORE_START.format(started_on=sponsorship.started_on)})
+            {"occurred_on": ADVOCACY_BEFORE_START.format(
+                started_on=date_format(sponsorship.started_on))})
     record = AdvocacyRecord.objects.create(
         sponsorship=sponsorship, kind=kind, occurred_on=occurred_on, forum=forum.strip(),
         visibility=visibility, description=description.strip(),
@@ -433,7 +435,8 @@ def advocacy_outcome_record(
             raise ValidationError({"outcome_on": OUTCOME_NEEDS_DATE})
         if outcome_on < record.occurred_on:
             raise ValidationError(
-                {"outcome_on": OUTCOME_BEFORE_RECORD.format(occurred_on=record.occurred_on)})
+                {"outcome_on": OUTCOME_BEFORE_RECORD.format(
+                    occurred_on=date_format(record.occurred_on))})
         if outcome_on > timezone.localdate():
             raise ValidationError({"outcome_on": OUTCOME_IN_FUTURE})
     if create_career_event:

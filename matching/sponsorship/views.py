@@ -376,11 +376,17 @@ def advocacy_detail(request, pk):
 @person_required
 def advocacy_share(request, pk):
     record = _record_or_404(request, pk)
+    shared = request.POST.get("shared") == "1"
     try:
-        services.advocacy_share_set(record=record, by=request.person,
-                                    shared=request.POST.get("shared") == "1")
+        services.advocacy_share_set(record=record, by=request.person, shared=shared)
     except ValidationError:
         raise Http404("Only the sponsor shares a record.") from None
+    name = record.sponsorship.protege.full_name
+    if shared:
+        messages.success(request, _("Shared: %(name)s can now see this record.") % {"name": name})
+    else:
+        messages.success(request, _("No longer shared: %(name)s cannot see this record now.")
+                         % {"name": name})
     return redirect("sponsorship:advocacy_detail", pk=pk)
 
 

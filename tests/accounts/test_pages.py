@@ -251,7 +251,26 @@ def test_hr_imports_career_events_from_the_same_page(login, hana):
     upload(client, GOOD)
     response = upload(client, b"employee_id,kind,occurred_on\nE2,promotion,2025-01-02\n",
                       kind="career_events")
-    assert "Created 1 and updated 0 career_events" in response.content.decode()
+    assert "Created 1 and updated 0 career events from 1 row." in response.content.decode()
+
+
+def test_the_import_page_names_each_kind_in_words_in_the_readers_language(login, hana):
+    client = login(hana)
+    page = client.get("/me/import/").content.decode()
+    assert '<option value="career_events">Career events</option>' in page
+    assert "<dt>Career events</dt>" in page and "career_events<" not in page
+    assert '<label for="id_file">File' in page
+    Person.objects.filter(pk=hana.pk).update(preferred_language="fr")
+    page = client.get("/me/import/").content.decode()
+    assert '<option value="career_events">Événements de carrière</option>' in page
+
+
+def test_a_column_named_twice_in_the_header_is_named_in_the_problem(login, hana):
+    response = upload(login(hana), b"employee_id,email,full_name,email\nE1,a@x.com,A,a@x.com\n",
+                      dry_run=True)
+    page = response.content.decode()
+    assert ("<tr><td>1</td><td>email</td><td>this column appears more than once in the header "
+            "row; keep one</td>") in page
 
 
 def test_inbox_pages_link_to_each_other_keeping_other_parameters(login, alice):

@@ -159,3 +159,41 @@ def test_every_main_page_fits_a_phone_screen_in_every_language(demo_org, browser
     finally:
         context.close()
     assert not too_wide, "wider than the screen:\n" + "\n".join(too_wide)
+
+
+# Words in table cells that the browser split over two lines ("Overdu|e", "Recor|ds").
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll('main table th, main table td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(/[^\\s:,·()]+/gu)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_table_cells_keep_whole_words(demo_org, browser, live_server, shots, width):
+    """The sponsor's tables at phone and desktop width: a header or a status tag wraps between
+    words, never inside one (the table scrolls in its own box on a phone instead)."""
+    context, page = _phone(browser, live_server, "sponsor", width)
+    try:
+        split = {}
+        for path in ("/sponsorship/sponsoring/", "/sponsorship/sponsoring/scorecard/"):
+            page.goto(path)
+            expect(page.get_by_role("table").first).to_be_visible()
+            shots(page, f"{width}-{path.strip('/').replace('/', '-')}")
+            if words := page.evaluate(SPLIT_WORDS):
+                split[path] = words
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+    assert not split, f"words split over two lines in table cells: {split}"

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import CareerEvent, Notification
 from matching.sponsorship import services
@@ -58,7 +59,7 @@ def test_advocacy_dated_in_the_future_or_before_the_start_is_refused(sponsorship
     with pytest.raises(ValidationError) as error:
         _record(sponsorship, sam, occurred_on=sponsorship.started_on - datetime.timedelta(days=1))
     assert error.value.message_dict == {"occurred_on": [services.ADVOCACY_BEFORE_START.format(
-        started_on=sponsorship.started_on)]}
+        started_on=date_format(sponsorship.started_on))]}
 
 
 @pytest.mark.django_db
@@ -114,7 +115,7 @@ def test_an_outcome_dated_before_its_record_is_refused_and_nothing_is_written(sp
             record=record, by=sam, outcome="succeeded",
             outcome_on=record.occurred_on - datetime.timedelta(days=1), create_career_event=True)
     assert error.value.message_dict == {"outcome_on": [services.OUTCOME_BEFORE_RECORD.format(
-        occurred_on=record.occurred_on)]}
+        occurred_on=date_format(record.occurred_on))]}
     record.refresh_from_db()
     assert record.outcome == "pending" and not CareerEvent.objects.exists()
 

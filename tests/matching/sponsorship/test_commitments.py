@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import AuditEvent, Notification
 from matching.relationships.models import RelationshipStatus
@@ -231,6 +232,20 @@ def test_nobody_but_the_sponsor_keeps_drops_or_writes(request, two_commitments, 
 
 
 # The pages.
+
+
+def test_a_due_date_in_the_past_is_refused_with_the_date_written_for_people(
+        sponsorship, sam, login):
+    """The message names today's date as the page writes dates, not as 2026-11-30."""
+    client = login(sam)
+    response = client.post(reverse("sponsorship:commitment_new", args=[sponsorship.pk]), {
+        "kind": "promotion_nomination", "forum": "Q3 committee",
+        "due_on": (TODAY() - days(30)).isoformat()})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Commitment.objects.exists()
+    assert (f"The due date is before the day the commitment is made "
+            f"({date_format(TODAY())}).") in page
+    assert f"({TODAY().isoformat()})" not in page
 
 
 def test_the_sponsor_writes_a_commitment_and_keeps_it_by_recording_advocacy(

@@ -109,6 +109,20 @@ def test_unsharing_hides_the_record_from_the_protege_again(records, login, sam, 
 
 
 @pytest.mark.django_db
+def test_sharing_and_unsharing_say_what_changed(records, login, sam, alice):
+    """The button flips, and a message says who can see the record now."""
+    shared, private = records
+    client = login(sam)
+    url = reverse("sponsorship:advocacy_share", args=[private.pk])
+    page = client.post(url, {"shared": "1"}, follow=True).content.decode()
+    assert f"Shared: {alice.full_name} can now see this record." in page
+    page = client.post(url, {"shared": "0"}, follow=True).content.decode()
+    assert f"No longer shared: {alice.full_name} cannot see this record now." in page
+    private.refresh_from_db()
+    assert not private.shared_with_protege
+
+
+@pytest.mark.django_db
 def test_a_touchpoints_private_notes_are_seen_by_their_author_only(sponsorship, sam, alice,
                                                                    hana, login):
     factories.TouchpointFactory(sponsorship=sponsorship, author=alice, discussed="Talent review",
