@@ -220,6 +220,14 @@ class Importer:
     # The fixed procedure.
 
     def run(self, data: bytes | str, *, dry_run: bool = False) -> ImportResult:
+        """The import; its problems listed as HR reads the file: those of the whole file first,
+        then row by row (on one row, in the order they were found)."""
+        result = self._run(data, dry_run=dry_run)
+        result.problems = sorted(result.problems,
+                                 key=lambda p: (p.row is not None, p.row or 0))
+        return result
+
+    def _run(self, data: bytes | str, *, dry_run: bool) -> ImportResult:
         result = ImportResult(kind=self.kind, dry_run=dry_run)
         source = self._open(data)
         if source is None:  # not text, or a bad header row: nothing else is read

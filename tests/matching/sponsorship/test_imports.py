@@ -165,8 +165,8 @@ def test_a_commitments_file_with_problems_names_each_and_writes_nothing(imported
                 f"{sam.employee_id},{alice.employee_id},speaking_opportunity,{made},"
                 f"{made - DAY},open,,,,")
     result = run_import("commitments", data)
-    assert _problems(result) == [(4, "drop_reason"), (5, "protege_employee_id"),
-                                 (3, "kept_on")]
+    assert _problems(result) == [(3, "kept_on"), (4, "drop_reason"),
+                                 (5, "protege_employee_id")]
     assert not Commitment.objects.exists()
     fixed = "\n".join(line for n, line in enumerate(data.splitlines(), 1) if n in (1, 2, 6))
     result = run_import("commitments", fixed + "\n")

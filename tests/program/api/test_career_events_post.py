@@ -47,16 +47,16 @@ def test_one_bad_event_refuses_them_all_and_says_where(api, write_token, alice, 
     ]})
     assert status == 400
     assert body["detail"] == "Nothing was recorded: 5 problem(s) in the posted events."
-    assert body["errors"] == [
+    assert body["errors"] == [  # in the order of the posted events
+        {"index": 1, "field": "occurred_on",
+         "message": CAREER_EVENT_BEFORE_HIRE.format(hired="2024-01-01")},
+        {"index": 2, "field": "occurred_on", "message": CAREER_EVENT_IN_FUTURE},
+        {"index": 3, "field": "employee_id",
+         "message": "no person has employee_id 'E-404'; import people first"},
         {"index": 4, "field": "kind", "message": "'raise' is not one of: promotion, "
          "high_visibility_assignment, leadership_role, lateral_move, award, exit"},
         {"index": 4, "field": "occurred_on",
          "message": "'01/02/2026' is not a date; write it as YYYY-MM-DD"},
-        {"index": 3, "field": "employee_id",
-         "message": "no person has employee_id 'E-404'; import people first"},
-        {"index": 1, "field": "occurred_on",
-         "message": CAREER_EVENT_BEFORE_HIRE.format(hired="2024-01-01")},
-        {"index": 2, "field": "occurred_on", "message": CAREER_EVENT_IN_FUTURE},
     ]
     assert not CareerEvent.objects.exists()  # not even the good first one
 
