@@ -142,6 +142,18 @@ def test_accepting_a_withdrawn_request_through_the_page_explains_and_changes_not
     assert not Mentorship.objects.exists()
 
 
+@pytest.mark.parametrize("status", ["withdrawn", "expired"])
+def test_a_request_nobody_answered_does_not_say_answered(login, alice, bob, speaking, status):
+    request = svc.mentor_request_create(mentee=alice, mentor=bob, message="Hi",
+                                        goals=[speaking])
+    day = timezone.localdate().strftime("%-d %b %Y")
+    MentorRequest.objects.filter(pk=request.pk).update(status=status, answered_at=timezone.now())
+    for person in (alice, bob):
+        page = login(person).get(f"/mentoring/requests/{request.pk}/").content.decode()
+        assert f"{status} {day}" in page
+        assert "answered" not in page
+
+
 def test_the_mentee_closes_and_lands_on_the_survey(login, pair, alice):
     client = login(alice)
     response = client.post(f"/mentoring/{pair.pk}/close/", {"status": "ended_early"})
