@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_record
@@ -153,7 +154,8 @@ def meeting_validate(*, relationship, occurred_on: datetime.date, discussed: str
         raise ValidationError({"occurred_on": MEETING_IN_FUTURE})
     if relationship.started_on and occurred_on < relationship.started_on:
         raise ValidationError(
-            {"occurred_on": MEETING_BEFORE_START.format(started_on=relationship.started_on)})
+            {"occurred_on": MEETING_BEFORE_START.format(
+                started_on=date_format(relationship.started_on, "j M Y"))})
     if progress_rating is not None and not (
             isinstance(progress_rating, int) and 1 <= progress_rating <= 5):
         raise ValidationError({"progress_rating": RATING_OUT_OF_RANGE})
@@ -272,7 +274,8 @@ def _close_record(relationship, *, status: str, reason: str, note: str,
         raise ValidationError({"ended_on": CLOSE_IN_FUTURE})
     if relationship.started_on and ended_on < relationship.started_on:
         raise ValidationError(
-            {"ended_on": CLOSE_BEFORE_START.format(started_on=relationship.started_on)})
+            {"ended_on": CLOSE_BEFORE_START.format(
+                started_on=date_format(relationship.started_on, "j M Y"))})
     relationship.status = status
     relationship.close_reason = reason
     relationship.close_note = note.strip()

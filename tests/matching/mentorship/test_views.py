@@ -6,8 +6,10 @@ Alice is Bob's mentee once `pair` runs; Eve is in no relationship and gets a 404
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from matching.mentorship import services as svc
 from matching.mentorship.models import CheckIn, MentorRequest, Mentorship
@@ -78,6 +80,22 @@ def test_a_check_in_before_the_start_shows_the_message_and_saves_nothing(login, 
     assert response.status_code == 400
     assert "before the relationship started" in response.content.decode()
     assert not CheckIn.objects.exists()
+
+
+def test_the_start_date_in_a_message_reads_like_the_page_in_each_language(login, pair, alice):
+    pair.started_on = datetime.date(2026, 11, 3)
+    pair.save()
+    for language in ("en", "fr", "es"):
+        alice.preferred_language = language
+        alice.save()
+        page = login(alice).post(f"/mentoring/{pair.pk}/check-ins/", {
+            "occurred_on": "2026-11-01", "discussed": "Plans"}).content.decode()
+        with translation.override(language):
+            shown = date_format(pair.started_on, "j M Y")  # as the page's header shows it
+        with translation.override(language):
+            message = gettext(str(relationships.MEETING_BEFORE_START)).format(started_on=shown)
+        assert escape(message) in page, language
+        assert "2026-11-03" not in page
 
 
 def test_logging_a_check_in_moves_the_next_check_in_date(login, pair, alice):
