@@ -229,6 +229,11 @@ def test_the_directory_filters_by_skill_and_capacity(login, eve, bob, speaking):
     assert "Bob Mentor" in page and "Olga Other" not in page
     page = client.get("/mentoring/mentors/?q=olga").content.decode()
     assert "Bob Mentor" not in page and "Olga Other" in page
+    # A skill typed in the search box finds who lists it (once, with two matching skills).
+    bob.mentor_profile.skills.add(factories.SkillFactory(name="Speaking to the board"))
+    page = client.get("/mentoring/mentors/?q=speaking").content.decode()
+    assert "Bob Mentor" in page and "Olga Other" not in page
+    assert "1 mentor found" in page
 
 
 def test_the_directory_answers_an_htmx_request_with_the_whole_page_and_the_filters_applied(
