@@ -172,6 +172,18 @@ def test_a_request_nobody_answered_does_not_say_answered(login, alice, bob, spea
         assert "answered" not in page
 
 
+def test_radio_groups_are_named_by_their_label_not_an_empty_for(login, pair, alice, bob,
+                                                                   speaking):
+    page = login(alice).get(f"/mentoring/{pair.pk}/").content.decode()
+    assert 'for=""' not in page
+    assert 'role="radiogroup" aria-labelledby="id_status_label"' in page
+    assert '<label id="id_status_label">How is it ending?' in page
+    request = svc.mentor_request_create(mentee=factories.PersonFactory(), mentor=bob,
+                                        message="Hi", goals=[speaking])
+    page = login(bob).get(f"/mentoring/requests/{request.pk}/").content.decode()
+    assert 'for=""' not in page and 'aria-labelledby="id_reason_label"' in page
+
+
 def test_the_mentee_closes_and_lands_on_the_survey(login, pair, alice):
     client = login(alice)
     response = client.post(f"/mentoring/{pair.pk}/close/", {"status": "ended_early"})
