@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -97,7 +97,9 @@ def profile_edit(request):
                        is_hr_admin=request.user.is_hr_admin)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your profile is saved."))
+        # In the language just chosen: the next page (where this shows) is in it already.
+        with translation.override(person.preferred_language):
+            messages.success(request, gettext("Your profile is saved."))
         return redirect("profile_edit")
     return render(request, "accounts/profile_edit.html", {"form": form, "person": person})
 

@@ -238,7 +238,8 @@ def _other_requests(ctx: DemoContext, mentees, mentor_ids, allowed, active_pairs
         made.append(request)
     # Marcus has a request waiting for him, so the mentor persona has something to answer.
     waiting = next(pk for pk in mentees if allowed(mentor_persona_id, pk)
-                   and pk != employee_id and (mentor_persona_id, pk) not in open_pairs)
+                   and pk != employee_id and (mentor_persona_id, pk) not in open_pairs
+                   and (mentor_persona_id, pk) not in active_pairs)
     made.append(MentorRequest(
         mentee_id=waiting, mentor_id=mentor_persona_id, status="open",
         message="Hi Marcus, I'm preparing for my first tech-lead role and would love your "

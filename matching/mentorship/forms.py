@@ -48,9 +48,8 @@ class MentorProfileForm(forms.Form):
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(required=False, label=_("Search"),
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Name, title or words")}))
+    q = forms.CharField(required=False, label=_("Search"), widget=forms.TextInput(
+        attrs={"type": "search", "placeholder": _("Name, title, skill or words")}))
     skill = forms.ModelChoiceField(queryset=Skill.objects.all(), required=False,
                                    empty_label=_("Any skill"), label=_("Skill"))
     department = forms.ModelChoiceField(queryset=Department.objects.all(), required=False,

@@ -35,9 +35,14 @@ def directory(*, query: str = "", skill: Skill | None = None, department=None,
     if exclude is not None:
         profiles = profiles.exclude(person=exclude)
     if query:
+        # A skill typed in the box ("budgeting") finds the mentors who list it, as the Skill
+        # filter would; a subquery, so a mentor with two matching skills is listed once.
+        with_skill = MentorProfile.skills.through.objects.filter(
+            skill__name__icontains=query).values("mentorprofile_id")
         profiles = profiles.filter(name_matches(query, prefix="person__")
                                    | Q(person__title__icontains=query)
-                                   | Q(how_i_can_help__icontains=query))
+                                   | Q(how_i_can_help__icontains=query)
+                                   | Q(pk__in=with_skill))
     if skill is not None:
         profiles = profiles.filter(skills=skill)
     if department is not None:

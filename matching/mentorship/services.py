@@ -53,6 +53,9 @@ REQUEST_TOO_MANY = _(
     "answer before asking someone else."
 )
 REQUEST_ALREADY_PAIRED = _("{name} is already your mentor.")
+# The same fact as the mentor reads it, on accepting (the pair may have been started another way,
+# by HR or a cohort, while the request waited).
+ACCEPT_ALREADY_PAIRED = _("You already mentor {name}.")
 REQUEST_MESSAGE_REQUIRED = _("Write a short message: what you hope to work on together.")
 REQUEST_GOALS_REQUIRED = _("Choose at least one goal this request is about.")
 # By what was attempted: whole sentences, so each language words them its own way.
@@ -233,7 +236,7 @@ def mentor_request_accept(
     if Mentorship.objects.filter(mentor_id=mentor_request.mentor_id,
                                  mentee_id=mentor_request.mentee_id,
                                  status=RelationshipStatus.ACTIVE).exists():
-        raise ValidationError(REQUEST_ALREADY_PAIRED.format(name=by.full_name))
+        raise ValidationError(ACCEPT_ALREADY_PAIRED.format(name=mentor_request.mentee.full_name))
     now = timezone.now()
     mentor_request.status = MentorRequest.Status.ACCEPTED
     mentor_request.answered_at = now

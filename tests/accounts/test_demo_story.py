@@ -23,6 +23,9 @@ def test_each_persona_starts_where_the_readme_says():
     assert Mentorship.objects.filter(mentor=marcus, status="active").exists()
     waiting = MentorRequest.objects.get(mentor=marcus, status="open")
     assert Notification.objects.filter(recipient=marcus, url__endswith=f"/{waiting.pk}/").exists()
+    # ...from someone he does not mentor yet (the app refuses a request to one's own mentor).
+    assert not Mentorship.objects.filter(mentor=marcus, mentee=waiting.mentee,
+                                         status="active").exists()
     # Sofia: protégés and advocacy.
     assert Sponsorship.objects.filter(sponsor=sofia, status="active").count() >= 2
     assert AdvocacyRecord.objects.filter(sponsorship__sponsor=sofia).exists()

@@ -39,7 +39,10 @@ def test_a_person_edits_their_skills_goals_and_notification_settings(login, alic
     # A choice left out of the post stays as it was; reports are not on a non-HR form.
     assert (alice.notify_requests, alice.notify_reminders, alice.notify_messages,
             alice.notify_reports) == ("email", "digest", "inbox", "email")
-    assert "Your profile is saved." in client.get("/me/profile/").content.decode()
+    # The confirmation speaks the language just chosen, like the page it appears on.
+    page = client.get("/me/profile/").content.decode()
+    assert '<html lang="fr">' in page
+    assert "Votre profil est enregistré." in page and "Your profile is saved." not in page
 
 
 def test_the_notification_settings_show_each_category_with_its_three_choices(login, alice, hana):

@@ -197,3 +197,28 @@ def test_table_cells_keep_whole_words(demo_org, browser, live_server, shots, wid
     finally:
         context.close()
     assert not split, f"words split over two lines in table cells: {split}"
+
+
+def test_the_mentor_directory_reads_one_mentor_at_a_time_on_a_phone(demo_org, browser,
+                                                                      live_server, shots):
+    """Each mentor's room is on screen (not scrolled out of a squeezed table) and no skill or
+    header is split in the middle of a word."""
+    context, page = _phone(browser, live_server, "employee", WIDTHS[0])
+    try:
+        page.goto("/mentoring/mentors/")
+        shots(page, "directory")
+        rows = page.locator("#directory-results table tbody tr")
+        assert rows.count() > 3
+        for i in range(rows.count()):
+            room = rows.nth(i).locator("td").last.locator(".tag")
+            box = room.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= WIDTHS[0], \
+                f"row {i}: the room ({room.inner_text()}) is off screen at x={box['x']}"
+        # A skill tag on two lines means a word was cut ("Budgeti-ng"): each is one line high.
+        heights = page.locator("#directory-results td .tag").evaluate_all(
+            "tags => tags.map(t => [t.textContent, t.getBoundingClientRect().height,"
+            " parseFloat(getComputedStyle(t).lineHeight)])")
+        cut = [text for text, height, line in heights if height > line * 1.5]
+        assert not cut, f"skills split over lines: {cut}"
+    finally:
+        context.close()

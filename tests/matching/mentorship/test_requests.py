@@ -149,6 +149,16 @@ def test_accepting_beyond_capacity_is_refused(alice, bob, eve, speaking):
     assert request.status == "open"
 
 
+def test_accepting_from_someone_already_mentored_says_so_to_the_mentor(alice, bob, speaking):
+    request = ask(alice, bob, [speaking])
+    factories.MentorshipFactory(mentor=bob, mentee=alice)  # started meanwhile (HR, a cohort)
+    with raises("You already mentor Alice Employee."):
+        svc.mentor_request_accept(mentor_request=request, by=bob)
+    request.refresh_from_db()
+    assert request.status == "open"
+    assert Mentorship.objects.filter(mentor=bob, mentee=alice).count() == 1
+
+
 def test_declining_needs_a_reason_and_tells_the_mentee_kindly(alice, bob, speaking):
     request = ask(alice, bob, [speaking])
     with raises(svc.DECLINE_REASON_REQUIRED):

@@ -6,8 +6,10 @@ Alice is Bob's mentee once `pair` runs; Eve is in no relationship and gets a 404
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from matching.mentorship import services as svc
 from matching.mentorship.models import CheckIn, MentorRequest, Mentorship
@@ -80,6 +82,22 @@ def test_a_check_in_before_the_start_shows_the_message_and_saves_nothing(login, 
     assert not CheckIn.objects.exists()
 
 
+def test_the_start_date_in_a_message_reads_like_the_page_in_each_language(login, pair, alice):
+    pair.started_on = datetime.date(2026, 11, 3)
+    pair.save()
+    for language in ("en", "fr", "es"):
+        alice.preferred_language = language
+        alice.save()
+        page = login(alice).post(f"/mentoring/{pair.pk}/check-ins/", {
+            "occurred_on": "2026-11-01", "discussed": "Plans"}).content.decode()
+        with translation.override(language):
+            shown = date_format(pair.started_on)  # "3 November 2026", as the other forms write it
+        with translation.override(language):
+            message = gettext(str(relationships.MEETING_BEFORE_START)).format(started_on=shown)
+        assert escape(message) in page, language
+        assert "2026-11-03" not in page
+
+
 def test_logging_a_check_in_moves_the_next_check_in_date(login, pair, alice):
     response = login(alice).post(f"/mentoring/{pair.pk}/check-ins/", {
         "occurred_on": TODAY, "discussed": "Practised", "progress_rating": "4"}, follow=True)
@@ -142,6 +160,30 @@ def test_accepting_a_withdrawn_request_through_the_page_explains_and_changes_not
     assert not Mentorship.objects.exists()
 
 
+@pytest.mark.parametrize("status", ["withdrawn", "expired"])
+def test_a_request_nobody_answered_does_not_say_answered(login, alice, bob, speaking, status):
+    request = svc.mentor_request_create(mentee=alice, mentor=bob, message="Hi",
+                                        goals=[speaking])
+    day = timezone.localdate().strftime("%-d %b %Y")
+    MentorRequest.objects.filter(pk=request.pk).update(status=status, answered_at=timezone.now())
+    for person in (alice, bob):
+        page = login(person).get(f"/mentoring/requests/{request.pk}/").content.decode()
+        assert f"{status} {day}" in page
+        assert "answered" not in page
+
+
+def test_radio_groups_are_named_by_their_label_not_an_empty_for(login, pair, alice, bob,
+                                                                   speaking):
+    page = login(alice).get(f"/mentoring/{pair.pk}/").content.decode()
+    assert 'for=""' not in page
+    assert 'role="radiogroup" aria-labelledby="id_status_label"' in page
+    assert '<label id="id_status_label">How is it ending?' in page
+    request = svc.mentor_request_create(mentee=factories.PersonFactory(), mentor=bob,
+                                        message="Hi", goals=[speaking])
+    page = login(bob).get(f"/mentoring/requests/{request.pk}/").content.decode()
+    assert 'for=""' not in page and 'aria-labelledby="id_reason_label"' in page
+
+
 def test_the_mentee_closes_and_lands_on_the_survey(login, pair, alice):
     client = login(alice)
     response = client.post(f"/mentoring/{pair.pk}/close/", {"status": "ended_early"})
@@ -199,6 +241,11 @@ def test_the_directory_filters_by_skill_and_capacity(login, eve, bob, speaking):
     assert "Bob Mentor" in page and "Olga Other" not in page
     page = client.get("/mentoring/mentors/?q=olga").content.decode()
     assert "Bob Mentor" not in page and "Olga Other" in page
+    # A skill typed in the search box finds who lists it (once, with two matching skills).
+    bob.mentor_profile.skills.add(factories.SkillFactory(name="Speaking to the board"))
+    page = client.get("/mentoring/mentors/?q=speaking").content.decode()
+    assert "Bob Mentor" in page and "Olga Other" not in page
+    assert "1 mentor found" in page
 
 
 def test_the_directory_answers_an_htmx_request_with_the_whole_page_and_the_filters_applied(
