@@ -72,7 +72,8 @@ class MentorRequestForm(forms.Form):
     goals = forms.ModelMultipleChoiceField(
         queryset=Skill.objects.all(), widget=forms.CheckboxSelectMultiple,
         label=_("What would you like help with?"),
-        help_text=_("Your development goals are ticked."),
+        help_text=_("Your development goals are ticked to begin with: change them as you "
+                    "wish."),
     )
     message = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), max_length=2000, label=_("Message"),

@@ -13,10 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.forms import add_service_errors
 from accounts.models import MentorProfile, Person
+from accounts.preferences import Delivery, delivery_for
 from accounts.program_settings import setting
 from accounts.roles import person_required
 from accounts.submissions import ALREADY_SUBMITTED, TOKEN_FIELD, submission_claim
@@ -151,11 +153,24 @@ def request_create(request, person_id):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Your request is on its way to %(name)s. You will hear "
-                                        "back here and by email.") % {"name": mentor.full_name})
+            messages.success(request, SENT[delivery_for(person, "mentor_request_accepted")]
+                             % {"name": mentor.full_name})
             return redirect("mentorship:index")
     return render(request, "mentorship/request_form.html",
-                  {"form": form, "mentor": mentor, "problem": problem})
+                  {"form": form, "mentor": mentor, "problem": problem,
+                   "mentor_hears": delivery_for(mentor, "mentor_request_received"),
+                   "expiry_days": setting("MENTOR_REQUEST_EXPIRY_DAYS")})
+
+
+# Where the mentee hears the answer: as their own notification settings say.
+SENT = {
+    Delivery.EMAIL: gettext_lazy("Your request is on its way to %(name)s. You will hear back "
+                                 "here and by email."),
+    Delivery.DIGEST: gettext_lazy("Your request is on its way to %(name)s. You will hear back "
+                                  "here and in your daily email digest."),
+    Delivery.INBOX: gettext_lazy("Your request is on its way to %(name)s. You will hear back "
+                                 "here, in your inbox."),
+}
 
 
 def _request_for(request, pk) -> MentorRequest:

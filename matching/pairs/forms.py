@@ -23,8 +23,7 @@ class MessageForm(OnceForm):
     body = forms.CharField(
         label=_("Message"), max_length=MESSAGE_MAX_LENGTH, strip=True,
         error_messages={"required": MESSAGE_EMPTY, "max_length": MESSAGE_TOO_LONG},
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Only the two of you read this thread."))
+        widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class LocalTimeField(forms.DateTimeField):

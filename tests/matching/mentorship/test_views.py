@@ -377,3 +377,43 @@ def test_suggestions_leave_out_your_current_mentor_and_mentors_you_already_asked
     assert "Fresh Mentor" in page
     assert "Current Mentor" not in page
     assert "Asked Mentor" not in page
+
+
+@pytest.mark.parametrize("choice, says", [
+    ("email", "Bob Mentor gets your message in their inbox and by email."),
+    ("digest", "Bob Mentor gets your message in their inbox and in their daily email digest."),
+    ("inbox", "Bob Mentor gets your message in their inbox."),
+])
+def test_the_request_form_says_how_the_mentor_hears_and_when_it_expires(
+        login, alice, bob, settings, choice, says):
+    """As the mentor's own notification settings and HR's expiry rule say, not a fixed
+    'by email' and 'two weeks'."""
+    bob.notify_requests = choice
+    bob.save()
+    settings.MENTOR_REQUEST_EXPIRY_DAYS = 10
+    page = login(alice).get(f"/mentoring/mentors/{bob.pk}/request/").content.decode()
+    assert says in page
+    assert "If they don't answer within 10 days, the request expires." in page
+    assert "two weeks" not in page
+    if choice == "inbox":
+        assert "by email" not in page
+
+
+@pytest.mark.parametrize("choice, says", [
+    ("email", "You will hear back here and by email."),
+    ("digest", "You will hear back here and in your daily email digest."),
+    ("inbox", "You will hear back here, in your inbox."),
+])
+def test_the_sent_message_says_how_the_mentee_will_hear_back(login, alice, bob, speaking,
+                                                             choice, says):
+    alice.notify_requests = choice
+    alice.save()
+    page = login(alice).post(f"/mentoring/mentors/{bob.pk}/request/",
+                             {"message": "Could we meet?", "goals": [speaking.pk]},
+                             follow=True).content.decode()
+    assert f"Your request is on its way to Bob Mentor. {says}" in page
+
+
+def test_requests_for_you_is_for_mentors_only(login, alice, bob):
+    assert "Requests for you" not in login(alice).get("/mentoring/").content.decode()
+    assert "Requests for you" in login(bob).get("/mentoring/").content.decode()

@@ -98,6 +98,12 @@ def test_the_thread_page_shows_unread_marks_then_marks_them_read(login, mentorsh
     assert "1 new" not in detail
 
 
+def test_the_thread_says_once_who_reads_it(login, mentorship, alice):
+    page = login(alice).get(thread_url(mentorship)).content.decode()
+    assert page.count("Only the two of you read") == 1
+    assert "Only the two of you read these: not HR, not anyone else." in page
+
+
 def test_posting_through_the_page_and_refusals(login, mentorship, alice, bob):
     client = login(alice)
     response = client.post(thread_url(mentorship), {"body": "  "})
