@@ -56,7 +56,11 @@ def access_request(request):
         else:
             messages.success(request, _("Your request is with HR. You will be able to use the "
                                         "program as soon as they link your account."))
-    return redirect("home")
+        return redirect("home")
+    # A message that is too long: the form again, with what was typed and why it was refused.
+    return render(request, "home.html",
+                  {"person": roles_for(request).person,
+                   "access_request": access_request_open(request.user), "access_form": form})
 
 
 @hr_admin_required

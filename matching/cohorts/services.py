@@ -261,15 +261,20 @@ def cohort_enrol(
 
 @transaction.atomic
 def cohort_invite(*, cohort: Cohort, person: Person, role: str,
-                  capacity: int = 1) -> CohortEnrolment:
-    """HR enrols someone (the invitation) and tells them, so they can rank and set must-haves."""
+                  capacity: int = 1) -> tuple[CohortEnrolment, bool]:
+    """HR enrols someone (the invitation) and tells them, so they can rank and set must-haves.
+    Returns the enrolment and whether they were told: someone already enrolled in this role
+    (the form sent twice, or a second invitation) is not told again; their capacity is saved."""
+    already = CohortEnrolment.objects.filter(cohort=cohort, person=person, role=role).exists()
     enrolment = cohort_enrol(cohort=cohort, person=person, role=role, capacity=capacity,
                              by_hr=True, invited=True)
+    if already:
+        return enrolment, False
     notify(recipient=person, kind="cohort_invited", template="cohort-invited",
            context={"cohort": cohort, "enrolment": enrolment,
                     "role_label": enrolment.get_role_display().lower()},
            url=enrolment_url(cohort))
-    return enrolment
+    return enrolment, True
 
 
 def enrolment_url(cohort: Cohort | None = None) -> str:
@@ -390,22 +395,23 @@ def _propose_sponsorship(cohort: Cohort, sponsor: Person, protege: Person,
 
 def _tell_everyone(cohort: Cohort, result: MatchResult, people: dict[int, Person],
                    made: list) -> None:
-    """One message per person: a giver with three new people hears once, listing all three.
+    """One message per person and side: a giver with three new people hears once, listing all
+    three; someone HR enrolled on both sides also hears, separately, who their own mentor is.
     Protégés hear from the sponsorship proposal itself, which they accept or decline."""
-    partners: dict[int, list[tuple[Person, str]]] = defaultdict(list)
+    partners: dict[tuple[int, bool], list[tuple[Person, str]]] = defaultdict(list)
     for pair, relationship in zip(result.pairs, made, strict=True):
         url = relationship_url(relationship)
-        partners[pair.giver.person_id].append((people[pair.receiver.person_id], url))
+        partners[pair.giver.person_id, True].append((people[pair.receiver.person_id], url))
         if cohort.kind == Cohort.Kind.MENTORSHIP:
-            partners[pair.receiver.person_id].append((people[pair.giver.person_id], url))
-    giver_ids = {pair.giver.person_id for pair in result.pairs}
+            partners[pair.receiver.person_id, False].append((people[pair.giver.person_id], url))
     sponsorship = cohort.kind == Cohort.Kind.SPONSORSHIP
     notices = [Notice(recipient=people[person_id], kind="cohort_matched",
                       template="cohort-matched",
                       context={"cohort": cohort, "partners": [p for p, _ in matched],
-                               "gives": person_id in giver_ids, "sponsorship": sponsorship},
+                               "partner_names": ", ".join(p.full_name for p, _ in matched),
+                               "gives": gives, "sponsorship": sponsorship},
                       url=matched[0][1])
-               for person_id, matched in partners.items()]
+               for (person_id, gives), matched in partners.items()]
     not_matched_url = enrolment_url()
     notices += [Notice(recipient=people[unmatched.receiver.person_id], kind="cohort_unmatched",
                        template="cohort-unmatched", context={"cohort": cohort},

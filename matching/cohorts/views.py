@@ -148,12 +148,15 @@ def cohort_invite(request, slug):
     if form.is_valid():
         person = form.cleaned_data["person"]
         try:
-            services.cohort_invite(cohort=cohort, person=person, role=form.cleaned_data["role"],
-                                   capacity=form.cleaned_data["capacity"])
+            _enrolment, told = services.cohort_invite(
+                cohort=cohort, person=person, role=form.cleaned_data["role"],
+                capacity=form.cleaned_data["capacity"])
         except ValidationError as error:
             _flash(request, error)
         else:
-            messages.success(request, _("%(name)s is invited and enrolled.")
+            messages.success(request, (_("%(name)s is invited and enrolled.") if told else
+                                       _("%(name)s was already enrolled in this role, so they "
+                                         "were not invited again."))
                              % {"name": person.full_name})
     else:
         for errors in form.errors.values():

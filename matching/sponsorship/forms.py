@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -250,6 +252,11 @@ class CommitmentKeepForm(forms.Form):
             kind=r.get_kind_display(), date=date_format(r.occurred_on))
 
 
+# The program's records start long after this; an earlier review date is a typo (and would take
+# the pack's 12 months outside the calendar).
+TALENT_REVIEW_EARLIEST = datetime.date(1990, 1, 1)
+
+
 class TalentReviewForm(forms.Form):
     department = forms.ModelChoiceField(queryset=Department.objects.order_by("name"),
                                         required=False, empty_label=_("All departments"),
@@ -259,6 +266,17 @@ class TalentReviewForm(forms.Form):
     as_of = forms.DateField(label=_("Review date"), initial=timezone.localdate,
                             widget=forms.DateInput(attrs={"type": "date"}),
                             help_text=_("The pack covers the 12 months up to this date."))
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if day < TALENT_REVIEW_EARLIEST:
+            raise forms.ValidationError(
+                _("Choose a review date from %(day)s on.")
+                % {"day": date_format(TALENT_REVIEW_EARLIEST)})
+        if day > timezone.localdate() + datetime.timedelta(days=366):
+            raise forms.ValidationError(
+                _("Choose a review date no more than a year from today."))
+        return day
 
     def clean(self):
         data = super().clean()

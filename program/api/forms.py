@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.submissions import OnceForm
 from program.api.models import Scope
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(OnceForm):
     name = forms.CharField(max_length=100, label=_("What it is for"),
                            help_text=_("For example: Workday feed, Power BI."))
     scopes = forms.MultipleChoiceField(

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
 from accounts.roles import hr_admin_required
+from accounts.submissions import submission_claim, submission_finish, submission_repeat
 from program.api.forms import ApiTokenForm
 from program.api.models import HrApiToken
 
@@ -23,11 +25,17 @@ def tokens(request):
     created = None
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            # The page that shows the new token answers the POST: reloading it, going back to
+            # it or pressing Create twice sends the form again, which must not make a second.
+            earlier = submission_claim(request.user, form)
+            if earlier is not None:
+                return submission_repeat(request, earlier, reverse("api_tokens"))
             token, created = HrApiToken.issue(name=form.cleaned_data["name"],
                                               scopes=form.cleaned_data["scopes"],
                                               created_by=request.user)
             audit_record(request, "api.token_create", target=token, summary=token.name,
                          scopes=token.scopes)
+            submission_finish(request.user, form, url=reverse("api_tokens"))
         form = ApiTokenForm()
     return render(request, "api/tokens.html", {
         "form": form, "created": created,

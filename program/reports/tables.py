@@ -28,9 +28,10 @@ class Column:
     def pair(self) -> tuple[str, str] | None:
         """The CSV headers of a two-value column; None for a one-value column."""
         if self.kind.endswith("_ci"):
-            return f"{self.label} (low)", f"{self.label} (high)"
+            return (_("%(label)s (low)") % {"label": self.label},
+                    _("%(label)s (high)") % {"label": self.label})
         if self.kind == "count_share":
-            return self.label, f"{self.label} (share)"
+            return self.label, _("%(label)s (share)") % {"label": self.label}
         return None
 
 

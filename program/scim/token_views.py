@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.audit import audit_record
 from accounts.roles import hr_admin_required
+from accounts.submissions import OnceForm, submission_claim, submission_finish, submission_repeat
 from program.scim.models import ApiToken
 
 
-class TokenForm(forms.Form):
+class TokenForm(OnceForm):
     name = forms.CharField(max_length=100, label=_("What it is for"),
                            help_text=_("For example: Entra ID provisioning, Okta production."))
 
@@ -24,9 +27,15 @@ def tokens(request):
     form = TokenForm(request.POST or None)
     created = None
     if request.method == "POST" and form.is_valid():
-        token, created = ApiToken.issue(name=form.cleaned_data["name"],
-                                        scope=ApiToken.Scope.SCIM, created_by=request.user)
-        audit_record(request, "scim.token_create", target=token, summary=token.name)
+        with transaction.atomic():
+            # Reloading the page that shows the new token sends the form again: not a second.
+            earlier = submission_claim(request.user, form)
+            if earlier is not None:
+                return submission_repeat(request, earlier, reverse("scim:tokens"))
+            token, created = ApiToken.issue(name=form.cleaned_data["name"],
+                                            scope=ApiToken.Scope.SCIM, created_by=request.user)
+            audit_record(request, "scim.token_create", target=token, summary=token.name)
+            submission_finish(request.user, form, url=reverse("scim:tokens"))
         form = TokenForm()
     return render(request, "scim/tokens.html", {
         "form": form, "created": created,

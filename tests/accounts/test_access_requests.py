@@ -38,6 +38,17 @@ def test_a_newcomer_is_told_why_and_can_ask_hr_for_access(client, nina):
     assert "You asked HR for access just now" in home and "Ask HR for access</button>" not in home
 
 
+def test_a_message_too_long_is_refused_with_the_reason_and_kept(client, nina):
+    client.force_login(nina)
+    response = client.post("/me/access/", {"message": "E77 " + "x" * 2000})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ensure this value has at most 2000 characters (it has 2004)." in page
+    assert "E77 xxx" in page  # what was typed is still there
+    assert not AccessRequest.objects.filter(user=nina).exists()
+
+
 def test_asking_twice_keeps_one_waiting_request(client, nina):
     client.force_login(nina)
     client.post("/me/access/", {"message": "first"})

@@ -212,6 +212,38 @@ def test_publishing_starts_every_mentorship_and_tells_both_people(
     assert len(mailoutbox) == 4
 
 
+def test_a_mentor_hears_their_mentees_by_name_in_the_subject(small_round, bob, alice, hana):
+    services.cohort_publish(cohort=small_round, by=hana.user)
+
+    told = Notification.objects.get(recipient=bob, kind="cohort_matched")
+    assert told.subject == f"Spring 2027: your mentee is {alice.full_name}"
+    assert "<Person" not in told.subject and "[" not in told.subject
+
+
+def test_someone_enrolled_on_both_sides_hears_who_they_mentor_and_who_mentors_them(
+        cohort, enrol, alice, eve, bob, rust, python_skill, hana):
+    alice.development_goals.set([rust])
+    alice.skills.set([python_skill])
+    eve.development_goals.set([python_skill])
+    bob.skills.set([rust])
+    enrol(cohort, alice, "mentee")
+    enrol(cohort, alice, "mentor")
+    enrol(cohort, eve, "mentee")
+    enrol(cohort, bob, "mentor")
+
+    services.cohort_publish(cohort=cohort, by=hana.user)
+
+    assert set(Mentorship.objects.filter(cohort=cohort).values_list("mentee", "mentor")) == {
+        (alice.pk, bob.pk), (eve.pk, alice.pk)}
+    subjects = sorted(Notification.objects.filter(recipient=alice, kind="cohort_matched")
+                      .values_list("subject", flat=True))
+    assert subjects == [f"Spring 2027: your mentee is {eve.full_name}",
+                        f"Spring 2027: your mentor is {bob.full_name}"]
+    bodies = " ".join(Notification.objects.filter(recipient=alice).values_list("body",
+                                                                                flat=True))
+    assert f"You will mentor: {bob.full_name}" not in bodies
+
+
 def test_publishing_tells_the_unmatched_too(small_round, eve, hana):
     CohortEnrolment.objects.filter(person=eve).update(must_haves=["helps_with_goals"])
     CohortEnrolment.objects.filter(role="mentor", person__full_name="Bob Mentor").update(
@@ -293,7 +325,9 @@ def test_a_sponsorship_cohort_proposes_sponsorships_for_each_protege_to_accept(
     # Protégés are asked by the proposal itself; the sponsor hears once, about both.
     assert set(Notification.objects.filter(recipient__in=[alice, eve])
                .values_list("kind", flat=True)) == {"sponsorship_proposed"}
-    assert Notification.objects.get(recipient=sam, kind="cohort_matched").subject.count(",") == 1
+    subject = Notification.objects.get(recipient=sam, kind="cohort_matched").subject
+    assert subject in (f"Leaders: your protégés are {alice.full_name}, {eve.full_name}",
+                       f"Leaders: your protégés are {eve.full_name}, {alice.full_name}")
 
 
 @pytest.mark.django_db(transaction=True)

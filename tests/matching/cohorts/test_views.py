@@ -7,6 +7,7 @@ cohorts open to all or that they are enrolled in (an invite-only cohort is a 404
 import pytest
 from django.urls import reverse
 
+from accounts.models import Notification
 from matching.cohorts.match import cohort_match
 from matching.cohorts.models import Cohort, CohortEnrolment, CohortPairRule
 from matching.mentorship.models import Mentorship
@@ -63,6 +64,17 @@ def test_hr_invites_by_employee_id_and_sets_the_weights(hr, cohort, bob):
     enrolment = CohortEnrolment.objects.get(cohort=cohort, person=bob)
     assert (enrolment.role, enrolment.capacity, enrolment.invited) == ("mentor", 3, True)
     assert cohort.objective == "coverage" and cohort.weights["goals"] == 50
+
+
+def test_inviting_someone_twice_tells_them_once_and_says_so(hr, cohort, bob):
+    url = reverse("cohorts:invite", args=[cohort.slug])
+    first = hr.post(url, {"person": bob.email, "role": "mentor", "capacity": 2}, follow=True)
+    second = hr.post(url, {"person": bob.email, "role": "mentor", "capacity": 2}, follow=True)
+
+    assert "Bob Mentor is invited and enrolled." in first.content.decode()
+    assert ("Bob Mentor was already enrolled in this role, so they were not invited again."
+            in second.content.decode())
+    assert Notification.objects.filter(recipient=bob, kind="cohort_invited").count() == 1
 
 
 def test_the_preview_shows_pairs_reasons_unmatched_and_the_greedy_baseline(hr, small_round):

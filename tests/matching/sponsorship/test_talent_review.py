@@ -98,6 +98,19 @@ def test_a_backwards_level_band_is_refused_with_a_message(hana, login):
     assert "The highest level is below the lowest." in page
 
 
+@pytest.mark.parametrize(("as_of", "said"), [
+    ("0001-01-01", "Choose a review date from 1 January 1990 on."),
+    ("9999-12-31", "Choose a review date no more than a year from today."),
+])
+def test_a_review_date_outside_the_calendar_is_refused_not_a_server_error(
+        hana, login, as_of, said):
+    response = login(hana).get(reverse("sponsorship:talent_review"),
+                               {"as_of": as_of, "format": "csv"})
+
+    assert response.status_code == 200
+    assert said in response.content.decode()
+
+
 def test_the_pack_runs_a_fixed_number_of_queries(hana, login, django_assert_max_num_queries):
     client = login(hana)
     query = {"as_of": TODAY.isoformat()}

@@ -37,6 +37,22 @@ def test_hr_creates_a_token_shown_once_that_works_then_revokes_it(login, hana, c
                            ("api.token_revoke", hana.user.pk, str(token.pk))]
 
 
+def test_reloading_the_page_that_shows_a_new_token_does_not_make_a_second(login, hana):
+    client = login(hana)
+    form = client.get("/api/tokens/").content.decode()
+    once = re.search(r'name="submission_token" value="([\w-]+)"', form).group(1)
+    data = {"name": "Power BI", "scopes": ["read"], "submission_token": once}
+
+    first = client.post("/api/tokens/", data)
+    again = client.post("/api/tokens/", data, follow=True)  # reload, back, or a double click
+
+    raw = _created(first.content.decode())
+    assert HrApiToken.objects.count() == 1
+    page = again.content.decode()
+    assert "This was already submitted; here is what it made." in page
+    assert raw not in page and "Power BI" in page  # the list shows it; the secret stays unseen
+
+
 def test_a_scim_token_does_not_open_the_api(api):
     _, raw = ApiToken.issue(name="Entra ID", scope=ApiToken.Scope.SCIM, created_by=None)
     status, body, _ = api("GET", "mentorships", raw)

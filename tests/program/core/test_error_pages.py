@@ -45,3 +45,22 @@ def test_any_other_error_gives_the_friendly_500_page(alice, broken_database):
     page = response.content.decode()
     assert "Something went wrong on our side" in page and "a bug" not in page
     assert "Server Error (500)" not in page
+
+
+def test_an_employee_on_an_hr_page_gets_a_page_that_explains_and_leads_home(login, alice):
+    response = login(alice).get("/hr/dashboard/")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "This page is not open to you" in page and "ask your HR team" in page
+    assert '<a href="/">Back to the home page</a>' in page
+    assert 'href="/me/inbox/"' in page  # the site's own frame, not a bare "403 Forbidden"
+
+
+def test_an_unknown_record_gets_a_page_not_found_in_the_sites_frame(login, hana):
+    response = login(hana).get("/hr/sso/999999/")
+
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "<h1>Page not found</h1>" in page and "not yours to see" in page
+    assert 'href="/me/inbox/"' in page

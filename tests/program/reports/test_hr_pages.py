@@ -14,6 +14,7 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 
 from program.core.urls import hr_urlpatterns
+from program.reports import tables
 from program.reports.models import ReportSnapshot
 from program.reports.outcome import outcome_report
 from tests import factories
@@ -187,6 +188,20 @@ def test_every_table_on_every_page_exports_as_csv(hana, login):
     assert rows[4] == []
     assert rows[1:3] == [["Window", "12 months"], ["Filters", "none (everyone)"]]
     assert rows[5][-2:] == ["95% interval (low)", "95% interval (high)"]
+
+
+def test_the_csv_headers_of_an_interval_or_a_share_are_translated(monkeypatch):
+    """The CSV splits an interval into two columns and a count into count and share; the words
+    it adds go through the catalogue like the label ("95% interval (low)" was English in every
+    language)."""
+    french = {"%(label)s (low)": "%(label)s (borne basse)",
+              "%(label)s (high)": "%(label)s (borne haute)",
+              "%(label)s (share)": "%(label)s (part)"}
+    monkeypatch.setattr(tables, "_", lambda message: french.get(message, message))
+
+    assert tables.Column("Intervalle à 95 %", "pct_ci").pair == (
+        "Intervalle à 95 % (borne basse)", "Intervalle à 95 % (borne haute)")
+    assert tables.Column("Personnes", "count_share").pair == ("Personnes", "Personnes (part)")
 
 
 def test_an_unknown_export_is_404(hana, login):

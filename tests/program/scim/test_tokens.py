@@ -29,3 +29,19 @@ def test_only_hr_admins_reach_the_tokens_page(login, alice, client):
     assert login(alice).get("/scim/tokens/").status_code == 403
     assert login(alice).post("/scim/tokens/", {"name": "mine"}).status_code == 403
     assert not ApiToken.objects.exists()
+
+
+def test_reloading_the_page_that_shows_a_new_token_does_not_make_a_second(login, hana):
+    client = login(hana)
+    form = client.get("/scim/tokens/").content.decode()
+    once = re.search(r'name="submission_token" value="([\w-]+)"', form).group(1)
+    data = {"name": "Okta production", "submission_token": once}
+
+    first = client.post("/scim/tokens/", data)
+    again = client.post("/scim/tokens/", data, follow=True)
+
+    raw = re.search(r"<code class=\"scim-url\">(gt_[\w-]+)</code>", first.content.decode()).group(1)
+    assert ApiToken.objects.count() == 1
+    page = again.content.decode()
+    assert "This was already submitted; here is what it made." in page
+    assert raw not in page and "Okta production" in page
