@@ -6,15 +6,38 @@ of sign-ins the identity provider starts on its own are the environment's (setti
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from allauth.socialaccount.models import SocialApp
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.audit import audit_record
 
 KINDS = ("openid_connect", "saml")
+
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+NOT_HTTPS = _lazy("Use an https:// address: sign-ins must not cross the network unencrypted "
+                  "(plain http:// is only accepted for this machine, e.g. a test provider).")
+
+
+def https_or_loopback(url: str) -> None:
+    """An identity provider's address is https, except one on this machine (tests, a local
+    Keycloak): its keys and the tokens it hands back must not travel in the clear."""
+    if not url:
+        return
+    parts = urlsplit(url)
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+        return
+    try:
+        URLValidator()(url)
+    except ValidationError:
+        return  # not an address at all: the field's own message says so, once
+    raise ValidationError(NOT_HTTPS, code="not_https")
 
 
 def environment_apps() -> list[dict]:

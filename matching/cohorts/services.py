@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -182,9 +183,9 @@ def cohort_weights_set(*, cohort: Cohort, weights: Mapping[str, int], objective:
 def _check_window(cohort: Cohort) -> None:
     today = timezone.localdate()
     if cohort.enrolment_opens_on and today < cohort.enrolment_opens_on:
-        raise ValidationError(ENROLMENT_NOT_OPEN.format(day=cohort.enrolment_opens_on))
+        raise ValidationError(ENROLMENT_NOT_OPEN.format(day=date_format(cohort.enrolment_opens_on)))
     if cohort.enrolment_closes_on and today > cohort.enrolment_closes_on:
-        raise ValidationError(ENROLMENT_CLOSED.format(day=cohort.enrolment_closes_on))
+        raise ValidationError(ENROLMENT_CLOSED.format(day=date_format(cohort.enrolment_closes_on)))
 
 
 def _check_preferred(cohort: Cohort, person: Person, preferred: list[int]) -> None:

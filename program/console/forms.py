@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from accounts.program_settings import RULES
+from accounts.sso_apps import https_or_loopback
 from matching.relationships.models import CloseReason
 from program.console.lists import Listing, ListQuery
 from program.reports.forms import DashboardFilterForm
@@ -103,6 +104,7 @@ class SsoProviderForm(forms.Form):
                                               "the identity provider is given."))
     server_url = forms.URLField(label=_("OpenID Connect: issuer URL"), required=False,
                                 assume_scheme="https", max_length=300,
+                                validators=[https_or_loopback],
                                 help_text=_("The address before /.well-known/"
                                             "openid-configuration."))
     client_id = forms.CharField(label=_("OpenID Connect: client id"), required=False,
@@ -112,7 +114,8 @@ class SsoProviderForm(forms.Form):
                              help_text=_("Never shown again; leave empty to keep the stored "
                                          "one."))
     metadata_url = forms.URLField(label=_("SAML: the identity provider's metadata URL"),
-                                  required=False, assume_scheme="https", max_length=300)
+                                  required=False, assume_scheme="https", max_length=300,
+                                  validators=[https_or_loopback])
     trust_email = forms.BooleanField(
         label=_("Trust the email address the identity provider asserts"), required=False,
         help_text=_("Only then does a sign-in link to the person's HR record. Turn it on for "

@@ -85,7 +85,8 @@ def _breakdown(request) -> dict:
     else:
         as_of, months = timezone.localdate(), DEFAULT_WINDOW_MONTHS
     report = commitment_breakdown(as_of=as_of, window_months=months)
-    return {"form": form, "report": report, "tables": breakdown_tables(report),
+    return {"form": form, "report": report, "as_of": as_of,
+            "tables": breakdown_tables(report),
             "caveat": CAVEAT}
 
 

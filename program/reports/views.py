@@ -7,10 +7,13 @@ HTML and the CSV export of the same URL parameters.
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,6 +63,7 @@ def _report(request) -> dict:
         report = snapshot.data if snapshot else outcome_report(
             as_of=timezone.localdate(), window_months=DEFAULT_WINDOW_MONTHS)
     return {"form": form, "report": report, "snapshot": snapshot,
+            "as_of": datetime.date.fromisoformat(str(report["as_of"])),
             "tables": report_tables(report), "summary": outcome_summary(report),
             "caveat": CAVEAT, "filters_words": filters_words(report),
             "heading": report_heading(report)}
@@ -95,7 +99,7 @@ def report_recompute(request):
     snapshot = outcome_report_snapshot_create(as_of=timezone.localdate(),
                                               window_months=DEFAULT_WINDOW_MONTHS)
     messages.success(request, _("The outcome report was recomputed as of %(as_of)s in %(ms)s ms.")
-                     % {"as_of": snapshot.as_of, "ms": snapshot.duration_ms})
+                     % {"as_of": date_format(snapshot.as_of), "ms": snapshot.duration_ms})
     return redirect("hr:report" if request.POST.get("next") == "report" else "hr:dashboard")
 
 

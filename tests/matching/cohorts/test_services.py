@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from accounts.models import Notification
 from matching.cohorts import services
@@ -74,7 +75,9 @@ def test_an_employee_cannot_enrol_after_the_window_closed_but_hr_still_can(cohor
         services.cohort_enrol(cohort=cohort, person=alice, role="mentee")
     services.cohort_enrol(cohort=cohort, person=alice, role="mentee", by_hr=True)
 
-    assert messages_of(excinfo) == [ENROLMENT_CLOSED.format(day=yesterday)]
+    # The day as people read it ("29 November 2026"), not 2026-11-29.
+    assert messages_of(excinfo) == [ENROLMENT_CLOSED.format(day=date_format(yesterday))]
+    assert yesterday.isoformat() not in messages_of(excinfo)[0]
     assert CohortEnrolment.objects.filter(cohort=cohort, person=alice).count() == 1
 
 

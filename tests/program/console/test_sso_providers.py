@@ -73,3 +73,23 @@ def test_a_saml_sign_in_gets_the_environments_rules_and_can_be_removed(hr_client
     hr_client.post(reverse("hr:sso_provider_delete", args=[app.pk]))
     assert not SocialApp.objects.exists()
     assert AuditEvent.objects.filter(action="hr.sso_provider_delete").count() == 1
+
+
+@pytest.mark.parametrize("field, url", [
+    ("server_url", "http://login.acme.example/v2.0"),
+    ("server_url", "ftp://login.acme.example/"),
+    ("metadata_url", "http://idp.acme.example/metadata"),
+])
+def test_an_identity_provider_off_this_machine_must_use_https(hr_client, field, url):
+    data = {**OIDC, field: url} if field == "server_url" else {
+        "kind": "saml", "name": "Acme SAML", "provider_id": "acme-saml", field: url}
+    page = hr_client.post(reverse("hr:sso_providers"), data).content.decode()
+    assert "Use an https:// address" in page
+    assert page.count("Use an https:// address") == 1 and "Enter a valid URL." not in page
+    assert not SocialApp.objects.exists()
+
+
+def test_a_provider_on_this_machine_may_use_plain_http(hr_client):
+    hr_client.post(reverse("hr:sso_providers"),
+                   {**OIDC, "server_url": "http://127.0.0.1:9000/o"})
+    assert SocialApp.objects.get().settings["server_url"] == "http://127.0.0.1:9000/o"

@@ -148,7 +148,7 @@ def test_the_report_page_shows_the_latest_snapshot_with_its_summary_and_caveat(h
         "count": 31, "n": 100, "rate": 0.31, "ci95": [0.23, 0.40]}
     ReportSnapshot.objects.create(as_of=datetime.date(2025, 1, 1), window_months=12, data=data)
     html = login(hana).get("/hr/report/").content.decode()
-    assert "As of <strong>2025-01-01</strong>" in html
+    assert "As of <strong>1 January 2025</strong>" in html
     assert "31% (23%–40%) of employees with only a sponsor" in html
     assert "not randomly assigned" in html
     assert "How every number is defined" in html
