@@ -16,6 +16,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts import wording
 from accounts.models import MentorProfile, SponsorProfile
@@ -214,7 +215,8 @@ def dashboard_data(*, filters: Filters, now: datetime.datetime) -> dict:
               _("Advocacy records, %(start)s to %(end)s")
               % {"start": date_format(advocacy_start), "end": date_format(advocacy_end)},
               [Column(_("Kind")), Column(_("Records"), "int"), Column(_("Succeeded"), "int"),
-               Column(_("Pending"), "int"), Column(_("Success rate of decided"), "pct")],
+               Column(pgettext_lazy("a column of counts", "Pending"), "int"),
+               Column(_("Success rate of decided"), "pct")],
               [[kinds.get(row["kind"], row["kind"]), row["total"], row["succeeded"],
                 row["pending"], _share(row["succeeded"], row["total"] - row["pending"])]
                for row in advocacy],

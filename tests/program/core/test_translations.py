@@ -361,3 +361,13 @@ def test_an_email_subject_is_plain_text_in_every_language():
         "Seán O'Brien aimerait que vous soyez son mentor")
     assert render_email("mentor-request-received", context, "en").subject == (
         "Seán O'Brien would like you as their mentor")
+
+
+def test_one_pending_record_is_singular_and_the_column_of_counts_plural_in_spanish():
+    """One English word, two Spanish ones: a record's outcome "Pendiente", HR's column of
+    counts "Pendientes" (told apart by a context)."""
+    from matching.sponsorship.models import AdvocacyRecord
+
+    with translation.override("es"):
+        assert str(AdvocacyRecord.Outcome.PENDING.label) == "Pendiente"
+        assert translation.pgettext("a column of counts", "Pending") == "Pendientes"
