@@ -371,3 +371,24 @@ def test_one_pending_record_is_singular_and_the_column_of_counts_plural_in_spani
     with translation.override("es"):
         assert str(AdvocacyRecord.Outcome.PENDING.label) == "Pendiente"
         assert translation.pgettext("a column of counts", "Pending") == "Pendientes"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language, shown, not_shown", [
+    ("en", "3 Feb 2026", "03/02/2026"),
+    ("fr", "3 fév. 2026", "3 Fév 2026"),
+    ("es", "3 feb 2026", "3 Feb 2026"),
+])
+def test_short_dates_are_written_as_each_language_writes_them(login, alice, bob, language, shown,
+                                                              not_shown):
+    """Tables and page headers use SHORT_DATE_FORMAT: "3 Feb 2026" in English, the French and
+    Spanish month abbreviations in lower case there (program/core/formats/)."""
+    from tests import factories
+
+    pair = factories.MentorshipFactory(mentor=bob, mentee=alice,
+                                       started_on=datetime.date(2026, 2, 3))
+    alice.preferred_language = language
+    alice.save()
+    page = login(alice).get(f"/mentoring/{pair.pk}/").content.decode()
+    assert shown in page
+    assert not_shown not in page
