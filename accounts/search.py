@@ -26,5 +26,10 @@ def name_key(text: str) -> str:
 
 
 def name_matches(query: str, *, prefix: str = "") -> Q:
-    """Q for the people (through `prefix`, e.g. "person__") whose name contains the query."""
-    return Q(**{f"{prefix}search_name__contains": name_key(query)})
+    """Q for the people (through `prefix`, e.g. "person__") whose name contains each word of the
+    query, in any order: "dubois jamal" finds Jamal Dubois as "jamal dub" does."""
+    words = name_key(query.replace(",", " ")).split() or [""]
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{prefix}search_name__contains": word})
+    return condition

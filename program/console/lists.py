@@ -29,6 +29,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import CareerEvent, Person
+from accounts.search import name_matches
 from matching.mentorship.models import MentorRequest, Mentorship
 from matching.relationships.models import RelationshipStatus, SurveyResponse
 from matching.sponsorship.models import Sponsorship, SponsorshipInterest
@@ -286,7 +287,7 @@ def listing_rows(listing: Listing, query: ListQuery, today: datetime.date) -> Qu
     if query.q:
         words = Q()
         for relation in listing.people:
-            words |= (Q(**{_at(relation, "full_name__icontains"): query.q})
+            words |= (name_matches(query.q, prefix=_at(relation, ""))
                       | Q(**{_at(relation, "email__icontains"): query.q}))
         rows = rows.filter(words)
     rows = rows.filter(person_q(_at(listing.receiver, ""), query.filters))

@@ -29,7 +29,8 @@ def chloe(db):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("typed", ["fernandez", "FERNÁNDEZ", "Fernández", "fernández", "chloe",
-                                   "CHLOÉ", "Chloe Fern", "chloé fernandez"])
+                                   "CHLOÉ", "Chloe Fern", "chloé fernandez", "fernandez chloe",
+                                   "Fernández, Chloé", "  chloe   FERN "])
 def test_the_mentor_directory_finds_a_name_however_it_is_typed(login, eve, bob, chloe, typed):
     page = login(eve).get("/mentoring/mentors/", {"q": typed}).content.decode()
     assert "Chloé Fernández" in page

@@ -98,6 +98,17 @@ def test_search_finds_either_person_by_name_or_email(hana, login):
     assert names_in(client.get("/hr/console/mentorships/?q=nobody")) == []
 
 
+def test_search_finds_a_name_however_it_is_typed(hana, login):
+    """As the mentor directory does: no accents, any case, surname first."""
+    chloe = factories.PersonFactory(full_name="Chloé Fernández", email="cf@example.com")
+    factories.MentorshipFactory(mentee=chloe)
+    factories.MentorshipFactory(mentee=factories.PersonFactory(full_name="Zed Fernandes"))
+    client = login(hana)
+    for typed in ("fernandez", "FERNÁNDEZ", "fernandez chloe", "Fernández, Chloé"):
+        assert [r[2] for r in names_in(client.get("/hr/console/mentorships/",
+                                                  {"q": typed}))] == ["Chloé Fernández"], typed
+
+
 def test_filters_narrow_by_status_flag_department_level_band_and_cohort(hana, login):
     today = timezone.localdate()
     sales = factories.DepartmentFactory(name="Sales")
