@@ -109,8 +109,9 @@ def _commitment_text(c: Commitment, as_of: datetime.date) -> str:
         state = f"dropped {c.dropped_on}"
     else:
         state = "overdue" if c.due_on < as_of else "open"
+    who = f": {c.decision_maker}" if c.decision_maker else ""
     forum = f" at {c.forum}" if c.forum else ""
-    return f"{c.get_kind_display()}{forum}, due {c.due_on}: {state}"
+    return f"{c.get_kind_display()}{who}{forum}, due {c.due_on}: {state}"
 
 
 def pack_csv(pack: Pack) -> str:

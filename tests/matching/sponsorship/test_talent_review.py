@@ -39,7 +39,8 @@ def review(sam, alice, eve, bob, engineering):
     factories.CommitmentFactory(sponsorship=alices, kind="talent_review", made_on=day(60),
                                 due_on=day(25), state="kept", advocacy_record=kept_by,
                                 kept_on=day(30), forum="Autumn calibration")
-    factories.CommitmentFactory(sponsorship=alices, made_on=day(20), due_on=day(5))
+    factories.CommitmentFactory(sponsorship=alices, made_on=day(20), due_on=day(5),
+                                kind="introduction", decision_maker="Dana Ruiz, VP Platform")
     factories.CareerEventFactory(person=alice, kind="promotion", occurred_on=day(10))
     factories.CareerEventFactory(person=alice, kind="award", occurred_on=day(700))
     factories.SponsorshipFactory(protege=eve, started_on=day(100))
@@ -82,6 +83,10 @@ def test_hr_reads_the_page_downloads_the_csv_and_prints_each_export_audited(
     assert rows[0]["commitments"].startswith(
         "Speak up in a calibration or talent review at Autumn calibration, due ")
     assert "kept on time" in rows[0]["commitments"] and "overdue" in rows[0]["commitments"]
+    # Whom the sponsor will introduce them to, as the page shows it.
+    assert "Introduce to a named decision maker: Dana Ruiz, VP Platform at " in rows[0][
+        "commitments"]
+    assert "Dana Ruiz, VP Platform" in page
     assert rows[0]["outcomes"] == f"Promotion {day(10)}"
 
     printable = client.get(reverse("sponsorship:talent_review"), {**query, "format": "print"})
