@@ -329,7 +329,7 @@ def test_an_email_to_a_person_who_chose_french_is_in_french(alice, db):
     declined, paused = OutboxMessage.objects.order_by("pk")
     assert declined.subject.endswith("Les RH ont répondu à votre demande de sponsor")
     assert "Bonjour Alice Martin," in declined.text
-    assert "Les RH ont lu votre demande de sponsor du 13/03/2026" in declined.text
+    assert "Les RH ont lu votre demande de sponsor du 13 mars 2026" in declined.text
     assert "Ne plus recevoir ces e-mails" in declined.text and 'lang="fr"' in declined.html
     assert "Les RH vous ont mis en pause comme mentor" in paused.text
     assert "Motif des RH" in paused.text
