@@ -272,8 +272,7 @@ def cohort_invite(*, cohort: Cohort, person: Person, role: str,
     if already:
         return enrolment, False
     notify(recipient=person, kind="cohort_invited", template="cohort-invited",
-           context={"cohort": cohort, "enrolment": enrolment,
-                    "role_label": enrolment.get_role_display().lower()},
+           context={"cohort": cohort, "enrolment": enrolment},
            url=enrolment_url(cohort))
     return enrolment, True
 

@@ -282,7 +282,8 @@ def mentor_request_decline(
     notify(recipient=mentor_request.mentee, kind="mentor_request_declined",
            template="mentor-request-declined",
            context={"mentor_request": mentor_request, "mentor": by,
-                    "reason_label": mentor_request.get_decline_reason_display()},
+                    # the label, not get_..._display(): the mentee reads it in their language
+                    "reason_label": MentorRequest.DeclineReason(reason).label},
            url=reverse("mentorship:suggestions"))
     return mentor_request
 

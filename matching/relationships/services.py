@@ -238,8 +238,15 @@ def _closed_context(relationship, *, closed_by) -> dict:
     giver, receiver = participants(relationship)
     return {"relationship": relationship, "kind": _kind(relationship).KIND,
             "closed_by": closed_by, "giver": giver, "receiver": receiver,
-            "status_label": relationship.get_status_display(),
-            "reason_label": relationship.get_close_reason_display()}
+            "status_label": _label(relationship, "status"),
+            "reason_label": _label(relationship, "close_reason")}
+
+
+def _label(relationship, field: str):
+    """A choice's label still to be translated: get_FOO_display() would freeze it in the
+    language of whoever closed, and each participant reads it in their own."""
+    return dict(relationship._meta.get_field(field).flatchoices).get(
+        getattr(relationship, field), "")
 
 
 def _tell_closed(relationship, person: Person, context: dict) -> None:

@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from accounts.models import OutboxMessage
 from accounts.notifications import notify
 from tests import factories
 from tests.accounts.test_signup import sign_up
@@ -99,3 +100,21 @@ def test_a_message_template_leaves_greeting_and_footer_to_the_layout(path):
     text = path.read_text()
     assert "Hello" not in text and "unsubscribe_url" not in text, (
         f"{path.name}: the greeting and the unsubscribe footer belong to emails/layout.*")
+
+
+@pytest.mark.parametrize(("template", "context"), [
+    ("pair-message", {"excerpt": "See you Tuesday", "kind": "mentorship"}),
+    ("meeting-accepted", {"zone": "UTC", "ics_url": "/pairs/meetings/1/meeting.ics"}),
+    ("meeting-cancelled", {"zone": "UTC", "ics_url": "/pairs/meetings/1/meeting.ics"}),
+    ("meeting-declined", {"note": ""}),
+    ("meeting-proposed", {"times": [], "zone": "UTC", "note": ""}),
+])
+def test_a_meeting_or_message_inbox_entry_has_no_link_of_its_own(alice, bob, template, context):
+    """The inbox (and the daily digest, which lists the entry's one link after it) shows the
+    message alone; the email keeps every link."""
+    note = notify(recipient=bob, kind=template.replace("-", "_"), template=template,
+                  context={**context, "author": alice, "other": alice, "proposer": alice},
+                  url="/pairs/mentorship/1/")
+    assert "http" not in note.body, note.body
+    text = OutboxMessage.objects.get(notification=note).text
+    assert "\nhttp://testserver/pairs/mentorship/1/\n" in text, text

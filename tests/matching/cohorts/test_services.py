@@ -358,3 +358,21 @@ def test_two_hr_admins_publishing_at_once_make_each_pair_once(require_postgres, 
     assert sorted(outcomes) == sorted(["published", ALREADY_PUBLISHED])
     assert Mentorship.objects.filter(cohort=small_round).count() == 2
     assert len(mail.outbox) == 4
+
+
+def test_an_invitation_names_the_role_in_the_invitees_language(cohort, alice, bob):
+    from django.utils import translation
+
+    from accounts.models import OutboxMessage
+    alice.preferred_language = "fr"
+    alice.save(update_fields=["preferred_language"])
+    with translation.override("es"):  # HR invites from a Spanish page
+        services.cohort_invite(cohort=cohort, person=alice, role="mentee")
+        services.cohort_invite(cohort=cohort, person=bob, role="mentee")
+    french = OutboxMessage.objects.get(recipient=alice)
+    assert french.subject.endswith("Vous êtes invité(e) dans Spring 2027 en tant que mentoré")
+    assert "en tant que mentoré." in french.text and "mentee" not in french.text
+    assert "Vous pouvez classer jusqu’à cinq personnes" in french.text
+    english = OutboxMessage.objects.get(recipient=bob)
+    assert "cohort as a mentee." in english.text and "mentorizado" not in english.text
+    assert "You can rank up to five people" in english.text

@@ -217,3 +217,18 @@ def test_mentor_profile_opt_in_validates_capacity_and_cadence(eve, speaking):
                                       languages=["fr", "en", "fr"], is_paused=True)
     assert (profile.capacity, profile.languages, profile.is_paused) == (3, ["en", "fr"], True)
     assert list(profile.skills.all()) == [speaking]
+
+
+def test_a_decline_reason_reaches_the_mentee_in_their_language_not_the_mentors(
+        alice, bob, speaking):
+    from django.utils import translation
+
+    from accounts.models import OutboxMessage
+    alice.preferred_language = "es"
+    alice.save(update_fields=["preferred_language"])
+    request = ask(alice, bob, [speaking])
+    with translation.override("fr"):  # the mentor declines from a French page
+        svc.mentor_request_decline(mentor_request=request, by=bob, reason="no_time")
+    email = OutboxMessage.objects.get(recipient=alice)
+    assert "ha rechazado su solicitud: No tengo tiempo ahora mismo." in email.text
+    assert "Je n" not in email.text and "Je n" not in email.html

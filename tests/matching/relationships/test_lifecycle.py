@@ -159,3 +159,17 @@ def test_a_sponsorship_goes_through_the_same_lifecycle(db):
     response = svc.survey_record(relationship=sponsorship, respondent=protege, phase="closing",
                                  confidence=4, goal_progress=4, usefulness=5)
     assert response.relationship_kind == "sponsorship"
+
+
+def test_a_closing_email_names_status_and_reason_in_each_readers_language(pair, alice, bob):
+    from django.utils import translation
+
+    from accounts.models import OutboxMessage
+    alice.preferred_language = "es"
+    alice.save(update_fields=["preferred_language"])
+    with translation.override("fr"):  # the mentor closes from a French page
+        svc.relationship_close(relationship=pair, by=bob, status="ended_early",
+                               reason="schedule")
+    text = OutboxMessage.objects.get(recipient=alice, subject__contains="ha cerrado").text
+    assert "Los horarios ya no encajan" in text, text
+    assert "Terminé" not in text and "emplois du temps" not in text
