@@ -80,3 +80,19 @@ def test_the_sponsorship_page_keeps_a_fixed_number_of_queries(sponsorship, sam, 
     with django_assert_max_num_queries(12):
         response = client.get(reverse("sponsorship:detail", args=[sponsorship.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_survey_links_count_the_questions_each_survey_asks(sponsorship, alice, sam, login):
+    """The start survey asks two questions, the closing one three: the notice says so."""
+    client = login(alice)
+    url = reverse("sponsorship:detail", args=[sponsorship.pk])
+    page = client.get(url).content.decode()
+    assert "(two short questions)" in page and "three short questions" not in page
+    sponsorship.status, sponsorship.ended_on = "completed", TODAY()
+    sponsorship.save()
+    page = client.get(url).content.decode()
+    assert "Answer the closing survey</a> (three short questions)" in page
+    survey = client.get(reverse("mentorship:survey", args=["sponsorship", sponsorship.pk,
+                                                           "baseline"])).content.decode()
+    assert survey.count('type="radio" name="') == 10  # two questions of five answers
