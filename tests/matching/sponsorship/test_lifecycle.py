@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Notification
 from matching.relationships.models import SurveyResponse
@@ -96,3 +96,22 @@ def test_the_survey_links_count_the_questions_each_survey_asks(sponsorship, alic
     survey = client.get(reverse("mentorship:survey", args=["sponsorship", sponsorship.pk,
                                                            "baseline"])).content.decode()
     assert survey.count('type="radio" name="') == 10  # two questions of five answers
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_date_box_shows_its_date_in_every_language(sponsorship, alice, sam, login, language):
+    """A browser's date box reads only 2026-11-29: in French or Spanish, "29/11/2026" left the
+    touchpoint being edited (and the advocacy outcome's "Decided on") looking empty."""
+    day = TODAY() - datetime.timedelta(days=1)
+    touchpoint = factories.TouchpointFactory(sponsorship=sponsorship, author=alice,
+                                             occurred_on=day)
+    record = factories.AdvocacyRecordFactory(sponsorship=sponsorship)
+    alice.preferred_language = sam.preferred_language = language
+    alice.save(), sam.save()
+    with translation.override("en"):  # the language the pages switch to does not outlive them
+        edit = login(alice).get(reverse("sponsorship:touchpoint_edit", args=[touchpoint.pk]))
+        outcome = login(sam).get(reverse("sponsorship:advocacy_detail", args=[record.pk]))
+    assert f'type="date" name="occurred_on" value="{day.isoformat()}"' in edit.content.decode()
+    assert (f'type="date" name="outcome_on" value="{TODAY().isoformat()}"'
+            in outcome.content.decode())
