@@ -115,3 +115,21 @@ def test_a_date_box_shows_its_date_in_every_language(sponsorship, alice, sam, lo
     assert f'type="date" name="occurred_on" value="{day.isoformat()}"' in edit.content.decode()
     assert (f'type="date" name="outcome_on" value="{TODAY().isoformat()}"'
             in outcome.content.decode())
+
+
+@pytest.mark.django_db
+def test_closing_again_after_the_back_button_says_it_is_already_closed(sponsorship, sam, alice,
+                                                                        login):
+    """Sam closes, goes Back and submits again (or Alice closed first): the sponsorship page
+    says it has already closed, not a form with "nothing more can be recorded"."""
+    url = reverse("sponsorship:close", args=[sponsorship.pk])
+    client = login(sam)
+    assert client.post(url, {"status": "completed"}).status_code == 302
+    for response in (client.post(url, {"status": "ended_early", "reason": "role_change"},
+                                 follow=True),
+                     login(alice).get(url, follow=True)):
+        assert response.redirect_chain[-1][0] == reverse("sponsorship:detail",
+                                                         args=[sponsorship.pk])
+        assert "This sponsorship has already closed." in response.content.decode()
+    sponsorship.refresh_from_db()
+    assert sponsorship.status == "completed"
