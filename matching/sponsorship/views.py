@@ -278,6 +278,9 @@ def touchpoint_new(request, pk):
 @person_required
 def close(request, pk):
     sponsorship = _sponsorship_or_404(request, pk)
+    if sponsorship.is_closed:  # Back to the form after closing, or the other side closed first
+        messages.info(request, _("This sponsorship has already closed."))
+        return redirect("sponsorship:detail", pk=pk)
     form = CloseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,3 +3,7 @@
 Django's own for French."""
 
 SHORT_DATE_FORMAT = "j N Y"
+
+# A browser's date box (<input type="date">) reads and shows only ISO dates: forms render their
+# dates with the first of these, so ISO comes first; French day/month/year is still read.
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y"]
