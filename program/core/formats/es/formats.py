@@ -1,6 +1,6 @@
 """Spanish short dates in lower case ("30 nov 2026", "3 feb 2027"), not Django's "30/11/2026"
 nor the capitalised "30 Nov 2026" of the "M" format. Every other format is Django's own for
-Spanish."""
+Spanish, but for the date boxes below."""
 
 SHORT_DATE_FORMAT = "j b Y"
 
