@@ -30,7 +30,10 @@ def https_or_loopback(url: str) -> None:
     Keycloak): its keys and the tokens it hands back must not travel in the clear."""
     if not url:
         return
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return  # not an address at all ("https://["): the field's own message says so
     if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
         return
     try:
