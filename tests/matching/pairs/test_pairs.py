@@ -319,6 +319,8 @@ def test_the_personal_feed_lists_meetings_and_due_dates_and_a_reset_kills_the_ol
     client = login(alice)
     page = client.get(reverse("pairs:calendar")).content.decode()
     feed_url = re.search(r'value="(https?://[^"]+feed\.ics)"', page).group(1)
+    # Making a new address breaks every subscription: the button asks first.
+    assert 'data-confirm="Make a new address? Calendars subscribed to the old one' in page
     client.logout()
     response = client.get(feed_url)  # a calendar app: no session
     assert response.status_code == 200 and response["Cache-Control"] == "private, no-store"
