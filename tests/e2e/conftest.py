@@ -121,3 +121,27 @@ def sign_in(page, email: str, password: str = PASSWORD, totp_secret: str | None 
         page.get_by_role("button", name=re.compile("Sign in", re.I)).click()
     page.wait_for_url(lambda url: "/accounts/login" not in url and "/2fa/" not in url)
     return page
+
+
+# Every word of the text under `selector` that the browser split across two lines
+# ("Engineerin" / "g"). A word is a run of `word` characters (a JavaScript regex source).
+_SPLIT_WORDS = """([selector, word]) => {
+  const split = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.textContent.matchAll(new RegExp(word, "gu"))) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def words_split_over_lines(page, selector: str, word: str = r"\S+") -> list[str]:
+    return page.evaluate(_SPLIT_WORDS, [selector, word])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from matching.pairs import services as pairs
 from tests import factories
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import sign_in, words_split_over_lines
 
 
 def _gap(page, upper: str, lower: str) -> float:
@@ -53,23 +53,6 @@ def test_the_profile_keeps_the_save_button_apart_from_the_data_card(new_page, sh
     assert _gap(page, "main form.form", "section[aria-labelledby=your-data]") >= 8
 
 
-# Every word of the page's text that the browser split across two lines ("Engineerin" / "g").
-SPLIT_WORDS = """(selector) => {
-  const split = [];
-  for (const root of document.querySelectorAll(selector)) {
-    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const match of node.textContent.matchAll(/\\S+/g)) {
-        const range = document.createRange();
-        range.setStart(node, match.index);
-        range.setEnd(node, match.index + match[0].length);
-        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-        if (tops.size > 1) split.push(match[0]);
-      }
-    }
-  }
-  return split;
-}"""
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
@@ -87,4 +70,4 @@ def test_the_sponsorship_facts_keep_whole_words_at_phone_width(new_page, shots, 
     page.set_viewport_size({"width": 360, "height": 900})
     page.goto(f"/sponsorship/{sponsorship.pk}/")
     shots(page, f"facts-{language}")
-    assert page.evaluate(SPLIT_WORDS, "dl.facts dd, .p-contact dd:nth-of-type(2)") == []
+    assert words_split_over_lines(page, "dl.facts dd, .p-contact dd:nth-of-type(2)") == []
